@@ -1,0 +1,68 @@
+"""Every environment variable the project reads, in one place.
+
+Settings modules import from here and nowhere else reads ``os.environ``.
+With nothing set the project runs locally on SQLite and the embedded search
+engine, with no server to start.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=()):
+    value = os.environ.get(name)
+    if not value:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_config():
+    """``DATABASE_URL`` (postgres://... or sqlite:///...), SQLite in var/ by default."""
+    default = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    if not os.environ.get("DATABASE_URL"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    config = dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or default,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Wait for a writer instead of failing with "database is locked".
+        config.setdefault("OPTIONS", {})["timeout"] = 20
+    return config
+
+
+def search_config():
+    """Which search engine serves public search.
+
+    ``SEARCH_BACKEND`` is ``embedded`` (SQLite FTS5, the default) or
+    ``elasticsearch``; setting ``ELASTICSEARCH_URL`` alone selects Elasticsearch.
+    """
+    es_url = os.environ.get("ELASTICSEARCH_URL", "")
+    backend = os.environ.get("SEARCH_BACKEND") or ("elasticsearch" if es_url else "embedded")
+    return {
+        "BACKEND": backend,
+        "ELASTICSEARCH_URL": es_url,
+        "ELASTICSEARCH_INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "disclosures"),
+        "EMBEDDED_PATH": os.environ.get("SEARCH_INDEX_PATH", str(VAR_DIR / "search.sqlite3")),
+    }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApprovalsConfig(AppConfig):
+    name = "repository.approvals"
+    label = "approvals"
+    verbose_name = "การขออนุมัติเผยแพร่"

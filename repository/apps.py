@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RepositoryConfig(AppConfig):
+    name = "repository"
+    verbose_name = "คลังข้อมูลเผยแพร่"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,54 @@
+"""The repository's content model, one module per concern.
+
+Dependency direction: ``agencies`` and ``frameworks`` depend on
+nothing else here; ``pages`` (navigation pages and the shared disclosure base)
+depends on those; ``disclosures`` (the concrete disclosure page types) depends on
+``pages``. The user model lives in ``repository.accounts``. Other apps (approvals, audit, search, api) import from this package,
+never the reverse.
+"""
+
+from .agencies import Agency
+from .disclosures import (
+    DISCLOSURE_PAGE_MODELS,
+    EmergencyAnnouncementPage,
+    GeneralDisclosurePage,
+    NewsPage,
+    OfficialOrderPage,
+    PlanReportPage,
+    ProcurementAnnouncementPage,
+    ProcurementSummaryPage,
+    ProcurementSummaryRow,
+)
+from .frameworks import FrameworkItem, FrameworkYear, Recurrence
+from .pages import (
+    AgencyPage,
+    DisclosureAttachment,
+    DisclosurePage,
+    DisclosureTag,
+    HomePage,
+    ItemGroupPage,
+    ItemPage,
+)
+
+__all__ = [
+    "DISCLOSURE_PAGE_MODELS",
+    "Agency",
+    "AgencyPage",
+    "DisclosureAttachment",
+    "DisclosurePage",
+    "DisclosureTag",
+    "EmergencyAnnouncementPage",
+    "FrameworkItem",
+    "FrameworkYear",
+    "GeneralDisclosurePage",
+    "HomePage",
+    "ItemGroupPage",
+    "ItemPage",
+    "NewsPage",
+    "OfficialOrderPage",
+    "PlanReportPage",
+    "ProcurementAnnouncementPage",
+    "ProcurementSummaryPage",
+    "ProcurementSummaryRow",
+    "Recurrence",
+]

@@ -1,0 +1,250 @@
+"""Navigation pages and the base every disclosure page shares.
+
+The tree reads like an agency website:
+``HomePage → AgencyPage (→ AgencyPage…) → ItemGroupPage → ItemPage → disclosures``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..fiscal import fiscal_year_of
+from ..thai import format_be_date, to_arabic_digits
+
+DISCLOSURE_TYPES = [
+    "repository.OfficialOrderPage",
+    "repository.NewsPage",
+    "repository.EmergencyAnnouncementPage",
+    "repository.ProcurementAnnouncementPage",
+    "repository.ProcurementSummaryPage",
+    "repository.PlanReportPage",
+    "repository.GeneralDisclosurePage",
+]
+
+
+class ListingMixin:
+    """Index pages list their live children, newest first."""
+
+    listing_per_page = 20
+
+    def listing(self):
+        children = self.get_children().live().public().specific()
+        return children.order_by("-first_published_at", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.listing(), self.listing_per_page)
+        context["children"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class HomePage(ListingMixin, Page):
+    """The site root: the list of agencies."""
+
+    intro = models.TextField("คำนำ", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["repository.AgencyPage"]
+    template = "repository/index_page.html"
+    max_count = 1
+
+    class Meta:
+        verbose_name = "หน้าแรก"
+
+
+class AgencyPage(ListingMixin, Page):
+    """The part of the tree an agency owns. Agencies nest: province → office."""
+
+    agency = models.OneToOneField(
+        "repository.Agency", verbose_name="หน่วยงาน", on_delete=models.PROTECT, related_name="page"
+    )
+    intro = models.TextField("แนะนำหน่วยงาน", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("agency"), FieldPanel("intro")]
+    parent_page_types = ["repository.HomePage", "repository.AgencyPage"]
+    subpage_types = ["repository.AgencyPage", "repository.ItemGroupPage"]
+    template = "repository/index_page.html"
+
+    class Meta:
+        verbose_name = "หน้าหน่วยงาน"
+
+
+class ItemGroupPage(ListingMixin, Page):
+    """A group of disclosure items, e.g. การจัดซื้อจัดจ้าง."""
+
+    intro = models.TextField("คำอธิบาย", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["repository.AgencyPage"]
+    subpage_types = ["repository.ItemPage"]
+    template = "repository/index_page.html"
+
+    class Meta:
+        verbose_name = "หมวดข้อมูล"
+
+
+class ItemPage(ListingMixin, Page):
+    """One disclosure item (e.g. ข่าวประชาสัมพันธ์), answering OIT items of several years."""
+
+    intro = models.TextField("คำอธิบาย", blank=True)
+    items = ParentalManyToManyField("repository.FrameworkItem", verbose_name="ตอบรายการ OIT", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("items")]
+    parent_page_types = ["repository.ItemGroupPage"]
+    subpage_types = DISCLOSURE_TYPES
+    template = "repository/index_page.html"
+
+    class Meta:
+        verbose_name = "รายการข้อมูล"
+
+    def listing(self):
+        return (
+            DisclosurePage.objects.child_of(self).live().public().specific()
+            .order_by("-issue_date", "-first_published_at", "-pk")
+        )
+
+
+class DisclosureTag(TaggedItemBase):
+    content_object = ParentalKey("repository.DisclosurePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class DisclosurePage(Page):
+    """What every disclosure shares. Concrete (multi-table) so that listings,
+    filters and the answer sheet query all types in one table; never created
+    on its own (``GeneralDisclosurePage`` is the plain kind)."""
+
+    # How far an editor may set the fiscal year away from the issue date's.
+    # Plans and reports legitimately name the year they cover.
+    fiscal_year_tolerance = 0
+
+    summary = models.TextField("สรุป", blank=True)
+    body = RichTextField("รายละเอียด", blank=True)
+    agency = models.ForeignKey(
+        "repository.Agency", verbose_name="หน่วยงาน", null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="disclosures",
+    )
+    items = ParentalManyToManyField(
+        "repository.FrameworkItem", verbose_name="ตอบรายการ OIT", blank=True, related_name="disclosures",
+        help_text="เว้นว่างไว้เพื่อใช้รายการ OIT ของหน้ารายการข้อมูลที่อยู่เหนือขึ้นไป",
+    )
+    document_number = models.CharField(
+        "เลขที่เอกสาร", max_length=100, blank=True, help_text="พิมพ์ตามต้นฉบับ เช่น ๒๒๔/๒๕๖๑"
+    )
+    document_number_normalized = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
+    issue_date = models.DateField("วันที่ออกเอกสาร", null=True, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(
+        "ปีงบประมาณ (พ.ศ.)", null=True, blank=True, db_index=True,
+        help_text="เว้นว่างไว้เพื่อคำนวณจากวันที่ออกเอกสาร (1 ต.ค. – 30 ก.ย.)",
+    )
+    external_link = models.URLField("Link ภายนอก", max_length=500, blank=True)
+    tags = ClusterTaggableManager(through=DisclosureTag, blank=True, verbose_name="แท็ก")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("document_number"), FieldPanel("issue_date"), FieldPanel("fiscal_year"), FieldPanel("items")],
+            heading="ข้อมูลเอกสาร",
+        ),
+        FieldPanel("external_link"),
+        InlinePanel("attachments", label="เอกสารแนบ"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.FilterField("agency"),
+        index.FilterField("fiscal_year"),
+        index.FilterField("issue_date"),
+    ]
+    parent_page_types = ["repository.ItemPage"]
+    subpage_types = []
+    is_creatable = False
+    template = "repository/disclosure_page.html"
+
+    class Meta:
+        verbose_name = "ข้อมูลเผยแพร่"
+        verbose_name_plural = "ข้อมูลเผยแพร่"
+        indexes = [models.Index(fields=["agency", "fiscal_year"]), models.Index(fields=["issue_date"])]
+
+    # --- derived values -------------------------------------------------
+
+    def derived_fiscal_year(self):
+        return fiscal_year_of(self.issue_date) if self.issue_date else None
+
+    def nearest_agency(self):
+        """The agency owning the part of the tree this page sits in."""
+        if not self.path:
+            return None
+        agency_page = AgencyPage.objects.ancestor_of(self).order_by("-depth").first()
+        return agency_page.agency if agency_page else None
+
+    def inherited_items(self):
+        parent = self.get_parent() if self.path else None
+        if parent is not None and isinstance(parent.specific, ItemPage):
+            return list(parent.specific.items.all())
+        return []
+
+    @property
+    def issue_date_be(self):
+        return format_be_date(self.issue_date)
+
+    # --- validation -----------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.issue_date and self.issue_date > timezone.localdate():
+            errors["issue_date"] = "วันที่ออกเอกสารต้องไม่เป็นวันในอนาคต"
+        derived = self.derived_fiscal_year()
+        if self.fiscal_year is not None:
+            if not 2400 <= self.fiscal_year <= 2700:
+                errors["fiscal_year"] = "ปีงบประมาณต้องเป็นปีพุทธศักราช เช่น 2568"
+            elif derived is not None and abs(self.fiscal_year - derived) > self.fiscal_year_tolerance:
+                errors["fiscal_year"] = (
+                    f"ปีงบประมาณ {self.fiscal_year} ไม่ตรงกับวันที่ออกเอกสาร "
+                    f"({format_be_date(self.issue_date)} อยู่ในปีงบประมาณ {derived})"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.fiscal_year is None:
+            self.fiscal_year = self.derived_fiscal_year()
+        self.document_number_normalized = to_arabic_digits(self.document_number or "").strip()
+        agency = self.nearest_agency()
+        if agency is not None:
+            self.agency = agency
+        if self.pk is None and not list(self.items.all()):
+            inherited = self.inherited_items()
+            if inherited:
+                self.items = inherited
+        return super().save(*args, **kwargs)
+
+
+class DisclosureAttachment(Orderable):
+    """A Wagtail document attached to a disclosure, with the title shown for it."""
+
+    page = ParentalKey(DisclosurePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.PROTECT, related_name="+", verbose_name="เอกสาร")
+    title = models.CharField("ชื่อที่แสดง", max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "เอกสารแนบ"
+        verbose_name_plural = "เอกสารแนบ"
+
+    def display_title(self):
+        return self.title or self.document.title

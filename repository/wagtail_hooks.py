@@ -1,0 +1,28 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Agency, FrameworkYear
+
+
+class AgencyViewSet(SnippetViewSet):
+    model = Agency
+    icon = "group"
+    menu_label = "หน่วยงาน"
+    add_to_admin_menu = True
+    menu_order = 200
+    list_display = ["name_th", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name_th", "name_en", "code"]
+
+
+class FrameworkYearViewSet(SnippetViewSet):
+    model = FrameworkYear
+    icon = "list-ul"
+    menu_label = "กรอบการประเมิน ITA"
+    add_to_admin_menu = True
+    menu_order = 210
+    list_display = ["name", "year"]
+
+
+register_snippet(AgencyViewSet)
+register_snippet(FrameworkYearViewSet)
