@@ -92,6 +92,10 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
     if not reversion.is_registered(obj.__class__):
         raise ValueError(f"{obj._meta.label} is not registered with django-reversion")
     user = user if getattr(user, "pk", None) else None
+    extra = dict(extra or {})
+    if isinstance(obj, Page) and obj.depth and obj.depth > 1:
+        # Where the page sat, so that a deleted page can be restored to its old parent.
+        extra["parent_id"] = Page.objects.filter(path=obj.path[: -Page.steplen]).values_list("pk", flat=True).first()
     meta = describe(obj, action)
     meta.update(
         action=action,
@@ -99,7 +103,7 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
         user_name=user_display_name(user),
         log_model=log_entry._meta.label_lower if log_entry is not None else "",
         log_entry_id=log_entry.pk if log_entry is not None else None,
-        extra=json_safe(extra or {}),
+        extra=json_safe(extra),
     )
     with _own_revision(), transaction.atomic():
         with reversion.create_revision():
