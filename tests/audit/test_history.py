@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry
@@ -116,7 +117,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
     assert verify_chain().ok
 
 
-def test_delete_then_restore(news, admin_user, tree):
+def test_delete_then_restore(news, admin_user, editor, tree):
     news.tags.add("น้ำท่วม")
     news.save_revision(user=admin_user).publish(user=admin_user)
     before = version_state(published_versions(news)[-1]["version_id"])
@@ -129,8 +130,8 @@ def test_delete_then_restore(news, admin_user, tree):
     for name in CONTENT_FIELDS:
         assert deleted_state[name] == before[name], name
 
-    with pytest.raises(Exception):
-        restore_deleted_page(page_id, tree["home"].owner)  # not an administrator (None)
+    with pytest.raises(PermissionDenied):
+        restore_deleted_page(page_id, editor)
     restored = restore_deleted_page(page_id, admin_user)
     assert restored.pk == page_id and restored.get_parent().pk == tree["item_page"].pk
     assert restored.live is False  # back as a draft, for an administrator to publish
