@@ -78,6 +78,10 @@ class AgencyPage(ListingMixin, Page):
     class Meta:
         verbose_name = "หน้าหน่วยงาน"
 
+    def item_page(self, slug):
+        """This agency's own item page with that slug (not a sub-agency's)."""
+        return ItemPage.objects.descendant_of(self).filter(depth=self.depth + 2, slug=slug).first()
+
 
 class ItemGroupPage(ListingMixin, Page):
     """A group of disclosure items, e.g. การจัดซื้อจัดจ้าง."""
