@@ -202,7 +202,7 @@ class EmbeddedBackend(SearchBackend):
             weights = ", ".join(str(w) for w in WEIGHTS)
             select = (
                 "CREATE TEMP TABLE matched AS SELECT d.page_id, d.title, d.url_path, d.page_type, d.agency, "
-                f"d.fiscal_year, d.issue_date, bm25(fts, {weights}) AS score "
+                f"d.fiscal_year, d.issue_date, bm25(fts, {weights}) AS score, 0 AS phrase "
                 "FROM fts JOIN docs d ON d.page_id = fts.rowid WHERE fts MATCH ?"
             )
             sql = select + "".join(f" AND {clause}" for clause in where)
@@ -213,10 +213,16 @@ class EmbeddedBackend(SearchBackend):
                 db.execute("DROP TABLE temp.matched")
                 db.execute(sql, [match_expression(terms, "OR")] + params)
                 total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
+            if total and len(terms) > 1:
+                # The words next to each other, as typed, rank first.
+                db.execute(
+                    "UPDATE temp.matched SET phrase = 1 WHERE page_id IN (SELECT rowid FROM fts WHERE fts MATCH ?)",
+                    (fts_string(" ".join(terms)),),
+                )
         else:
             sql = (
                 "CREATE TEMP TABLE matched AS SELECT d.page_id, d.title, d.url_path, d.page_type, d.agency, "
-                "d.fiscal_year, d.issue_date, 0.0 AS score FROM docs d"
+                "d.fiscal_year, d.issue_date, 0.0 AS score, 0 AS phrase FROM docs d"
             )
             if where:
                 sql += " WHERE " + " AND ".join(where)
@@ -225,7 +231,7 @@ class EmbeddedBackend(SearchBackend):
         if query.sort == "date" or not terms:
             order = "issue_date IS NULL, issue_date DESC, page_id DESC"
         else:
-            order = "score, page_id"
+            order = "phrase DESC, score, page_id"
         rows = db.execute(
             f"SELECT page_id, title, url_path, page_type, agency, fiscal_year, issue_date, score "
             f"FROM temp.matched ORDER BY {order} LIMIT ? OFFSET ?",
