@@ -119,7 +119,9 @@ def is_public(page):
 def document_for_page(page):
     """The ``SearchDocument`` of a disclosure page (its live, saved content)."""
     page = page.specific
-    agency = page.agency
+    # The owner of the part of the tree the page is in now (a move does not
+    # re-save the specific page, so the stored ``agency`` can lag behind).
+    agency = page.nearest_agency() or page.agency
     items = list(page.items.all()) or page.inherited_items()
     body = get_text_for_indexing(page.body or "")
     return SearchDocument(

@@ -15,29 +15,50 @@ from django.utils import timezone
 from .. import documents as docs
 from ..errors import SearchUnavailable
 
-logger = logging.getLogger(__name__)
-
 REBUILD_CHUNK = 200
+
+logger = logging.getLogger(__name__)
 
 
 def _analyse(document):
     return docs.analyse_document(document)
 
 
-def analysed_stream(documents, processes=None, chunksize=8):
+def analysed_stream(documents, processes=None, chunk_size=REBUILD_CHUNK):
     """Analyse documents, in a pool of worker processes when ``processes`` > 1.
 
-    Segmentation dominates indexing time; the pool keeps every core busy
-    while the caller writes. Yields results in input order.
+    Segmentation dominates indexing time. Documents are read from
+    ``documents`` in this thread only (it may query the database), a chunk
+    at a time: while the workers segment one chunk, the next one is read.
+    Yields lists of analysed documents, in input order.
     """
     processes = processes if processes is not None else default_processes()
+    chunks = _batched(documents, chunk_size)
     if processes <= 1:
-        for document in documents:
-            yield docs.analyse_document(document)
+        for chunk in chunks:
+            yield [docs.analyse_document(document) for document in chunk]
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(processes) as pool:
-        yield from pool.imap(_analyse, documents, chunksize=chunksize)
+        pending = None
+        for chunk in chunks:
+            submitted = pool.map_async(_analyse, chunk, chunksize=max(1, len(chunk) // (processes * 4)))
+            if pending is not None:
+                yield pending.get()
+            pending = submitted
+        if pending is not None:
+            yield pending.get()
+
+
+def _batched(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def default_processes():
@@ -125,6 +146,7 @@ class SearchBackend:
                 bar.update(len(analysed_chunk))
         except BaseException:
             bar.close()
+            target.abandon()  # keeps what was written, for the next run to resume
             raise
         bar.close()
         target.finish()
@@ -153,14 +175,8 @@ class SearchBackend:
                     if pk in pages:
                         yield docs.document_for_page(pages[pk])
 
-        buffer = []
-        for analysed in analysed_stream(documents(), processes=processes):
-            buffer.append(analysed)
-            if len(buffer) >= chunk_size:
-                yield buffer, buffer[-1].document.page_id
-                buffer = []
-        if buffer:
-            yield buffer, buffer[-1].document.page_id
+        for analysed_chunk in analysed_stream(documents(), processes=processes, chunk_size=chunk_size):
+            yield analysed_chunk, analysed_chunk[-1].document.page_id
 
     def check(self):
         """Compare the index with the database.
