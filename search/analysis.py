@@ -40,7 +40,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
-MIN_PART_SOURCE = 4  # a compound shorter than this is not split
+MIN_PART_SOURCE = 6  # shorter words (ระดับ) are not compounds worth splitting
 MIN_PART_LENGTH = 2  # parts of one character (a stray vowel) are noise
 MAX_SEGMENT_INPUT = 1_000_000  # characters; longer text is cut (a PDF can be huge)
 
@@ -106,15 +106,16 @@ def is_thai(token):
 
 @functools.lru_cache(maxsize=1)
 def _dictionary():
+    """PyThaiNLP's word list as a set, and its longest word's length."""
     from pythainlp.corpus import thai_words
-    from pythainlp.util import Trie
 
-    return Trie(thai_words())
+    words = frozenset(thai_words())
+    return words, max(map(len, words))
 
 
 @functools.lru_cache(maxsize=200_000)
 def word_parts(token):
-    """The dictionary words a Thai compound is made of, smaller parts included.
+    """The dictionary words a Thai compound is made of.
 
     ``word_parts("จัดซื้อจัดจ้าง")`` → ``("จัดซื้อ", "จัดจ้าง")``.
     The compound is covered by the fewest dictionary words shorter than itself
@@ -125,29 +126,28 @@ def word_parts(token):
     """
     if len(token) < MIN_PART_SOURCE or not is_thai(token):
         return ()
-    trie = _dictionary()
+    words, longest = _dictionary()
     n = len(token)
     # best[i] = (number of words, words) covering token[i:]
     best = [None] * (n + 1)
     best[n] = (0, ())
     for i in range(n - 1, -1, -1):
         choice = None
-        for word in trie.prefixes(token, i):
-            length = len(word)
-            if length >= n or length < MIN_PART_LENGTH:
+        for length in range(MIN_PART_LENGTH, min(longest, n - i, n - 1) + 1):
+            word = token[i : i + length]
+            if word not in words:
                 continue
             rest = best[i + length]
             if rest is None:
                 continue
             candidate = (rest[0] + 1, (word,) + rest[1])
             # fewer words first; on a tie prefer the longer first word
-            if choice is None or candidate[0] < choice[0]:
+            if choice is None or candidate[0] <= choice[0]:
                 choice = candidate
         best[i] = choice
     if best[0] is None:
         return ()
-    parts = list(best[0][1])
-    return tuple(parts)
+    return best[0][1]
 
 
 class Analysed:

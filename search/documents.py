@@ -199,14 +199,17 @@ def document_for_corpus_row(row, agency_codes=None):
     stands in for one, so agency filters and facets have realistic spread.
     News is OIT item O7 in the 2563–2565 frameworks and O4 from 2568.
     """
-    issue_date = datetime.date.fromisoformat(row["date"])
-    fiscal_year = fiscal_year_of(issue_date)
+    try:  # the corpus is untidy: a few dates carry a suffix ("2025-09-07-1")
+        issue_date = datetime.date.fromisoformat(str(row.get("date", ""))[:10])
+    except ValueError:
+        issue_date = None
+    fiscal_year = fiscal_year_of(issue_date) if issue_date else None
     category = row.get("category") or ""
     if agency_codes is not None:
         agency = agency_codes.setdefault(category, f"agency-{len(agency_codes) + 1}")
     else:
         agency = category
-    item = "O4" if fiscal_year >= 2568 else "O7"
+    item = "O4" if fiscal_year and fiscal_year >= 2568 else "O7"
     return SearchDocument(
         page_id=int(row["id"]),
         title=row["title"],

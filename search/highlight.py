@@ -6,6 +6,7 @@ starts or ends inside a Thai word. Matches are wrapped in ``<mark>…</mark>``;
 everything else is HTML-escaped.
 """
 
+import bisect
 import html
 import re
 
@@ -14,6 +15,7 @@ from . import analysis
 MARK_OPEN = "<mark>"
 MARK_CLOSE = "</mark>"
 ELLIPSIS = "…"
+MAX_SNIPPET_SOURCE = 30_000  # characters of a field scanned for snippets (bounded time per hit)
 _SPLIT = re.compile(r"(\u200b|\s+)")
 _ENGLISH_SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
@@ -29,6 +31,7 @@ class Matcher:
     """Decides whether a word of a document matches one of the query's terms."""
 
     def __init__(self, terms):
+        self._cache = {}
         self.exact = set()
         self.thai_parts = []
         self.stems = set()
@@ -44,7 +47,14 @@ class Matcher:
         return bool(self.exact)
 
     def match(self, word):
-        """The matched term for ``word`` or None."""
+        """The matched term for ``word`` or None (cached per word)."""
+        try:
+            return self._cache[word]
+        except KeyError:
+            result = self._cache[word] = self._match(word)
+            return result
+
+    def _match(self, word):
         folded = analysis.fold(word)
         if folded in self.exact:
             return folded
@@ -85,43 +95,53 @@ def highlight_whole(display, matcher):
     return _render(tokens, matched)
 
 
-def snippets(display, matcher, fragment_chars=160, fragments=2):
+def snippets(display, matcher, fragment_chars=160, fragments=2, max_hits=2000):
     """Up to ``fragments`` snippets of about ``fragment_chars`` characters around matches.
 
     Fragments start and end on word boundaries, prefer windows holding the
-    most different terms, and never overlap.
+    most different terms (then the most matches, then the earliest), and never
+    overlap. Linear in the length of the text: one pass with two pointers.
     """
     if not display or not matcher:
         return []
-    tokens = _tokens(display)
+    tokens = _tokens(display[:MAX_SNIPPET_SOURCE])
     hits = []
     for index, (text, is_word) in enumerate(tokens):
         if is_word:
             term = matcher.match(text)
             if term:
                 hits.append((index, term))
+                if len(hits) >= max_hits:
+                    break
     if not hits:
         return []
     matched = {index for index, _ in hits}
+    offsets = [0]  # offsets[i] = characters before token i
+    for text, _ in tokens:
+        offsets.append(offsets[-1] + len(text))
+    lead = fragment_chars // 4
     windows = []
-    for position, (start_hit, _) in enumerate(hits):
-        # begin a few words before the first match, on a word
-        start = start_hit
-        budget = fragment_chars // 4
-        while start > 0 and budget - len(tokens[start - 1][0]) > 0:
-            start -= 1
-            budget -= len(tokens[start][0])
-        while start < start_hit and not tokens[start][1]:
+    counts = {}
+    j = 0  # hits[i:j] fall inside the current window
+    for i, (hit_index, _) in enumerate(hits):
+        start = bisect.bisect_left(offsets, offsets[hit_index] - lead, 0, hit_index + 1)
+        while start < hit_index and not tokens[start][1]:
             start += 1
-        end, size = start, 0
-        while end < len(tokens) and (size + len(tokens[end][0]) <= fragment_chars or end <= start_hit):
-            size += len(tokens[end][0])
-            end += 1
-        while end > start_hit + 1 and not tokens[end - 1][1]:
+        end = max(hit_index + 1, bisect.bisect_right(offsets, offsets[start] + fragment_chars) - 1)
+        end = min(end, len(tokens))
+        while end > hit_index + 1 and not tokens[end - 1][1]:
             end -= 1
-        terms = {term for index, term in hits[position:] if index < end}
-        count = sum(1 for index, _ in hits[position:] if index < end)
-        windows.append((len(terms), count, -start, start, end))
+        if j < i:
+            j = i
+        while j < len(hits) and hits[j][0] < end:
+            counts[hits[j][1]] = counts.get(hits[j][1], 0) + 1
+            j += 1
+        windows.append((len(counts), j - i, -start, start, end))
+        term = hits[i][1]
+        if i < j:
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
     windows.sort(reverse=True)
     chosen = []
     for _, _, _, start, end in windows:
