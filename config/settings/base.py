@@ -124,10 +124,17 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # its three steps approved.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "repository.approvals.finish.publish_approved_revision"
+# Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
+
+SHARED_DIR = env.SHARED_DIR
+NEWS_SAMPLE_PATH = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
+NEWS_FULL_PATH = SHARED_DIR / "data" / "thaigov-news-full.jsonl.xz"
+SOURCE_ORDER_PATH = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -135,6 +142,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Transparency disclosure repository API",
     "VERSION": "1.0.0",
+    "PREPROCESSING_HOOKS": ["api.schema_hooks.only_public_api"],
 }
 
 CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
