@@ -62,6 +62,8 @@ def record_publication(page, revision):
     from .models import ApprovalForm
 
     page = page.specific
+    if not page.live or page.live_revision_id != revision.pk:
+        return None  # Wagtail also sends page_published when it only schedules a revision
     agency = _agency_of(page)
     if agency is None:
         return None
