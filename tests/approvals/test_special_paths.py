@@ -107,7 +107,11 @@ def test_scheduled_go_live_publishes_through_the_same_checks(draft, provider, ap
     draft.refresh_from_db()
     assert not draft.live  # not yet due
 
-    Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+    # Two hours pass: the go-live time (in the approved revision and its schedule) is now behind us.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
     call_command("publish_scheduled", stdout=io.StringIO(), stderr=io.StringIO())
     draft.refresh_from_db()
     assert draft.live and draft.live_revision_id == revision.pk
