@@ -55,6 +55,24 @@ def _refuse(request, page):
     return None
 
 
+@hooks.register("before_edit_page")
+def refuse_publish_before_saving(request, page):
+    """Refuse the editor's Publish before it saves a revision (which would void the approvals)."""
+    if request.method == "POST" and request.POST.get("action-publish"):
+        return _refuse(request, page)
+    return None
+
+
+@hooks.register("before_create_page")
+def refuse_publish_on_create(request, parent_page, page_class):
+    from repository.models import DisclosurePage
+
+    if request.method == "POST" and request.POST.get("action-publish") and issubclass(page_class, DisclosurePage):
+        messages.error(request, "ข้อมูลเผยแพร่ต้องผ่านขั้นตอนการอนุมัติ บันทึกร่างแล้วยื่นขออนุมัติ")
+        return redirect("wagtailadmin_explore", parent_page.pk)
+    return None
+
+
 @hooks.register("before_publish_page")
 def refuse_direct_publish_in_editor(request, page):
     """The editor's Publish button is not a way around the procedure (a draft is still saved)."""
