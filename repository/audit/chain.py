@@ -172,30 +172,13 @@ def _version_sql(vendor, with_data):
     if vendor == "postgresql" and not with_data:
         # PostgreSQL hashes the rows itself; only digests cross the wire.
         digest = "encode(sha256(convert_to(serialized_data, 'UTF8')), 'hex')"
+    elif vendor == "sqlite" and not with_data:
+        # The stored UTF-8 bytes, hashed as they are, without decoding them into str first.
+        digest = "CAST(serialized_data AS BLOB)"
     else:
         digest = "serialized_data"
     return (f"SELECT {columns}, {digest} FROM reversion_version "
             f"WHERE revision_id IN (SELECT revision_id FROM audit_auditrecord WHERE sequence > %s AND sequence <= %s)")
-
-
-def _decode(value):
-    return value.decode("utf-8") if isinstance(value, bytes | memoryview) else value
-
-
-class _BytesText:
-    """On SQLite, read TEXT as bytes for the duration (no decoding of row data that is only hashed)."""
-
-    def __init__(self, connection):
-        self.raw = connection.connection if connection.vendor == "sqlite" else None
-
-    def __enter__(self):
-        if self.raw is not None:
-            self.previous = self.raw.text_factory
-            self.raw.text_factory = bytes
-
-    def __exit__(self, *exc):
-        if self.raw is not None:
-            self.raw.text_factory = self.previous
 
 
 def iter_entries(using=None, with_data=False, batch_size=5000):
@@ -221,7 +204,7 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
     start = 0
     while start < last_sequence:
         end = start + batch_size
-        with _BytesText(connection), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(record_sql, [start, end])
             rows = cursor.fetchall()
             cursor.execute(_version_sql(vendor, with_data), [start, end])
@@ -231,15 +214,15 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
             if with_data or vendor != "postgresql":
                 digest = data_digest(blob)
                 if with_data:
-                    data[vid] = _decode(blob)
+                    data[vid] = blob
             else:
                 digest = blob
             versions.setdefault(revision_id, []).append({
-                "id": vid, "content_type_id": ct, "object_id": _decode(object_id), "db": _decode(db),
-                "format": _decode(fmt), "object_repr": _decode(object_repr), "data_sha256": digest,
+                "id": vid, "content_type_id": ct, "object_id": object_id, "db": db,
+                "format": fmt, "object_repr": object_repr, "data_sha256": digest,
             })
         for row in rows:
-            record = dict(zip(_RECORD_NAMES, (_decode(value) for value in row), strict=True))
+            record = dict(zip(_RECORD_NAMES, row, strict=True))
             if vendor == "sqlite":
                 record["at"] = canonical_time_from_sqlite(record["at"])
                 record["live"] = None if record["live"] is None else bool(record["live"])
