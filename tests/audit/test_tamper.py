@@ -180,3 +180,10 @@ def test_standalone_verifier_uses_the_same_canonicalisation():
         __import__("hashlib").sha256(text.encode("utf-8")).hexdigest()
     assert canonical.canonical_time_from_sqlite("2025-03-01 02:00:00") == "2025-03-01T02:00:00.000000Z"
     assert canonical.canonical_time_from_sqlite("2025-03-01 02:00:00.5") == "2025-03-01T02:00:00.500000Z"
+
+
+def test_a_revision_slipped_in_without_a_seal_is_reported(history):
+    _raw("INSERT INTO reversion_revision (date_created, comment) VALUES (%s, %s)",
+         [history[0].at, "แทรกย้อนหลัง"])
+    result = verify_chain()
+    assert not result.ok and "is not sealed into the chain" in result.reason
