@@ -198,3 +198,25 @@ def seal_unsealed_revision(sender, revision, versions, **kwargs):
         extra={},
         **facts,
     ).save(using=revision._state.db)
+
+
+def on_group_permission_changed(sender, instance, **kwargs):
+    """Page and collection permission rows change after Wagtail has logged the group edit
+    (its permission panels save last), so each change is logged on the group itself:
+    a Wagtail log entry ``audit.group_permissions``, which the receiver above seals."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import post_delete
+    from wagtail.log_actions import get_active_log_context, log
+
+    group = Group.objects.filter(pk=instance.group_id).first()
+    if group is None:
+        return
+    removed = kwargs.get("signal") is post_delete
+    target = getattr(instance, "page", None) or getattr(instance, "collection", None)
+    permission = instance.permission.codename if instance.permission_id else ""
+    log(group, "audit.group_permissions", user=get_active_log_context().user, data={
+        "change": "removed" if removed else "granted", "permission": permission,
+        "target_model": target._meta.label_lower if target is not None else "",
+        "target_id": target.pk if target is not None else None, "target": str(target) if target is not None else "",
+        "reason": f"{'removed' if removed else 'granted'} {permission} on {target}",
+    })
