@@ -7,6 +7,7 @@ Every step is idempotent: running ``load_demo`` again adds nothing twice.
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
@@ -15,9 +16,6 @@ from wagtail.models import Page, PageLogEntry, Site
 from .models import Agency, AgencyPage, FrameworkItem, HomePage, ItemGroupPage, ItemPage, NewsPage, OfficialOrderPage
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-ORDER_FILE = SHARED / "docs" / "order-224-2561-uthai-thani.th.txt"
-NEWS_SAMPLE = SHARED / "data" / "thaigov-news-5k.jsonl.gz"
 
 # Local demo only: `make run` prints these. Never used outside a developer's machine.
 DEMO_USERS = [
@@ -149,7 +147,7 @@ def ensure_source_order(user=None):
     existing = OfficialOrderPage.objects.filter(document_number="๒๒๔/๒๕๖๑").first()
     if existing is not None:
         return existing
-    text = ORDER_FILE.read_text(encoding="utf-8")
+    text = Path(settings.SOURCE_ORDER_PATH).read_text(encoding="utf-8")
     page = OfficialOrderPage(
         title="คำสั่งจังหวัดอุทัยธานี ที่ ๒๒๔/๒๕๖๑ เรื่อง มาตรการการเผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์ของจังหวัด",
         slug="order-224-2561",
@@ -169,7 +167,7 @@ def ensure_source_order(user=None):
 def import_demo_news(limit, user=None, progress=None):
     from .importers.news import import_news
 
-    return import_news(NEWS_SAMPLE, item_page("secretariat-pm", "news"), limit=limit, user=user, progress=progress)
+    return import_news(settings.NEWS_SAMPLE_PATH, item_page("secretariat-pm", "news"), limit=limit, user=user, progress=progress)
 
 
 def _edit_and_publish(page, user, **changes):
