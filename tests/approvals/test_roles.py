@@ -1,5 +1,4 @@
 """Role groups, their Wagtail page permissions, and the user form's full name and position."""
-import re
 
 import pytest
 from django.contrib.auth.models import Group

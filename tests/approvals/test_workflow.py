@@ -82,8 +82,9 @@ def test_a_provider_cannot_publish(draft, provider):
 
 
 def test_an_approver_cannot_approve_their_own_submission(agency, draft, provider):
-    from .conftest import make_user
     from repository.approvals import roles
+
+    from .conftest import make_user
 
     both = make_user("both", "สองบทบาท ทดสอบ", "หัวหน้างาน", roles.PROVIDER, roles.APPROVER, agency=agency)
     submit(draft, both)
@@ -165,8 +166,9 @@ def test_send_back_requires_a_reason_and_carries_it(draft, provider, approver, p
 
 
 def test_the_publisher_can_send_back_too_and_must_be_a_third_person(agency, draft, provider, approver):
-    from .conftest import make_user
     from repository.approvals import roles
+
+    from .conftest import make_user
 
     approver.groups.add(roles.grant_agency_roles(agency)[roles.PUBLISHER])
     submit(draft, provider)
@@ -179,8 +181,9 @@ def test_the_publisher_can_send_back_too_and_must_be_a_third_person(agency, draf
 
 
 def test_roles_are_scoped_to_the_agencys_part_of_the_tree(other_agency, draft, provider, approver):
-    from .conftest import make_user
     from repository.approvals import roles
+
+    from .conftest import make_user
 
     outsider = make_user("outsider", "คนนอก หน่วยงาน", "หัวหน้าสำนักงาน", roles.APPROVER, agency=other_agency)
     with pytest.raises(ApprovalActionError):
