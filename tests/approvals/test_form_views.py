@@ -108,3 +108,16 @@ def test_the_page_admin_screen_links_the_forms(client, published, provider):
     assert reverse("approvals:form_pdf", args=[form.pk]) in html
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[form.page_id])).content.decode()
     assert reverse("approvals:page_forms", args=[form.page_id]) in edit
+
+
+def test_the_review_screen_links_wagtails_diff_against_the_live_version(client, published, provider, approver):
+    page = published[0].page.specific
+    page.summary = page.summary + " (ปรับปรุง)"
+    revision = page.save_revision(user=provider)
+    SubmitForApprovalAction(page, provider, confirmed_measure_1_1=True).execute()
+    client.force_login(approver)
+    html = client.get(reverse("approvals:page_forms", args=[page.pk])).content.decode()
+    compare = reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, "live", revision.pk])
+    assert compare in html
+    diff = client.get(compare)
+    assert diff.status_code == 200 and "(ปรับปรุง)" in diff.content.decode()
