@@ -72,8 +72,9 @@ def current_task(draft):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_provider_approver_publisher_take_a_draft_live(browser_page, live_server, draft, provider, approver,
-                                                       publisher):
+def test_provider_approver_publisher_take_a_draft_live(
+    audit_tables_flushable, browser_page, live_server, draft, provider, approver, publisher
+):
     page = browser_page
     edit_url = f"{live_server.url}/admin/pages/{draft.pk}/edit/"
 
