@@ -1,7 +1,13 @@
 """The approval form as a PDF (fpdf2), in Thai, with the Sarabun font shipped in ``fonts/``.
 
-Text shaping (uharfbuzz) places Thai vowels and tone marks correctly; the
-font is embedded as Unicode, so the PDF's text extracts back as the same Thai.
+Text shaping (HarfBuzz through uharfbuzz) applies the font's mark positioning,
+so stacked vowels and tone marks (ที่, ญี่ปุ่น, น้ำ) sit where they should;
+without shaping they overlap. HarfBuzz's Thai-specific shaper decomposes
+SARA AM (ำ) into two glyphs, and fpdf2 then writes a bogus ToUnicode entry
+for the second one, so copying or extracting the text yields a stray
+character. Shaping with the default shaper (``script="latn"``) keeps ำ one
+glyph while still applying Sarabun's mark positioning: rendered correctly,
+and the text extracts back as the same Thai (tested with pypdf).
 """
 
 from pathlib import Path
@@ -26,7 +32,7 @@ def _new_document(title):
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("Sarabun", "", str(FONT_REGULAR))
     pdf.add_font("Sarabun", "B", str(FONT_BOLD))
-    pdf.set_text_shaping(True)
+    pdf.set_text_shaping(use_shaping_engine=True, script="latn")
     pdf.set_title(title)
     pdf.set_lang("th")
     pdf.set_creator("disclosure-repository")

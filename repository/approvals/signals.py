@@ -39,8 +39,13 @@ def on_post_migrate(sender, app_config=None, **kwargs):
 
 
 def connect():
+    from wagtail.signals import task_submitted
+
     from repository.models import AgencyPage
 
+    from .notifications import role_task_submission_email_notifier
+
+    task_submitted.connect(role_task_submission_email_notifier, dispatch_uid="approvals_task_submitted_email")
     page_published.connect(on_page_published, dispatch_uid="approvals_record_publication")
     post_save.connect(on_agency_page_saved, sender=AgencyPage, dispatch_uid="approvals_agency_roles")
     post_migrate.connect(on_post_migrate, dispatch_uid="approvals_post_migrate")
