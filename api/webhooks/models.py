@@ -74,3 +74,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error[:40]}"

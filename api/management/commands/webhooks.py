@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "status":
-            for status, label in WebhookDelivery.Status.choices:
+            for status, _label in WebhookDelivery.Status.choices:
                 self.stdout.write(f"{status}: {WebhookDelivery.objects.filter(status=status).count()}")
             return
         while True:
