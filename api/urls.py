@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from . import feeds
 from .views import content, listings
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
@@ -19,6 +20,12 @@ v1 = [
     re_path(rf"^content/{PAGE_PATH}/?$", content.ContentView.as_view(), name="content"),
     path("pages/<int:page_id>", content.PageByIdView.as_view(), name="page"),
     path("disclosures", listings.DisclosureListView.as_view(), name="disclosures"),
+    path("feeds/latest.rss", feeds.latest_rss, name="feed-latest-rss"),
+    path("feeds/latest.atom", feeds.latest_atom, name="feed-latest-atom"),
+    path("feeds/agency/<slug:code>.rss", feeds.agency_rss, name="feed-agency-rss"),
+    path("feeds/agency/<slug:code>.atom", feeds.agency_atom, name="feed-agency-atom"),
+    path("feeds/item/<str:code>.rss", feeds.item_rss, name="feed-item-rss"),
+    path("feeds/item/<str:code>.atom", feeds.item_atom, name="feed-item-atom"),
 ]
 
 urlpatterns = [
