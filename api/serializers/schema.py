@@ -211,3 +211,48 @@ def problem_responses(*codes):
         (code, "application/problem+json"): OpenApiResponse(ProblemSchema, description=DESCRIPTIONS[code])
         for code in codes
     }
+
+
+class EvidenceSchema(s.Serializer):
+    page_id = s.IntegerField()
+    form_id = s.IntegerField()
+    approver_name = s.CharField(allow_blank=True, allow_null=True)
+    approved_at = s.CharField(allow_null=True)
+    publisher_name = s.CharField(allow_blank=True, allow_null=True)
+    published_at = s.CharField(allow_null=True)
+
+
+class SheetItemSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    group = s.CharField(allow_blank=True)
+    recurrence = s.ChoiceField(choices=["once", "monthly", "semi_annual", "annual", "per_event"])
+    status = s.ChoiceField(choices=["published", "stale", "missing"])
+    answering_pages = s.IntegerField()
+    current_pages = s.IntegerField()
+    latest_issue_date = s.DateField(allow_null=True)
+    urls = s.ListField(child=s.CharField())
+    item_page_urls = s.ListField(child=s.CharField())
+    evidence = s.ListField(child=EvidenceSchema())
+
+
+class SheetSummarySchema(s.Serializer):
+    published = s.IntegerField()
+    stale = s.IntegerField()
+    missing = s.IntegerField()
+
+
+class SheetAgencySchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+
+
+class AnswerSheetSchema(s.Serializer):
+    framework_year = s.IntegerField()
+    framework_name = s.CharField()
+    fiscal_year = s.IntegerField()
+    agency = SheetAgencySchema()
+    summary = SheetSummarySchema()
+    items = s.ListField(child=SheetItemSchema())

@@ -8,7 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .. import caching
-from ..exceptions import exception_handler
+from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import AnonymousRateThrottle
 
@@ -56,8 +56,21 @@ class ApiView(APIView):
     def last_modified_for(self, request):
         return getattr(self, "_last_modified", None)
 
+    def perform_content_negotiation(self, request, force=False):
+        from django.http import Http404
+
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ParameterError("format", "Unsupported 'format'; this endpoint offers: "
+                                 + ", ".join(r.format for r in self.get_renderers()) + ".") from None
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and hasattr(response, "accepted_renderer"):
+            # Problems are always JSON, whatever format the client asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = PROBLEM_CONTENT_TYPE
         if self.varies_by_user:
             response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Authorization, Cookie"]))
         if request.method in ("GET", "HEAD") and response.status_code == 200 and hasattr(response, "render"):
