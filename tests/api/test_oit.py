@@ -51,7 +51,7 @@ def sheet_tree(tree):
     office_page = tree.news(tree.office_item_page)
     office_page.items.set([o11])
     publish(office_page)
-    assert office_page.items.filter(pk=o11.pk).exists()
+    assert o11.disclosures.filter(pk=office_page.pk).exists()
     return {"news": news}
 
 
