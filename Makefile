@@ -21,6 +21,7 @@ venv: $(VENV)/.installed
 
 setup: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo --news $(DEMO_NEWS)
 
 run: setup

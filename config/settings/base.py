@@ -120,10 +120,17 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
+# Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
+
+SHARED_DIR = env.SHARED_DIR
+NEWS_SAMPLE_PATH = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
+NEWS_FULL_PATH = SHARED_DIR / "data" / "thaigov-news-full.jsonl.xz"
+SOURCE_ORDER_PATH = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -131,8 +138,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Transparency disclosure repository API",
     "VERSION": "1.0.0",
-    # The public API is /api/v1/ (api/schema.py); Wagtail's v2 and admin APIs are not described.
-    "PREPROCESSING_HOOKS": ["api.schema.only_v1"],
+    "PREPROCESSING_HOOKS": ["api.schema_hooks.only_public_api"],
     "SERVE_INCLUDE_SCHEMA": False,
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }

@@ -1,0 +1,222 @@
+"""Demo content that is real: agencies, the page tree, the source order, corpus news,
+demo users for each role, and a true edit history on a few pages.
+
+Every step is idempotent: running ``load_demo`` again adds nothing twice.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page, PageLogEntry, Site
+
+from .models import Agency, AgencyPage, FrameworkItem, HomePage, ItemGroupPage, ItemPage, NewsPage, OfficialOrderPage
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Local demo only: `make run` prints these. Never used outside a developer's machine.
+DEMO_USERS = [
+    # username, full name, position, role
+    ("provider", "สมชาย ใจดี", "นักประชาสัมพันธ์ปฏิบัติการ", "provider"),
+    ("approver", "สมหญิง รักษ์ธรรม", "หัวหน้าสำนักงานจังหวัดอุทัยธานี", "approver"),
+    ("publisher", "วีระ เว็บมาสเตอร์", "นักวิชาการคอมพิวเตอร์ชำนาญการ", "publisher"),
+    ("auditor", "อรุณี ตรวจสอบ", "ผู้ตรวจสอบภายในจังหวัด", "auditor"),
+    ("admin", "ผู้ดูแลระบบ", "ผู้ดูแลระบบ", "administrator"),
+]
+DEMO_PASSWORD = "demo-{username}-2568"
+
+
+def _read_json(name):
+    with open(FIXTURES / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def expand_years(key):
+    """``"2563-2565"`` → [2563, 2564, 2565]; ``"2568"`` → [2568]."""
+    if "-" in key:
+        first, last = (int(part) for part in key.split("-"))
+        return list(range(first, last + 1))
+    return [int(key)]
+
+
+def _remove_wagtail_placeholder():
+    """Wagtail's initial "Welcome to your new Wagtail site!" page, if still there untouched."""
+    for page in Page.objects.filter(depth=2):
+        if page.specific_class is Page and not page.get_children().exists() and page.slug == "home":
+            Site.objects.filter(root_page=page).delete()
+            page.delete()
+
+
+def ensure_home():
+    home = HomePage.objects.first()
+    if home is None:
+        _remove_wagtail_placeholder()
+        root = Page.get_first_root_node()
+        home = HomePage(title="คลังข้อมูลเผยแพร่ต่อสาธารณะ", slug="home",
+                        intro="ข้อมูลที่หน่วยงานเผยแพร่ตามมาตรการเผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์ของหน่วยงาน")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                            site_name="คลังข้อมูลเผยแพร่ต่อสาธารณะ")
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def ensure_agencies():
+    agencies = {}
+    for entry in _read_json("agencies.json")["agencies"]:
+        values = {k: v for k, v in entry.items() if k not in ("code", "parent")}
+        values["parent"] = agencies.get(entry["parent"]) if entry["parent"] else None
+        agency, _ = Agency.objects.get_or_create(code=entry["code"], defaults=values)
+        agencies[agency.code] = agency
+    return agencies
+
+
+def ensure_agency_tree(agency, home, structure):
+    parent_page = home if agency.parent is None else agency.parent.page
+    agency_page = AgencyPage.objects.filter(agency=agency).first()
+    if agency_page is None:
+        agency_page = AgencyPage(title=agency.name_th, slug=agency.code, agency=agency)
+        parent_page.add_child(instance=agency_page)
+        agency_page.save_revision().publish()
+    for group in structure["groups"]:
+        group_page = ItemGroupPage.objects.child_of(agency_page).filter(slug=group["slug"]).first()
+        if group_page is None:
+            group_page = ItemGroupPage(title=group["title"], slug=group["slug"])
+            agency_page.add_child(instance=group_page)
+            group_page.save_revision().publish()
+        for item in group["items"]:
+            if ItemPage.objects.child_of(group_page).filter(slug=item["slug"]).exists():
+                continue
+            item_page = ItemPage(title=item["title"], slug=item["slug"])
+            item_page.items = [
+                framework_item
+                for years, codes in item["codes"].items()
+                for framework_item in FrameworkItem.objects.filter(
+                    framework__year__in=expand_years(years), code__in=codes
+                )
+            ]
+            group_page.add_child(instance=item_page)
+            item_page.save_revision().publish()
+    return agency_page
+
+
+def item_page(agency_code, slug):
+    return AgencyPage.objects.get(agency__code=agency_code).item_page(slug)
+
+
+def ensure_users(stdout=None):
+    """Demo users for each role, with full names and positions for the approval form."""
+    User = get_user_model()
+    users = {}
+    for username, full_name, position, role in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name, position=position,
+                        email=f"{username}@demo.invalid", is_staff=True,
+                        is_superuser=(role == "administrator"))
+            user.set_password(DEMO_PASSWORD.format(username=username))
+            user.save()
+        users[role] = user
+    if stdout is not None:
+        stdout.write("Demo logins (local only) at http://127.0.0.1:8000/admin/:")
+        for username, full_name, position, role in DEMO_USERS:
+            stdout.write(f"  {role:<13} {username:<10} password {DEMO_PASSWORD.format(username=username)}  ({full_name}, {position})")
+    return users
+
+
+ORDER_DATE_NOTE = "สำเนาที่มีสิ้นสุดก่อนส่วนลงนาม จึงไม่ทราบวันที่ลงนาม ทราบแน่นอนเพียงปี พ.ศ. 2561"
+
+
+def order_body(text):
+    """The order's text, paragraph by paragraph, as rich text."""
+    from .importers.news import body_to_rich_text
+
+    return body_to_rich_text(text)
+
+
+def ensure_source_order(user=None):
+    """Uthai Thani order No. ๒๒๔/๒๕๖๑, the order this repository grew from."""
+    existing = OfficialOrderPage.objects.filter(document_number="๒๒๔/๒๕๖๑").first()
+    if existing is not None:
+        return existing
+    text = Path(settings.SOURCE_ORDER_PATH).read_text(encoding="utf-8")
+    page = OfficialOrderPage(
+        title="คำสั่งจังหวัดอุทัยธานี ที่ ๒๒๔/๒๕๖๑ เรื่อง มาตรการการเผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์ของจังหวัด",
+        slug="order-224-2561",
+        kind=OfficialOrderPage.Kind.ORDER,
+        document_number="๒๒๔/๒๕๖๑",
+        issue_date=None,
+        issue_year=2561,
+        date_note=ORDER_DATE_NOTE,
+        summary="มาตรการการเผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์ของจังหวัดอุทัยธานี (มาตรการ 1.1–1.3)",
+        body=order_body(text),
+    )
+    item_page("uthai-thani", "orders").add_child(instance=page)
+    page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+    return page
+
+
+def import_demo_news(limit, user=None, progress=None):
+    from .importers.news import import_news
+
+    return import_news(settings.NEWS_SAMPLE_PATH, item_page("secretariat-pm", "news"), limit=limit, user=user, progress=progress)
+
+
+def _edit_and_publish(page, user, **changes):
+    page = page.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
+    return page
+
+
+def ensure_history(users):
+    """A true history on three imported news pages: edits by different people,
+    an unpublish and republish, and a deletion."""
+    pages = list(NewsPage.objects.order_by("pk")[:3])
+    if len(pages) < 3:
+        return
+    edited, republished, deleted = pages
+    if edited.revisions.count() == 1:
+        with transaction.atomic():
+            edited = _edit_and_publish(
+                edited, users["provider"], summary=edited.summary + " (ปรับปรุงสรุป)",
+                document_number="๑/๒๕๖๘",
+            )
+            _edit_and_publish(edited, users["approver"], external_link=edited.source_url)
+    if not PageLogEntry.objects.filter(page=republished, action="wagtail.unpublish").exists():
+        with transaction.atomic():
+            UnpublishPageAction(republished, user=users["publisher"]).execute(skip_permission_checks=True)
+            republished = NewsPage.objects.get(pk=republished.pk)
+            republished.save_revision(user=users["publisher"]).publish(user=users["publisher"], skip_permission_checks=True)
+    if not PageLogEntry.objects.filter(action="wagtail.delete", label=deleted.title).exists():
+        with transaction.atomic():
+            deleted.delete(user=users["administrator"])
+
+
+def load_demo(news=300, stdout=None, progress=None):
+    from .frameworks_loader import load_frameworks
+
+    load_frameworks()
+    home = ensure_home()
+    agencies = ensure_agencies()
+    structure = _read_json("site_structure.json")
+    for agency in agencies.values():
+        if agency.parent is None:
+            ensure_agency_tree(agency, home, structure)
+    for agency in agencies.values():
+        if agency.parent is not None:
+            ensure_agency_tree(agency, home, structure)
+    users = ensure_users(stdout)
+    ensure_source_order(users["administrator"])
+    report = import_demo_news(max(0, news - NewsPage.objects.count()), users["administrator"], progress)
+    ensure_history(users)
+    return report

@@ -1,0 +1,72 @@
+"""Builders for real page trees, shared by every test package.
+
+They go through Wagtail's own machinery (add_child, save_revision, publish), so
+what tests see is what the admin produces.
+"""
+
+import datetime
+
+from wagtail.models import Page, Site
+
+from repository.models import Agency, AgencyPage, FrameworkItem, FrameworkYear, HomePage, ItemGroupPage, ItemPage
+
+
+def publish(page, user=None):
+    page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+    return page.__class__.objects.get(pk=page.pk)
+
+
+def make_home():
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    for placeholder in Page.objects.filter(depth=2, slug="home"):
+        Site.objects.filter(root_page=placeholder).delete()
+        placeholder.delete()
+    home = HomePage(title="หน้าแรก", slug="home")
+    root.add_child(instance=home)
+    publish(home)
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return HomePage.objects.get(pk=home.pk)
+
+
+def make_agency(code="uthai-thani", name="จังหวัดอุทัยธานี", parent=None, kind=Agency.Kind.PROVINCE):
+    agency = Agency.objects.create(code=code, name_th=name, parent=parent, kind=kind)
+    parent_page = parent.page if parent is not None else make_home()
+    page = AgencyPage(title=name, slug=code, agency=agency)
+    parent_page.add_child(instance=page)
+    publish(page)
+    return agency
+
+
+def make_item_page(agency, slug="news", title="ข่าวประชาสัมพันธ์", items=(), group_slug="basic"):
+    agency_page = agency.page
+    group = ItemGroupPage.objects.child_of(agency_page).filter(slug=group_slug).first()
+    if group is None:
+        group = ItemGroupPage(title="ข้อมูลพื้นฐาน", slug=group_slug)
+        agency_page.add_child(instance=group)
+        publish(group)
+    page = ItemPage(title=title, slug=slug)
+    page.items = list(items)
+    group.add_child(instance=page)
+    return publish(page)
+
+
+def make_framework_item(year=2568, code="O4", name="ข่าวประชาสัมพันธ์", recurrence="per_event"):
+    framework, _ = FrameworkYear.objects.get_or_create(year=year, defaults={"name": f"ITA {year}"})
+    return FrameworkItem.objects.create(framework=framework, code=code, name_th=name, recurrence=recurrence)
+
+
+def add_disclosure(parent, page, user=None, publish_it=True):
+    parent.add_child(instance=page)
+    if publish_it:
+        return publish(page, user)
+    page.save_revision(user=user)
+    return page.__class__.objects.get(pk=page.pk)
+
+
+def yesterday():
+    return datetime.date.today() - datetime.timedelta(days=1)
