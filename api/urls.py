@@ -4,7 +4,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
-from .views import content, listings, oit
+from .views import content, listings, oit, search
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -20,6 +20,8 @@ v1 = [
     re_path(rf"^content/{PAGE_PATH}/?$", content.ContentView.as_view(), name="content"),
     path("pages/<int:page_id>", content.PageByIdView.as_view(), name="page"),
     path("disclosures", listings.DisclosureListView.as_view(), name="disclosures"),
+    path("search", search.SearchView.as_view(), name="search"),
+    path("search/suggest", search.SuggestView.as_view(), name="search-suggest"),
     path("oit/<int:year>/<slug:agency>", oit.AnswerSheetView.as_view(), name="oit"),
     path("feeds/latest.rss", feeds.latest_rss, name="feed-latest-rss"),
     path("feeds/latest.atom", feeds.latest_atom, name="feed-latest-atom"),

@@ -256,3 +256,45 @@ class AnswerSheetSchema(s.Serializer):
     agency = SheetAgencySchema()
     summary = SheetSummarySchema()
     items = s.ListField(child=SheetItemSchema())
+
+
+class SearchHitSchema(s.Serializer):
+    id = s.IntegerField()
+    type = s.CharField()
+    title = s.CharField()
+    path = s.CharField(allow_blank=True)
+    canonical_url = s.CharField()
+    api_url = s.CharField()
+    agency = s.CharField(allow_null=True, allow_blank=True, help_text="Agency code")
+    issue_date = s.DateField(allow_null=True)
+    issue_date_be = s.CharField(allow_null=True)
+    fiscal_year = s.IntegerField(allow_null=True)
+    score = s.FloatField()
+    highlights = s.DictField(child=s.ListField(child=s.CharField()), help_text="Field → snippets with <mark>…</mark>")
+
+
+class FacetValueSchema(s.Serializer):
+    value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
+    count = s.IntegerField()
+
+
+class SearchResultsSchema(s.Serializer):
+    query = s.CharField(allow_blank=True)
+    total = s.IntegerField()
+    page = s.IntegerField()
+    per_page = s.IntegerField()
+    pages = s.IntegerField()
+    results = s.ListField(child=SearchHitSchema())
+    facets = s.DictField(child=s.ListField(child=FacetValueSchema()), help_text="agency, item, type, fiscal_year")
+
+
+class SuggestionSchema(s.Serializer):
+    id = s.IntegerField()
+    title = s.CharField()
+    path = s.CharField(allow_blank=True)
+    api_url = s.CharField()
+
+
+class SuggestionsSchema(s.Serializer):
+    query = s.CharField(allow_blank=True)
+    suggestions = s.ListField(child=SuggestionSchema())
