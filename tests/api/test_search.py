@@ -77,9 +77,8 @@ def test_suggest(client, indexed):
 
 
 def test_engine_down_is_a_503_problem(client, indexed, monkeypatch):
-    from search.errors import SearchUnavailable
-
     from api import search_service
+    from search.errors import SearchUnavailable
 
     class Down:
         def search(self, query):
