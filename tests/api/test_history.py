@@ -26,8 +26,11 @@ def auditor(db):
 
 
 @pytest.fixture
-def token_client(client, auditor):
+def token_client(auditor):
+    from rest_framework.test import APIClient
+
     token = Token.objects.create(user=auditor)
+    client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
