@@ -116,7 +116,10 @@ def load(path, limit=None, batch=2000, stdout=sys.stdout):
         slug = f"news-{record['id']}"
         if slug in parent["slugs"]:
             continue
-        day = datetime.date.fromisoformat(record["date"])
+        try:
+            day = datetime.date.fromisoformat(record["date"])
+        except ValueError:  # the corpus has a few untidy dates; the importer skips them too
+            continue
         published = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=tz)
         title = record["title"][:250]
         path = Page._get_path(parent_page.path, parent_page.depth + 1, parent["next"])
