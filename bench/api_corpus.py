@@ -15,8 +15,8 @@ and ``manage.py load_demo --news 0`` first (``bench.api_serve --prepare`` does).
 
 import argparse
 import datetime
-import lzma
 import json
+import lzma
 import os
 import sys
 import time
