@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "corsheaders",
     "django_filters",
@@ -138,7 +139,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Transparency disclosure repository API",
     "VERSION": "1.0.0",
     "PREPROCESSING_HOOKS": ["api.schema_hooks.only_public_api"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
+# The delivery API (api/): anonymous rate limit ("600/min" style, empty for none),
+# Cache-Control max-age for public reads, how long repository-wide facts are memoised.
+API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
+API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
+API_STATE_TTL = float(env.env_str("API_STATE_TTL", "1"))
 
 CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"

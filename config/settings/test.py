@@ -12,3 +12,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The delivery API: no memoised state between requests, no anonymous rate limit unless a test sets one.
+API_STATE_TTL = 0
+API_ANON_THROTTLE_RATE = ""

@@ -1,0 +1,63 @@
+"""Reading public pages: look-ups and the detail document. Plain functions the views call."""
+
+from django.http import Http404
+
+from repository.models import DisclosurePage
+
+from .exceptions import ParameterError
+from .params import get_list
+from .serializers import allowed_fields, serialize_page
+from .serializers.expansions import EXPANSIONS, expand
+from .visibility import public_pages, url_path_for
+
+
+def page_at_path(path, root):
+    """The public page at ``path`` below the site root, as its specific type, or 404."""
+    page = public_pages(root).filter(url_path=url_path_for(path, root)).first()
+    if page is None:
+        raise Http404("No public page at this path.")
+    return page.specific
+
+
+def page_by_id(page_id, root):
+    page = public_pages(root).filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No public page with this id.")
+    return page.specific
+
+
+def requested_fields(query, model):
+    names = get_list(query, "fields")
+    if not names:
+        return None
+    allowed = allowed_fields(model)
+    for name in names:
+        if name not in allowed:
+            raise ParameterError("fields", f"Unknown field '{name[:40]}' for this page type. Available: {', '.join(allowed)}.")
+    return set(names)
+
+
+def requested_expansions(query):
+    names = get_list(query, "expand")
+    for name in names:
+        if name not in EXPANSIONS:
+            raise ParameterError("expand", f"'expand' accepts {', '.join(EXPANSIONS)}; got '{name[:40]}'.")
+    return names
+
+
+def detail_document(page, ctx, query):
+    """The JSON of one page with ``fields=`` and ``expand=`` applied."""
+    fields = requested_fields(query, type(page))
+    names = requested_expansions(query)
+    data = serialize_page(page, ctx, fields)
+    data.update(expand(page, ctx, names))
+    return data
+
+
+def children_of(page, root):
+    """Public children of a page, in tree order."""
+    return public_pages(root).filter(path__startswith=page.path, depth=page.depth + 1).order_by("path")
+
+
+def is_disclosure(page):
+    return isinstance(page, DisclosurePage)

@@ -1,0 +1,147 @@
+"""Filtering and ordering disclosure listings (a DRF filter backend).
+
+``filter_disclosures(queryset, query)`` is the plain function; the backend
+wraps it for DRF views and describes the parameters to drf-spectacular.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from rest_framework.filters import BaseFilterBackend
+
+from repository.models import DISCLOSURE_PAGE_MODELS, Agency, FrameworkItem
+
+from .exceptions import ParameterError
+from .params import get_date, get_fiscal_years, get_list
+
+ORDERINGS = {
+    "issue_date": ("issue_date", "id"),
+    "-issue_date": ("-issue_date", "-id"),
+    "published": ("first_published_at", "id"),
+    "-published": ("-first_published_at", "-id"),
+    "modified": ("last_published_at", "id"),
+    "-modified": ("-last_published_at", "-id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "fiscal_year": ("fiscal_year", "issue_date", "id"),
+    "-fiscal_year": ("-fiscal_year", "-issue_date", "-id"),
+    "id": ("id",),
+    "-id": ("-id",),
+}
+# Cursor paging needs an ordering on a unique or nearly unique, non-null column.
+CURSOR_ORDERINGS = {"-published", "published", "id", "-id"}
+DEFAULT_ORDERING = "-issue_date"
+DEFAULT_CURSOR_ORDERING = "-published"
+
+FILTER_PARAMS = ("agency", "item", "framework_year", "type", "fiscal_year", "from", "to", "tag")
+
+
+def type_names():
+    """``{'NewsPage': NewsPage, 'repository.NewsPage': NewsPage, 'newspage': ...}``."""
+    names = {}
+    for model in DISCLOSURE_PAGE_MODELS:
+        label = f"{model._meta.app_label}.{model.__name__}"
+        for key in (label, model.__name__):
+            names[key] = model
+            names[key.lower()] = model
+    return names
+
+
+def agency_ids(codes, param="agency"):
+    """The ids of the agencies named and every agency below them."""
+    found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ParameterError(param, f"Unknown agency code '{unknown[0][:40]}'.")
+    ids = set()
+    for agency in found.values():
+        ids |= agency.descendant_ids()
+    return ids
+
+
+def filter_disclosures(queryset, query):
+    codes = get_list(query, "agency")
+    if codes:
+        queryset = queryset.filter(agency_id__in=agency_ids(codes))
+
+    framework_years = get_fiscal_years(query, "framework_year")
+    item_codes = [c.upper() for c in get_list(query, "item")]
+    if item_codes or framework_years:
+        items = FrameworkItem.objects.all()
+        if item_codes:
+            items = items.filter(code__in=item_codes)
+            known = set(items.values_list("code", flat=True))
+            missing = [c for c in item_codes if c not in known]
+            if missing:
+                raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
+        if framework_years:
+            items = items.filter(framework__year__in=framework_years)
+        queryset = queryset.filter(items__in=list(items.values_list("pk", flat=True))).distinct()
+
+    types = get_list(query, "type")
+    if types:
+        names = type_names()
+        models = []
+        for name in types:
+            model = names.get(name) or names.get(name.lower())
+            if model is None:
+                raise ParameterError(
+                    "type", f"Unknown page type '{name[:40]}'. Use one of: "
+                    + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."
+                )
+            models.append(model)
+        cts = ContentType.objects.get_for_models(*models).values()
+        queryset = queryset.filter(content_type__in=list(cts))
+
+    years = get_fiscal_years(query, "fiscal_year")
+    if years:
+        queryset = queryset.filter(fiscal_year__in=years)
+
+    date_from, date_to = get_date(query, "from"), get_date(query, "to")
+    if date_from and date_to and date_from > date_to:
+        raise ParameterError("from", "'from' is after 'to'.")
+    if date_from:
+        queryset = queryset.filter(issue_date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(issue_date__lte=date_to)
+
+    tags = get_list(query, "tag")
+    if tags:
+        queryset = queryset.filter(tagged_items__tag__name__in=tags).distinct()
+    return queryset
+
+
+def ordering_of(query, cursor=False):
+    raw = get_list(query, "ordering")
+    if len(raw) > 1:
+        raise ParameterError("ordering", "'ordering' takes one value.")
+    name = raw[0] if raw else (DEFAULT_CURSOR_ORDERING if cursor else DEFAULT_ORDERING)
+    allowed = CURSOR_ORDERINGS if cursor else ORDERINGS
+    if name not in allowed:
+        raise ParameterError(
+            "ordering", f"'ordering' accepts {', '.join(sorted(allowed))}"
+            + (" with cursor pagination" if cursor else "") + f"; got '{name[:40]}'."
+        )
+    return ORDERINGS[name]
+
+
+class DisclosureFilterBackend(BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        return filter_disclosures(queryset, request.query_params)
+
+    def get_schema_operation_parameters(self, view):
+        def param(name, description, schema=None, explode=False):
+            return {
+                "name": name, "required": False, "in": "query", "description": description,
+                "schema": schema or {"type": "string"},
+            }
+
+        return [
+            param("agency", "Agency code(s), comma-separated; includes every agency below them."),
+            param("item", "OIT item code(s) such as O22, comma-separated."),
+            param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
+            param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
+            param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),
+            param("from", "Issued on or after this ISO date.", {"type": "string", "format": "date"}),
+            param("to", "Issued on or before this ISO date.", {"type": "string", "format": "date"}),
+            param("tag", "Tag name(s), comma-separated."),
+            param("ordering", "Sort order.", {"type": "string", "enum": sorted(ORDERINGS)}),
+        ]

@@ -1,0 +1,61 @@
+"""Listing disclosures and children: querysets and rows, as plain functions."""
+
+from repository.models import DisclosurePage
+
+from .exceptions import ParameterError
+from .filters import filter_disclosures, ordering_of
+from .params import get_choices, get_list
+from .serializers import keys_of, serialize_listing_row, serialize_with
+from .serializers.context import items_prefetch
+from .serializers.pages import DISCLOSURE_FIELDS, PAGE_FIELDS
+from .visibility import public_disclosures
+
+PAGINATION_MODES = ("pages", "cursor")
+
+
+def listing_fields(query):
+    names = get_list(query, "fields")
+    if not names:
+        return None
+    allowed = keys_of(DISCLOSURE_FIELDS)
+    for name in names:
+        if name not in allowed:
+            raise ParameterError("fields", f"Unknown listing field '{name[:40]}'. Available: {', '.join(allowed)}.")
+    return set(names)
+
+
+def pagination_mode(query):
+    return get_choices(query, "pagination", set(PAGINATION_MODES), default="pages")
+
+
+def disclosure_queryset(query, root, cursor=False):
+    queryset = filter_disclosures(public_disclosures(root), query)
+    return queryset.order_by(*ordering_of(query, cursor=cursor))
+
+
+def listing_rows(pages, ctx, fields=None):
+    """Serialise one page of disclosures with the fewest queries."""
+    pages = list(pages)
+    ids = [p.pk for p in pages]
+    by_id = {
+        p.pk: p
+        for p in DisclosurePage.objects.filter(pk__in=ids).prefetch_related(items_prefetch())
+    }
+    ctx.preload_agencies({p.agency_id for p in by_id.values()})
+    return [serialize_listing_row(by_id.get(p.pk, p), ctx, fields) for p in pages]
+
+
+def child_rows(pages, ctx):
+    pages = list(pages)
+    disclosure_ids = [p.pk for p in pages if p.specific_class and issubclass(p.specific_class, DisclosurePage)]
+    disclosures = {
+        p.pk: p for p in DisclosurePage.objects.filter(pk__in=disclosure_ids).prefetch_related(items_prefetch())
+    }
+    ctx.preload_agencies({p.agency_id for p in disclosures.values()})
+    rows = []
+    for page in pages:
+        if page.pk in disclosures:
+            rows.append(serialize_listing_row(disclosures[page.pk], ctx))
+        else:
+            rows.append(serialize_with(PAGE_FIELDS, page, ctx))
+    return rows

@@ -1,0 +1,117 @@
+"""Parsing query parameters into values, or a 400 naming the parameter.
+
+Plain functions over a ``QueryDict``; every failure raises
+:class:`api.exceptions.ParameterError` so the client learns which parameter
+was wrong and why. Messages quote only what the client sent, truncated.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from repository.fiscal import normalise_fiscal_year
+
+from .exceptions import ParameterError
+
+# Parameters every endpoint accepts (DRF's format suffix).
+COMMON = {"format"}
+
+
+def _shown(value, limit=40):
+    value = str(value)
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def check_known(query, allowed):
+    """Reject parameters the endpoint does not understand (typos fail loudly)."""
+    for name in query.keys():
+        if name not in allowed and name not in COMMON:
+            raise ParameterError(name, f"Unknown parameter '{_shown(name)}'. Accepted: {', '.join(sorted(allowed))}.")
+
+
+def get_list(query, name):
+    """``?agency=a,b&agency=c`` → ``['a', 'b', 'c']`` (blank entries dropped)."""
+    values = []
+    for raw in query.getlist(name):
+        values.extend(part.strip() for part in raw.split(",") if part.strip())
+    return values
+
+
+def get_int(query, name, default=None, minimum=None, maximum=None):
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParameterError(name, f"'{name}' must be an integer, got '{_shown(raw)}'.") from None
+    if minimum is not None and value < minimum:
+        raise ParameterError(name, f"'{name}' must be at least {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ParameterError(name, f"'{name}' must be at most {maximum}.")
+    return value
+
+
+def get_fiscal_years(query, name="fiscal_year"):
+    """Buddhist Era (2568) or Gregorian (2025) years, returned as BE."""
+    years = []
+    for raw in get_list(query, name):
+        try:
+            years.append(normalise_fiscal_year(raw))
+        except ValueError:
+            raise ParameterError(
+                name, f"'{name}' must be a fiscal year in Buddhist Era (e.g. 2568) or Gregorian (2025), "
+                f"got '{_shown(raw)}'."
+            ) from None
+    return years
+
+
+def get_date(query, name):
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = parse_date(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ParameterError(name, f"'{name}' must be an ISO date (YYYY-MM-DD), got '{_shown(raw)}'.")
+    return value
+
+
+def get_datetime(query, name):
+    """An ISO 8601 date-time (or date, meaning its end in Thai time), made aware."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    value = None
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+        if value is None:
+            day = parse_date(raw)
+            if day is not None:
+                value = datetime.datetime.combine(day, datetime.time.max)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ParameterError(
+            name, f"'{name}' must be an ISO 8601 date-time such as 2025-03-01T12:00:00+07:00, got '{_shown(raw)}'."
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def get_choices(query, name, allowed, default=None, multiple=False):
+    values = get_list(query, name)
+    for value in values:
+        if value not in allowed:
+            raise ParameterError(
+                name, f"'{name}' accepts {', '.join(sorted(allowed))}; got '{_shown(value)}'."
+            )
+    if multiple:
+        return values
+    if len(values) > 1:
+        raise ParameterError(name, f"'{name}' takes one value.")
+    return values[0] if values else default

@@ -1,0 +1,31 @@
+"""CSV output for the OIT answer sheet (``?format=csv`` or ``Accept: text/csv``)."""
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+SHEET_COLUMNS = [
+    "code", "name_th", "name_en", "group", "recurrence", "status",
+    "current_pages", "answering_pages", "latest_issue_date", "urls", "item_page_urls", "evidence_form_ids",
+]
+
+
+class AnswerSheetCSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        # A byte-order mark so spreadsheet programs read the Thai correctly.
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow(SHEET_COLUMNS)
+        for item in data["items"]:
+            row = dict(item)
+            row["urls"] = "\n".join(item["urls"])
+            row["item_page_urls"] = "\n".join(item["item_page_urls"])
+            row["evidence_form_ids"] = " ".join(str(e["form_id"]) for e in item["evidence"])
+            writer.writerow([row.get(c, "") for c in SHEET_COLUMNS])
+        return out.getvalue().encode("utf-8")

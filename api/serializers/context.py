@@ -1,0 +1,68 @@
+"""Per-request state the field functions share: URLs, caches, the moment served."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from wagtail.models import Site
+
+from repository.models import Agency, FrameworkItem
+
+from ..visibility import path_below_root, site_root
+from .pages import restricted_collection_ids
+
+API_CONTENT_PREFIX = "/api/v1/content/"
+
+
+def items_prefetch():
+    return Prefetch("items", queryset=FrameworkItem.objects.select_related("framework").order_by("framework__year", "sort_order", "code"))
+
+
+class SerializerContext:
+    def __init__(self, request=None, root=None, moment=None):
+        self.request = request
+        self.root = root or site_root()
+        self.moment = moment or timezone.now()
+        self._agencies = {}
+        self._restricted = None
+        site = Site.objects.filter(is_default_site=True).first()
+        self.site_root_url = (site.root_url if site else "").rstrip("/")
+
+    # URLs
+    def absolute(self, url):
+        if not url or "://" in url:
+            return url
+        if self.request is not None:
+            return self.request.build_absolute_uri(url)
+        return self.site_root_url + url
+
+    def path_of(self, page):
+        return path_below_root(page, self.root) or ""
+
+    def canonical_url(self, path):
+        return f"{self.site_root_url}/{path}/" if path else f"{self.site_root_url}/"
+
+    def api_url(self, path):
+        return self.absolute(API_CONTENT_PREFIX + path) if path else self.absolute(API_CONTENT_PREFIX)
+
+    # caches
+    def preload_agencies(self, ids):
+        missing = {i for i in ids if i is not None and i not in self._agencies}
+        if missing:
+            self._agencies.update(Agency.objects.in_bulk(missing))
+
+    def agency(self, agency_id):
+        if agency_id is None:
+            return None
+        if agency_id not in self._agencies:
+            self.preload_agencies([agency_id])
+        return self._agencies.get(agency_id)
+
+    def items_of(self, page):
+        cache = getattr(page, "_prefetched_objects_cache", {})
+        if "items" in cache:
+            return list(cache["items"])
+        return list(page.items.select_related("framework").order_by("framework__year", "sort_order", "code"))
+
+    def restricted_collections(self):
+        if self._restricted is None:
+            self._restricted = restricted_collection_ids()
+        return self._restricted

@@ -1,0 +1,258 @@
+"""OpenAPI descriptions of the JSON shapes (drf-spectacular reads these).
+
+The data itself is built by the plain functions in :mod:`.pages`; these
+serializer classes only describe it, and the OpenAPI snapshot test plus
+schemathesis check that what is served matches what is described. Every key
+but ``id`` and ``type`` is optional because ``fields=`` may leave it out.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers as s
+
+
+def opt(field_class, **kwargs):
+    kwargs.setdefault("required", False)
+    return field_class(**kwargs)
+
+
+class AgencySchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    kind = s.CharField()
+
+
+class ItemSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    framework_year = s.IntegerField()
+
+
+class AttachmentSchema(s.Serializer):
+    title = s.CharField()
+    filename = s.CharField()
+    size = s.IntegerField(allow_null=True, help_text="Bytes")
+    content_type = s.CharField(help_text="MIME type")
+    url = s.URLField()
+
+
+class ProcurementRowSchema(s.Serializer):
+    item = s.CharField()
+    budget = s.CharField(allow_null=True, help_text="Baht, decimal string")
+    reference_price = s.CharField(allow_null=True)
+    method = s.CharField()
+    method_label = s.CharField()
+    bidders = s.ListField(child=s.CharField())
+    selected_vendor = s.CharField()
+    agreed_price = s.CharField(allow_null=True)
+    reason = s.CharField()
+    contract_number = s.CharField(allow_blank=True)
+    contract_date = s.DateField(allow_null=True)
+    contract_date_be = s.CharField(allow_null=True)
+    egp_project_number = s.CharField(allow_blank=True)
+
+
+class BreadcrumbSchema(s.Serializer):
+    id = s.IntegerField()
+    title = s.CharField()
+    path = s.CharField(allow_blank=True)
+    api_url = s.URLField()
+
+
+class PageSummarySchema(s.Serializer):
+    """The fields every page has."""
+
+    id = s.IntegerField()
+    type = s.CharField(help_text="app_label.ModelName, e.g. repository.NewsPage")
+    type_label = opt(s.CharField)
+    title = opt(s.CharField)
+    slug = opt(s.CharField)
+    path = opt(s.CharField, allow_blank=True, help_text="Path below the site root")
+    canonical_url = opt(s.CharField, help_text="The page on the public website")
+    api_url = opt(s.CharField)
+    first_published_at = opt(s.DateTimeField, allow_null=True)
+    first_published_at_be = opt(s.CharField, allow_null=True)
+    last_published_at = opt(s.DateTimeField, allow_null=True)
+    last_published_at_be = opt(s.CharField, allow_null=True)
+
+
+class DisclosureRowSchema(PageSummarySchema):
+    """A disclosure in a listing (all keys of a disclosure may be chosen with ``fields=``)."""
+
+    agency = opt(AgencySchema, allow_null=True)
+    items = opt(s.ListField, child=ItemSchema())
+    summary = opt(s.CharField, allow_blank=True)
+    body = opt(s.CharField, allow_blank=True, help_text="HTML")
+    document_number = opt(s.CharField, allow_blank=True, help_text="As written, Thai digits kept")
+    document_number_normalized = opt(s.CharField, allow_blank=True, help_text="Arabic digits")
+    issue_date = opt(s.DateField, allow_null=True)
+    issue_date_be = opt(s.CharField, allow_null=True, help_text="e.g. 1 มีนาคม 2568")
+    fiscal_year = opt(s.IntegerField, allow_null=True, help_text="Buddhist Era")
+    external_link = opt(s.CharField, allow_blank=True)
+    tags = opt(s.ListField, child=s.CharField())
+    attachments = opt(s.ListField, child=AttachmentSchema())
+
+
+class ChildrenBlockSchema(s.Serializer):
+    total = s.IntegerField()
+    items = s.ListField(child=PageSummarySchema())
+    truncated = s.BooleanField()
+
+
+class ApprovalSummarySchema(s.Serializer):
+    id = s.IntegerField()
+    agency = s.CharField(allow_null=True)
+    document_date = s.DateField(allow_null=True)
+    document_date_be = s.CharField(allow_null=True)
+    kind = s.CharField(allow_null=True)
+    subject = s.CharField(allow_null=True)
+    details = s.CharField(allow_null=True)
+    external_link = s.CharField(allow_null=True)
+    remarks = s.CharField(allow_null=True)
+    provider_name = s.CharField(allow_null=True)
+    provider_position = s.CharField(allow_null=True)
+    provided_at = s.CharField(allow_null=True)
+    provided_at_be = s.CharField(allow_null=True)
+    approver_name = s.CharField(allow_null=True)
+    approver_position = s.CharField(allow_null=True)
+    approved_at = s.CharField(allow_null=True)
+    approved_at_be = s.CharField(allow_null=True)
+    publisher_name = s.CharField(allow_null=True)
+    publisher_position = s.CharField(allow_null=True)
+    published_at = s.CharField(allow_null=True)
+    published_at_be = s.CharField(allow_null=True)
+    override_reason = s.CharField(allow_null=True)
+
+
+class PageSchema(DisclosureRowSchema):
+    """Any public page. Navigation pages carry the summary keys plus ``intro``
+    (and ``agency`` / ``items`` for agency and item pages); disclosures carry
+    the disclosure keys; each disclosure type adds the keys marked with it."""
+
+    intro = opt(s.CharField, allow_blank=True, help_text="Navigation pages")
+    # OfficialOrderPage / PlanReportPage
+    kind = opt(s.CharField, help_text="OfficialOrderPage, PlanReportPage")
+    kind_label = opt(s.CharField)
+    signed_by = opt(s.CharField, allow_blank=True, help_text="OfficialOrderPage")
+    issue_year = opt(s.IntegerField, allow_null=True, help_text="OfficialOrderPage (BE)")
+    date_note = opt(s.CharField, allow_blank=True, help_text="OfficialOrderPage")
+    period = opt(s.CharField, help_text="PlanReportPage")
+    period_label = opt(s.CharField)
+    # NewsPage
+    source_url = opt(s.CharField, allow_blank=True, help_text="NewsPage")
+    source_category = opt(s.CharField, allow_blank=True, help_text="NewsPage")
+    # EmergencyAnnouncementPage
+    severity = opt(s.CharField, help_text="EmergencyAnnouncementPage")
+    severity_label = opt(s.CharField)
+    affected_area = opt(s.CharField)
+    valid_until = opt(s.DateTimeField, allow_null=True)
+    valid_until_be = opt(s.CharField, allow_null=True)
+    active = opt(s.BooleanField, help_text="EmergencyAnnouncementPage: not yet past valid_until")
+    # ProcurementAnnouncementPage
+    stage = opt(s.CharField, help_text="ProcurementAnnouncementPage")
+    stage_label = opt(s.CharField)
+    method = opt(s.CharField)
+    method_label = opt(s.CharField)
+    budget = opt(s.CharField, allow_null=True)
+    reference_price = opt(s.CharField, allow_null=True)
+    egp_project_number = opt(s.CharField, allow_blank=True)
+    winner = opt(s.CharField, allow_blank=True)
+    agreed_price = opt(s.CharField, allow_null=True)
+    outcome = opt(s.CharField, allow_blank=True)
+    # ProcurementSummaryPage
+    month = opt(s.DateField, allow_null=True, help_text="ProcurementSummaryPage")
+    month_be = opt(s.CharField, allow_null=True)
+    no_procurement = opt(s.BooleanField)
+    procurement_rows = opt(s.ListField, child=ProcurementRowSchema())
+    # expand=
+    breadcrumbs = opt(s.ListField, child=BreadcrumbSchema(), help_text="expand=breadcrumbs")
+    children = opt(ChildrenBlockSchema, help_text="expand=children")
+    approval = opt(ApprovalSummarySchema, allow_null=True, help_text="expand=approval")
+
+
+class DisclosureListSchema(s.Serializer):
+    count = opt(s.IntegerField, help_text="Absent with pagination=cursor")
+    next = s.CharField(allow_null=True)
+    previous = s.CharField(allow_null=True)
+    results = s.ListField(child=DisclosureRowSchema())
+
+
+class ChildrenListSchema(s.Serializer):
+    count = s.IntegerField()
+    next = s.CharField(allow_null=True)
+    previous = s.CharField(allow_null=True)
+    results = s.ListField(child=DisclosureRowSchema())
+
+
+ProblemSchema = inline_serializer(
+    "Problem",
+    fields={
+        "type": s.CharField(),
+        "title": s.CharField(),
+        "status": s.IntegerField(),
+        "detail": s.CharField(),
+        "param": s.CharField(required=False, help_text="The query parameter at fault"),
+    },
+)
+
+DESCRIPTIONS = {
+    400: "A parameter is invalid; `param` names it.",
+    401: "Authentication required.",
+    403: "Not allowed.",
+    404: "Not found (or not public).",
+    429: "Too many requests.",
+    503: "The service is unavailable.",
+}
+
+
+def problem_responses(*codes):
+    return {
+        (code, "application/problem+json"): OpenApiResponse(ProblemSchema, description=DESCRIPTIONS[code])
+        for code in codes
+    }
+
+
+class EvidenceSchema(s.Serializer):
+    page_id = s.IntegerField()
+    form_id = s.IntegerField()
+    approver_name = s.CharField(allow_blank=True, allow_null=True)
+    approved_at = s.CharField(allow_null=True)
+    publisher_name = s.CharField(allow_blank=True, allow_null=True)
+    published_at = s.CharField(allow_null=True)
+
+
+class SheetItemSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    group = s.CharField(allow_blank=True)
+    recurrence = s.ChoiceField(choices=["once", "monthly", "semi_annual", "annual", "per_event"])
+    status = s.ChoiceField(choices=["published", "stale", "missing"])
+    answering_pages = s.IntegerField()
+    current_pages = s.IntegerField()
+    latest_issue_date = s.DateField(allow_null=True)
+    urls = s.ListField(child=s.CharField())
+    item_page_urls = s.ListField(child=s.CharField())
+    evidence = s.ListField(child=EvidenceSchema())
+
+
+class SheetSummarySchema(s.Serializer):
+    published = s.IntegerField()
+    stale = s.IntegerField()
+    missing = s.IntegerField()
+
+
+class SheetAgencySchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+
+
+class AnswerSheetSchema(s.Serializer):
+    framework_year = s.IntegerField()
+    framework_name = s.CharField()
+    fiscal_year = s.IntegerField()
+    agency = SheetAgencySchema()
+    summary = SheetSummarySchema()
+    items = s.ListField(child=SheetItemSchema())

@@ -1,0 +1,1 @@
+"""The API's views, one small module per resource. Each parses, calls a plain function, serialises."""

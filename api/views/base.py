@@ -1,0 +1,80 @@
+"""What every API view shares: problem details, throttling, auth, conditional GETs."""
+
+from django.http import HttpResponseNotModified
+from django.utils.http import http_date
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from .. import caching
+from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
+from ..params import check_known
+from ..throttling import AnonymousRateThrottle
+
+
+class _NotModified(Exception):
+    pass
+
+
+class ApiView(APIView):
+    """Base of every v1 view.
+
+    ``query_params`` lists the parameters the view accepts (anything else is a
+    400 naming it); ``public_cache`` chooses ``Cache-Control``; reads get ETag
+    and Last-Modified and may answer 304.
+    """
+
+    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousRateThrottle]
+    renderer_classes = [JSONRenderer]
+    query_params = ()
+    public_cache = True
+    # Output that depends on who asks (history, audit) must say so to caches.
+    varies_by_user = False
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_known(request.query_params, set(self.query_params))
+        if request.method in ("GET", "HEAD") and not self.varies_by_user:
+            self._last_modified = caching.last_modified()
+            if caching.not_modified_since(request, self._last_modified):
+                raise _NotModified()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _NotModified):
+            response = HttpResponseNotModified()
+            response["Last-Modified"] = http_date(self._last_modified.timestamp())
+            response["Cache-Control"] = caching.cache_control(self.public_cache)
+            return response
+        return super().handle_exception(exc)
+
+    def last_modified_for(self, request):
+        return getattr(self, "_last_modified", None)
+
+    def perform_content_negotiation(self, request, force=False):
+        from django.http import Http404
+
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ParameterError("format", "Unsupported 'format'; this endpoint offers: "
+                                 + ", ".join(r.format for r in self.get_renderers()) + ".") from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and hasattr(response, "accepted_renderer"):
+            # Problems are always JSON, whatever format the client asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = PROBLEM_CONTENT_TYPE
+        if self.varies_by_user:
+            response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Authorization, Cookie"]))
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and hasattr(response, "render"):
+            response.render()
+            public = self.public_cache and not (self.varies_by_user and request.user.is_authenticated)
+            return caching.apply_validators(request, response, self.last_modified_for(request), public)
+        return response

@@ -1,0 +1,58 @@
+"""``/api/v1/content/<path>`` and ``/api/v1/pages/<id>``: one public page."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from ..content import detail_document, page_at_path, page_by_id
+from ..serializers import SerializerContext
+from ..serializers.expansions import EXPANSIONS
+from ..serializers.schema import PageSchema, problem_responses
+from .base import ApiView
+
+DETAIL_PARAMETERS = [
+    OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys to return (id and type always come)."),
+    OpenApiParameter("expand", OpenApiTypes.STR, description="Comma-separated blocks to add: " + ", ".join(EXPANSIONS) + "."),
+]
+
+
+class ContentView(ApiView):
+    query_params = ("fields", "expand")
+
+    @extend_schema(
+        operation_id="content_by_path",
+        summary="A public page by its path below the site root",
+        parameters=DETAIL_PARAMETERS
+        + [OpenApiParameter("path", OpenApiTypes.STR, OpenApiParameter.PATH, description="e.g. uthai-thani/procurement/o22/some-slug")],
+        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+    )
+    def get(self, request, path=""):
+        ctx = SerializerContext(request)
+        page = page_at_path(path, ctx.root)
+        return Response(detail_document(page, ctx, request.query_params))
+
+
+class SiteRootView(ContentView):
+    @extend_schema(
+        operation_id="content_root",
+        summary="The site root (home page)",
+        parameters=DETAIL_PARAMETERS,
+        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+    )
+    def get(self, request):
+        return super().get(request, "")
+
+
+class PageByIdView(ApiView):
+    query_params = ("fields", "expand")
+
+    @extend_schema(
+        operation_id="page_by_id",
+        summary="A public page by id",
+        parameters=DETAIL_PARAMETERS,
+        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+    )
+    def get(self, request, page_id):
+        ctx = SerializerContext(request)
+        page = page_by_id(page_id, ctx.root)
+        return Response(detail_document(page, ctx, request.query_params))

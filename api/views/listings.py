@@ -1,0 +1,87 @@
+"""``/api/v1/disclosures`` and ``/api/v1/content/<path>/@children``."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from ..content import children_of, page_at_path
+from ..filters import FILTER_PARAMS, DisclosureFilterBackend, ordering_of
+from ..listings import child_rows, disclosure_queryset, listing_fields, listing_rows, pagination_mode
+from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPagination
+from ..serializers import SerializerContext
+from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
+from .base import ApiView
+
+PAGING_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number (page-number pagination)."),
+    OpenApiParameter("per_page", OpenApiTypes.INT, description="Results per page, 1–100 (default 20)."),
+]
+
+
+class DisclosureListView(ApiView):
+    query_params = FILTER_PARAMS + ("ordering", "page", "per_page", "cursor", "pagination", "fields")
+    filter_backends = [DisclosureFilterBackend]
+
+    @extend_schema(
+        operation_id="disclosures_list",
+        summary="Public disclosures, filtered, ordered and paginated",
+        parameters=PAGING_PARAMETERS + [
+            OpenApiParameter("pagination", OpenApiTypes.STR, enum=["pages", "cursor"],
+                             description="'cursor' for deep paging: opaque next/previous links, no count."),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque cursor from a previous response."),
+            OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys of each row."),
+        ],
+        responses={200: DisclosureListSchema, **problem_responses(400, 429)},
+    )
+    def get(self, request):
+        query = request.query_params
+        ctx = SerializerContext(request)
+        fields = listing_fields(query)
+        cursor = pagination_mode(query) == "cursor" or "cursor" in query
+        queryset = disclosure_queryset(query, ctx.root, cursor=cursor)
+        paginator = (
+            DisclosureCursorPagination(ordering_of(query, cursor=True)) if cursor else DisclosurePageNumberPagination()
+        )
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        rows = listing_rows(page, ctx, fields)
+        if cursor:
+            return Response({"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows})
+        return Response({
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": rows,
+        })
+
+
+class ChildrenView(ApiView):
+    query_params = ("page", "per_page")
+
+    @extend_schema(
+        operation_id="content_children",
+        summary="Public children of the page at a path, in tree order",
+        parameters=PAGING_PARAMETERS + [OpenApiParameter("path", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={200: ChildrenListSchema, **problem_responses(400, 404, 429)},
+    )
+    def get(self, request, path=""):
+        ctx = SerializerContext(request)
+        parent = page_at_path(path, ctx.root)
+        paginator = DisclosurePageNumberPagination()
+        page = paginator.paginate_queryset(children_of(parent, ctx.root), request, view=self)
+        return Response({
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": child_rows(page, ctx),
+        })
+
+
+class RootChildrenView(ChildrenView):
+    @extend_schema(
+        operation_id="content_root_children",
+        summary="Public children of the site root (the agencies)",
+        parameters=PAGING_PARAMETERS,
+        responses={200: ChildrenListSchema, **problem_responses(400, 404, 429)},
+    )
+    def get(self, request):
+        return super().get(request, "")
