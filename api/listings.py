@@ -59,3 +59,37 @@ def child_rows(pages, ctx):
         else:
             rows.append(serialize_with(PAGE_FIELDS, page, ctx))
     return rows
+
+
+def filter_as_of_rows(rows, query):
+    """The listing filters applied to rows of a point-in-time listing (plain dicts)."""
+    from .filters import type_names
+    from .params import get_date, get_fiscal_years
+
+    items = {c.upper() for c in get_list(query, "item")}
+    names = type_names()
+    types = set()
+    for name in get_list(query, "type"):
+        model = names.get(name) or names.get(name.lower())
+        if model is None:
+            raise ParameterError("type", f"Unknown page type '{name[:40]}'.")
+        types.add(f"{model._meta.app_label}.{model.__name__}")
+    years = set(get_fiscal_years(query, "fiscal_year"))
+    date_from, date_to = get_date(query, "from"), get_date(query, "to")
+    if date_from and date_to and date_from > date_to:
+        raise ParameterError("from", "'from' is after 'to'.")
+    kept = []
+    for row in rows:
+        if items and not items & set(row["item_codes"]):
+            continue
+        if types and row["type"] not in types:
+            continue
+        if years and row["fiscal_year"] not in years:
+            continue
+        day = row["issue_date"] or ""
+        if date_from and (not day or day < date_from.isoformat()):
+            continue
+        if date_to and (not day or day > date_to.isoformat()):
+            continue
+        kept.append(row)
+    return kept

@@ -4,7 +4,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
-from .views import content, listings, oit
+from .views import audit, content, history, listings, oit, search
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -17,9 +17,21 @@ v1 = [
     path("content/", content.SiteRootView.as_view(), name="content-root"),
     path("content/@children", listings.RootChildrenView.as_view(), name="content-root-children"),
     re_path(rf"^content/{PAGE_PATH}/@children$", listings.ChildrenView.as_view(), name="content-children"),
+    re_path(rf"^content/{PAGE_PATH}/@history$", history.HistoryView.as_view(), name="content-history"),
+    re_path(rf"^content/{PAGE_PATH}/@history/(?P<version>[0-9]+)$", history.VersionView.as_view(), name="content-version"),
+    re_path(rf"^content/{PAGE_PATH}/@diff$", history.DiffView.as_view(), name="content-diff"),
     re_path(rf"^content/{PAGE_PATH}/?$", content.ContentView.as_view(), name="content"),
     path("pages/<int:page_id>", content.PageByIdView.as_view(), name="page"),
+    path("pages/<int:page_id>/@history", history.HistoryByIdView.as_view(), name="page-history"),
+    path("pages/<int:page_id>/@history/<int:version>", history.VersionByIdView.as_view(), name="page-version"),
+    path("pages/<int:page_id>/@diff", history.DiffByIdView.as_view(), name="page-diff"),
+    path("audit/head", audit.HeadView.as_view(), name="audit-head"),
+    path("audit/verify", audit.VerifyView.as_view(), name="audit-verify"),
+    path("audit/events", audit.EventsView.as_view(), name="audit-events"),
+    path("audit/export", audit.ExportView.as_view(), name="audit-export"),
     path("disclosures", listings.DisclosureListView.as_view(), name="disclosures"),
+    path("search", search.SearchView.as_view(), name="search"),
+    path("search/suggest", search.SuggestView.as_view(), name="search-suggest"),
     path("oit/<int:year>/<slug:agency>", oit.AnswerSheetView.as_view(), name="oit"),
     path("feeds/latest.rss", feeds.latest_rss, name="feed-latest-rss"),
     path("feeds/latest.atom", feeds.latest_atom, name="feed-latest-atom"),

@@ -92,6 +92,11 @@ class DisclosureRowSchema(PageSummarySchema):
     external_link = opt(s.CharField, allow_blank=True)
     tags = opt(s.ListField, child=s.CharField())
     attachments = opt(s.ListField, child=AttachmentSchema())
+    # rows of ?as_of= listings
+    agency_code = opt(s.CharField, allow_blank=True, help_text="as_of listings")
+    item_codes = opt(s.ListField, child=s.CharField(), help_text="as_of listings")
+    version = opt(s.IntegerField, help_text="as_of listings")
+    since = opt(s.DateTimeField, help_text="as_of listings")
 
 
 class ChildrenBlockSchema(s.Serializer):
@@ -169,6 +174,11 @@ class PageSchema(DisclosureRowSchema):
     breadcrumbs = opt(s.ListField, child=BreadcrumbSchema(), help_text="expand=breadcrumbs")
     children = opt(ChildrenBlockSchema, help_text="expand=children")
     approval = opt(ApprovalSummarySchema, allow_null=True, help_text="expand=approval")
+    # ?as_of=
+    as_of = opt(s.DateTimeField, help_text="as_of: the moment asked for")
+    version = opt(s.IntegerField, help_text="as_of: the version the public saw then")
+    since = opt(s.DateTimeField, help_text="as_of: when that version took effect")
+    state = opt(s.DictField, help_text="as_of: the public fields of that version")
 
 
 class DisclosureListSchema(s.Serializer):
@@ -256,3 +266,127 @@ class AnswerSheetSchema(s.Serializer):
     agency = SheetAgencySchema()
     summary = SheetSummarySchema()
     items = s.ListField(child=SheetItemSchema())
+
+
+class SearchHitSchema(s.Serializer):
+    id = s.IntegerField()
+    type = s.CharField()
+    title = s.CharField()
+    path = s.CharField(allow_blank=True)
+    canonical_url = s.CharField()
+    api_url = s.CharField()
+    agency = s.CharField(allow_null=True, allow_blank=True, help_text="Agency code")
+    issue_date = s.DateField(allow_null=True)
+    issue_date_be = s.CharField(allow_null=True)
+    fiscal_year = s.IntegerField(allow_null=True)
+    score = s.FloatField()
+    highlights = s.DictField(child=s.ListField(child=s.CharField()), help_text="Field → snippets with <mark>…</mark>")
+
+
+class FacetValueSchema(s.Serializer):
+    value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
+    count = s.IntegerField()
+
+
+class SearchResultsSchema(s.Serializer):
+    query = s.CharField(allow_blank=True)
+    total = s.IntegerField()
+    page = s.IntegerField()
+    per_page = s.IntegerField()
+    pages = s.IntegerField()
+    results = s.ListField(child=SearchHitSchema())
+    facets = s.DictField(child=s.ListField(child=FacetValueSchema()), help_text="agency, item, type, fiscal_year")
+
+
+class SuggestionSchema(s.Serializer):
+    id = s.IntegerField()
+    title = s.CharField()
+    path = s.CharField(allow_blank=True)
+    api_url = s.CharField()
+
+
+class SuggestionsSchema(s.Serializer):
+    query = s.CharField(allow_blank=True)
+    suggestions = s.ListField(child=SuggestionSchema())
+
+
+class HistoryEventSchema(s.Serializer):
+    version = s.IntegerField(allow_null=True, help_text="Reversion version id: use with @history/<version> and @diff")
+    time = s.DateTimeField()
+    action = s.CharField(help_text="Wagtail log action, e.g. wagtail.publish")
+    user = opt(s.CharField, allow_blank=True, help_text="Auditors only: display name (never an e-mail)")
+    comment = opt(s.CharField, allow_blank=True, allow_null=True, help_text="Auditors only")
+    sequence = opt(s.IntegerField, help_text="Auditors only: position in the audit chain")
+    is_publication = opt(s.BooleanField)
+    live = opt(s.BooleanField, allow_null=True)
+    seal = opt(s.CharField)
+
+
+class HistorySchema(s.Serializer):
+    page_id = s.IntegerField()
+    auditor = s.BooleanField(help_text="True when every event is shown")
+    versions = s.ListField(child=HistoryEventSchema())
+
+
+class VersionSchema(s.Serializer):
+    page_id = s.IntegerField()
+    version = s.IntegerField()
+    state = s.DictField(help_text="Field values at that version (public fields only for anonymous callers)")
+
+
+class DiffChangeSchema(s.Serializer):
+    field = s.CharField()
+    label = s.CharField()
+    kind = s.ChoiceField(choices=["value", "text", "rows"])
+    before = s.JSONField(allow_null=True)
+    after = s.JSONField(allow_null=True)
+    ops = opt(s.ListField, child=s.ListField(child=s.CharField()), help_text="text: [op, text] with op equal/insert/delete")
+    rows = opt(s.DictField, help_text="rows: added, removed, changed")
+
+
+class DiffSchema(s.Serializer):
+    page_id = s.IntegerField()
+    to = s.IntegerField()
+    changes = s.ListField(child=DiffChangeSchema())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = s.IntegerField()
+        return fields
+
+
+class HeadSealSchema(s.Serializer):
+    count = s.IntegerField()
+    sequence = s.IntegerField()
+    seal = s.CharField(help_text="SHA-256 hex of the newest entry: pin it to detect a later rewrite")
+    at = s.CharField(allow_null=True)
+
+
+class VerifySchema(s.Serializer):
+    ok = s.BooleanField()
+    count = s.IntegerField()
+    head = s.CharField()
+    first_bad = s.IntegerField(allow_null=True)
+    reason = s.CharField(allow_blank=True)
+
+
+class AuditEventSchema(s.Serializer):
+    sequence = s.IntegerField()
+    time = s.CharField()
+    user = s.CharField(allow_blank=True)
+    action = s.CharField()
+    comment = s.CharField(allow_blank=True, allow_null=True)
+    version_id = s.IntegerField(allow_null=True)
+    revision_id = s.IntegerField(allow_null=True)
+    is_publication = s.BooleanField()
+    live = s.BooleanField(allow_null=True)
+    object = s.DictField()
+    page_id = s.IntegerField(allow_null=True)
+    agency = s.CharField(allow_blank=True)
+    item_codes = s.ListField(child=s.CharField())
+    seal = s.CharField()
+
+
+class AuditEventsSchema(s.Serializer):
+    next = s.CharField(allow_null=True)
+    results = s.ListField(child=AuditEventSchema())

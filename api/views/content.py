@@ -4,29 +4,42 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from .. import history
 from ..content import detail_document, page_at_path, page_by_id
+from ..params import get_datetime
 from ..serializers import SerializerContext
 from ..serializers.expansions import EXPANSIONS
 from ..serializers.schema import PageSchema, problem_responses
 from .base import ApiView
 
 DETAIL_PARAMETERS = [
+    OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="What the public saw at this moment (ISO 8601; "
+                     "a date alone means its end, Thai time). Cannot be combined with fields/expand."),
     OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys to return (id and type always come)."),
     OpenApiParameter("expand", OpenApiTypes.STR, description="Comma-separated blocks to add: " + ", ".join(EXPANSIONS) + "."),
 ]
 
 
+def as_of_document(request, path=None, page_id=None):
+    moment = get_datetime(request.query_params, "as_of")
+    history.check_as_of_alone(request.query_params)
+    page = history.page_for_as_of(path=path, page_id=page_id)
+    return history.page_as_of(page, moment)
+
+
 class ContentView(ApiView):
-    query_params = ("fields", "expand")
+    query_params = ("fields", "expand", "as_of")
 
     @extend_schema(
         operation_id="content_by_path",
         summary="A public page by its path below the site root",
         parameters=DETAIL_PARAMETERS
         + [OpenApiParameter("path", OpenApiTypes.STR, OpenApiParameter.PATH, description="e.g. uthai-thani/procurement/o22/some-slug")],
-        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+        responses={200: PageSchema, **problem_responses(400, 404, 429, 503)},
     )
     def get(self, request, path=""):
+        if "as_of" in request.query_params:
+            return Response(as_of_document(request, path=path))
         ctx = SerializerContext(request)
         page = page_at_path(path, ctx.root)
         return Response(detail_document(page, ctx, request.query_params))
@@ -37,22 +50,24 @@ class SiteRootView(ContentView):
         operation_id="content_root",
         summary="The site root (home page)",
         parameters=DETAIL_PARAMETERS,
-        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+        responses={200: PageSchema, **problem_responses(400, 404, 429, 503)},
     )
     def get(self, request):
         return super().get(request, "")
 
 
 class PageByIdView(ApiView):
-    query_params = ("fields", "expand")
+    query_params = ("fields", "expand", "as_of")
 
     @extend_schema(
         operation_id="page_by_id",
         summary="A public page by id",
         parameters=DETAIL_PARAMETERS,
-        responses={200: PageSchema, **problem_responses(400, 404, 429)},
+        responses={200: PageSchema, **problem_responses(400, 404, 429, 503)},
     )
     def get(self, request, page_id):
+        if "as_of" in request.query_params:
+            return Response(as_of_document(request, page_id=page_id))
         ctx = SerializerContext(request)
         page = page_by_id(page_id, ctx.root)
         return Response(detail_document(page, ctx, request.query_params))

@@ -4,10 +4,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from .. import history
 from ..content import children_of, page_at_path
-from ..filters import FILTER_PARAMS, DisclosureFilterBackend, ordering_of
-from ..listings import child_rows, disclosure_queryset, listing_fields, listing_rows, pagination_mode
+from ..exceptions import ParameterError
+from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, ordering_of
+from ..listings import (
+    child_rows,
+    disclosure_queryset,
+    filter_as_of_rows,
+    listing_fields,
+    listing_rows,
+    pagination_mode,
+)
 from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPagination
+from ..params import get_datetime, get_list
 from ..serializers import SerializerContext
 from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
 from .base import ApiView
@@ -19,7 +29,7 @@ PAGING_PARAMETERS = [
 
 
 class DisclosureListView(ApiView):
-    query_params = FILTER_PARAMS + ("ordering", "page", "per_page", "cursor", "pagination", "fields")
+    query_params = FILTER_PARAMS + ("ordering", "page", "per_page", "cursor", "pagination", "fields", "as_of")
     filter_backends = [DisclosureFilterBackend]
 
     @extend_schema(
@@ -30,12 +40,16 @@ class DisclosureListView(ApiView):
                              description="'cursor' for deep paging: opaque next/previous links, no count."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque cursor from a previous response."),
             OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys of each row."),
+            OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The disclosures the public could see at "
+                             "this moment; combines with agency, item, type, fiscal_year, from, to, page, per_page."),
         ],
-        responses={200: DisclosureListSchema, **problem_responses(400, 429)},
+        responses={200: DisclosureListSchema, **problem_responses(400, 429, 503)},
     )
     def get(self, request):
         query = request.query_params
         ctx = SerializerContext(request)
+        if "as_of" in query:
+            return self.as_of(request, ctx)
         fields = listing_fields(query)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query
         queryset = disclosure_queryset(query, ctx.root, cursor=cursor)
@@ -51,6 +65,26 @@ class DisclosureListView(ApiView):
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": rows,
+        })
+
+
+    def as_of(self, request, ctx):
+        query = request.query_params
+        history.check_as_of_alone(query, ("as_of", "agency", "item", "type", "fiscal_year", "from", "to", "page", "per_page"))
+        moment = get_datetime(query, "as_of")
+        codes = get_list(query, "agency")
+        if len(codes) > 1:
+            raise ParameterError("agency", "With 'as_of', 'agency' takes one code.")
+        if codes:
+            agency_ids(codes)  # 400 on an unknown code
+        rows = filter_as_of_rows(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), query)
+        paginator = DisclosurePageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return Response({
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": page,
         })
 
 

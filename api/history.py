@@ -1,0 +1,230 @@
+"""Versions, diffs and point-in-time reads of pages, on the audit trail (``repository.audit``).
+
+Anonymous callers see what the public saw: only publication events, only
+the fields a public page shows (never owner, lock, draft title or workflow
+state), only pages public now. Auditors see every event with who, when,
+action and comment, every version, and deleted pages too.
+
+A version is named by its reversion version id (``version`` in the events);
+``@history/<n>`` takes that id, the same for everybody.
+"""
+
+from django.http import Http404
+from wagtail.models import Page
+
+from .exceptions import ParameterError
+from .serializers import allowed_fields
+from .visibility import path_below_root, public_pages, url_path_for
+
+# Keys of a stored state the public may see besides the serialised field names.
+PUBLIC_STATE_EXTRA = {"id", "procurement_rows", "attachments", "items", "tags", "agency", "content_type"}
+HIDDEN_STATE_KEYS = {"owner", "locked", "locked_by", "locked_at", "draft_title", "latest_revision",
+                     "latest_revision_created_at", "live_revision", "has_unpublished_changes", "alias_of",
+                     "translation_key", "locale", "path", "numchild", "depth", "url_path", "go_live_at",
+                     "expire_at", "expired", "content_type", "search_description", "seo_title", "show_in_menus",
+                     "wagtail_admin_comments", "comments"}
+PUBLIC_EVENT_KEYS = ("version_id", "time", "action")
+
+
+def audit():
+    """The audit app's replay/diff/chain modules, or a clear error if it is absent."""
+    try:
+        from repository.audit import chain, diff, replay
+    except ImportError:  # pragma: no cover - the audit app is part of the product
+        from .exceptions import ServiceUnavailable
+
+        raise ServiceUnavailable("The audit trail is not available on this server.") from None
+    return replay, diff, chain
+
+
+def find_page(path=None, page_id=None, auditor=False, root=None):
+    """The page whose history is asked for: public pages for everyone, any page (even deleted) for auditors."""
+    queryset = Page.objects.all() if auditor else public_pages(root)
+    if page_id is not None:
+        page = queryset.filter(pk=page_id).first()
+        if page is None and auditor:
+            replay, _, _ = audit()
+            if replay.object_timeline(Page, page_id):
+                return DeletedPage(page_id)
+    else:
+        page = queryset.filter(url_path=url_path_for(path or "", root)).first()
+    if page is None:
+        raise Http404("No page here.")
+    return page.specific
+
+
+class DeletedPage:
+    """A page that no longer exists, known only to the audit trail."""
+
+    def __init__(self, pk):
+        self.pk = pk
+        self.specific_class = None
+
+
+def public_state(state, model):
+    """Only the keys a public page shows."""
+    allowed = set(allowed_fields(model)) | PUBLIC_STATE_EXTRA if model else PUBLIC_STATE_EXTRA
+    return {k: v for k, v in state.items() if k in allowed and k not in HIDDEN_STATE_KEYS}
+
+
+def _public_event(event):
+    return {"version": event["version_id"], "time": _iso(event["time"]), "action": event["action"]}
+
+
+def _auditor_event(event):
+    return {
+        "version": event["version_id"],
+        "time": _iso(event["time"]),
+        "action": event["action"],
+        "user": event["user"],
+        "comment": event["comment"],
+        "sequence": event["sequence"],
+        "is_publication": event["is_publication"],
+        "live": event["live"],
+        "seal": event["seal"],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def history(page, auditor):
+    replay, _, _ = audit()
+    if auditor:
+        events = replay.object_timeline(Page, page.pk)
+        return [_auditor_event(e) for e in events]
+    return [_public_event(e) for e in replay.published_versions(page) if e["version_id"] is not None]
+
+
+def _allowed_versions(page, auditor):
+    replay, _, _ = audit()
+    events = replay.object_timeline(Page, page.pk) if auditor else replay.published_versions(page)
+    return {e["version_id"] for e in events if e["version_id"] is not None}
+
+
+def version(page, version_id, auditor):
+    if version_id not in _allowed_versions(page, auditor):
+        raise Http404("No such version of this page.")
+    replay, _, _ = audit()
+    state = replay.version_state(version_id)
+    model = page.specific_class if hasattr(page, "specific_class") else None
+    data = state if auditor else public_state(state, model)
+    return {"page_id": page.pk, "version": version_id, "state": _jsonable(data)}
+
+
+def diff(page, version_from, version_to, auditor):
+    allowed = _allowed_versions(page, auditor)
+    for param, value in (("from", version_from), ("to", version_to)):
+        if value not in allowed:
+            raise ParameterError(param, f"'{param}' is not a version of this page you may see.")
+    replay, diff_module, _ = audit()
+    model = page.specific_class if hasattr(page, "specific_class") else None
+    a, b = replay.version_state(version_from), replay.version_state(version_to)
+    if not auditor:
+        a, b = public_state(a, model), public_state(b, model)
+    changes = diff_module.diff_states(a, b, model)
+    return {"page_id": page.pk, "from": version_from, "to": version_to, "changes": _jsonable(changes)}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+# --- point in time ------------------------------------------------------------
+
+
+def page_for_as_of(path=None, page_id=None, root=None):
+    """Any existing page outside a private section (whether it is live now or not)."""
+    from .visibility import site_root
+
+    root = root or site_root()
+    queryset = Page.objects.filter(path__startswith=root.path)
+    for restricted in _restricted_tree_paths():
+        queryset = queryset.exclude(path__startswith=restricted)
+    page = queryset.filter(pk=page_id).first() if page_id is not None else \
+        queryset.filter(url_path=url_path_for(path or "", root)).first()
+    if page is None:
+        raise Http404("No page here.")
+    return page.specific
+
+
+def _restricted_tree_paths():
+    from wagtail.models import PageViewRestriction
+
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+def check_as_of_alone(query, allowed=("as_of",)):
+    for name in query:
+        if name not in allowed and name != "format":
+            raise ParameterError(name, f"'{name}' cannot be combined with 'as_of'.")
+
+
+def page_as_of(page, moment, root=None):
+    """What the public saw of ``page`` at ``moment``: its public state then, or 404 if it was not live."""
+    replay, _, _ = audit()
+    events = [e for e in replay.object_timeline(Page, page.pk) if e["time"] <= moment]
+    if not events or not events[-1]["live"] or events[-1]["version_id"] is None:
+        raise Http404("This page was not public at that moment.")
+    last = events[-1]
+    state = replay.version_state(last["version_id"])
+    data = public_state(state, type(page))
+    return {
+        "id": page.pk,
+        "type": f"{page._meta.app_label}.{page._meta.object_name}",
+        "as_of": moment.isoformat(),
+        "version": last["version_id"],
+        "since": _iso(last["time"]),
+        "path": path_below_root(page, root),
+        "state": _jsonable(data),
+    }
+
+
+def listing_as_of(moment, agency_code=None, root=None):
+    """Disclosures live at ``moment`` (optionally for an agency and those below it), newest first."""
+    from repository.models import DISCLOSURE_PAGE_MODELS
+
+    replay, _, _ = audit()
+    labels = {m._meta.label_lower: m for m in DISCLOSURE_PAGE_MODELS}
+    try:
+        pages = replay.live_pages_as_of(moment, agency=agency_code, with_content=True)
+    except Exception as error:  # Agency.DoesNotExist for an unknown code
+        if error.__class__.__name__ == "DoesNotExist":
+            raise ParameterError("agency", "Unknown agency code.") from None
+        raise
+    restricted = _restricted_paths()
+    rows = []
+    for entry in pages:
+        model = labels.get(entry["model"])
+        if model is None or any(entry["url_path"].startswith(p) for p in restricted):
+            continue
+        content = entry.get("content") or {}
+        root_path = root.url_path if root else "/"
+        rows.append({
+            "id": entry["page_id"],
+            "type": f"{model._meta.app_label}.{model.__name__}",
+            "title": entry["title"],
+            "path": entry["url_path"][len(root_path):].strip("/") if entry["url_path"].startswith(root_path) else None,
+            "agency_code": entry["agency"],
+            "item_codes": entry["item_codes"],
+            "issue_date": content.get("issue_date"),
+            "fiscal_year": content.get("fiscal_year"),
+            "summary": content.get("summary", ""),
+            "version": entry["version_id"],
+            "since": _iso(entry["since"]),
+        })
+    rows.sort(key=lambda r: (r["issue_date"] or "", r["id"]), reverse=True)
+    return rows
+
+
+def _restricted_paths():
+    from wagtail.models import PageViewRestriction
+
+    return list(PageViewRestriction.objects.values_list("page__url_path", flat=True))

@@ -1,0 +1,142 @@
+"""Public search on the search layer: parameter mapping and result shaping, as plain functions.
+
+The search app (``search.get_backend()``, ``search.query.SearchQuery``) does the
+work; this module maps the API's parameter names onto it, turns its errors
+into problem details, and re-checks every hit against :mod:`api.visibility`
+so that an index that lags behind an unpublish never shows a page the public
+may no longer see.
+"""
+
+from repository.models import DISCLOSURE_PAGE_MODELS
+from repository.thai import format_be_date
+
+from .exceptions import ParameterError, ServiceUnavailable
+from .params import get_list
+from .visibility import path_below_root, public_pages
+
+# The search layer's parameter names → the API's.
+PARAM_NAMES = {"text": "q", "page_type": "type", "date_from": "from", "date_to": "to"}
+SEARCH_PARAMS = ("q", "agency", "item", "type", "fiscal_year", "from", "to", "sort", "page", "per_page")
+MODEL_BY_NAME = {m.__name__.lower(): m for m in DISCLOSURE_PAGE_MODELS}
+
+
+def _type_name(value):
+    """``NewsPage``, ``repository.NewsPage`` or ``newspage`` → ``newspage``."""
+    name = value.rsplit(".", 1)[-1].lower()
+    if name not in MODEL_BY_NAME:
+        raise ParameterError("type", f"Unknown page type '{value[:40]}'. Use one of: "
+                             + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + ".")
+    return name
+
+
+def build_query(query):
+    from search.errors import InvalidQuery
+    from search.query import SearchQuery
+
+    try:
+        return SearchQuery(
+            text=query.get("q", ""),
+            agency=get_list(query, "agency"),
+            item=get_list(query, "item"),
+            page_type=[_type_name(t) for t in get_list(query, "type")],
+            fiscal_year=get_list(query, "fiscal_year"),
+            date_from=query.get("from") or None,
+            date_to=query.get("to") or None,
+            sort=query.get("sort") or "relevance",
+            page=query.get("page") or 1,
+            per_page=query.get("per_page") or 20,
+        )
+    except InvalidQuery as error:
+        param = PARAM_NAMES.get(error.param, error.param) or "q"
+        raise ParameterError(param, f"'{param}': {error.message}") from None
+
+
+def _backend():
+    from search import get_backend
+
+    return get_backend()
+
+
+def _unavailable(error):
+    return ServiceUnavailable("Search is temporarily unavailable; please retry shortly.")
+
+
+def _type_label(page_type):
+    model = MODEL_BY_NAME.get((page_type or "").rsplit(".", 1)[-1].lower())
+    return f"{model._meta.app_label}.{model.__name__}" if model else page_type
+
+
+def hit_document(hit, page, ctx):
+    path = path_below_root(page, ctx.root) or ""
+    return {
+        "id": hit.page_id,
+        "type": _type_label(hit.page_type),
+        "title": hit.title,
+        "path": path,
+        "canonical_url": ctx.canonical_url(path),
+        "api_url": ctx.api_url(path),
+        "agency": hit.agency,
+        "issue_date": hit.issue_date.isoformat() if hit.issue_date else None,
+        "issue_date_be": format_be_date(hit.issue_date) or None,
+        "fiscal_year": hit.fiscal_year,
+        "score": hit.score,
+        "highlights": {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in (hit.highlights or {}).items()},
+    }
+
+
+def facet_document(facets):
+    out = {}
+    for name, values in (facets or {}).items():
+        key = "type" if name == "page_type" else name
+        rows = []
+        for entry in values:
+            value, count = (entry["value"], entry["count"]) if isinstance(entry, dict) else entry
+            rows.append({"value": _type_label(value) if key == "type" else value, "count": count})
+        out[key] = rows
+    return out
+
+
+def search(query, ctx):
+    """Run a public search; returns the response document."""
+    from search.errors import SearchUnavailable
+
+    search_query = build_query(query)
+    try:
+        results = _backend().search(search_query)
+    except SearchUnavailable as error:
+        raise _unavailable(error) from None
+    ids = [hit.page_id for hit in results.hits]
+    pages = {p.pk: p for p in public_pages(ctx.root).filter(pk__in=ids)}
+    hits = [hit_document(hit, pages[hit.page_id], ctx) for hit in results.hits if hit.page_id in pages]
+    return {
+        "query": search_query.text,
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "pages": results.pages,
+        "results": hits,
+        "facets": facet_document(results.facets),
+    }
+
+
+def suggest(query, ctx, limit=10):
+    from search.errors import SearchUnavailable
+
+    prefix = query.get("q", "")
+    if len(prefix) > 200:
+        raise ParameterError("q", "'q' is at most 200 characters for suggestions.")
+    if "\x00" in prefix:
+        raise ParameterError("q", "'q' must not contain NUL characters.")
+    try:
+        found = _backend().suggest(prefix, limit=limit)
+    except SearchUnavailable as error:
+        raise _unavailable(error) from None
+    ids = [s["page_id"] for s in found]
+    pages = {p.pk: p for p in public_pages(ctx.root).filter(pk__in=ids)}
+    out = []
+    for entry in found:
+        page = pages.get(entry["page_id"])
+        if page is not None:
+            path = path_below_root(page, ctx.root) or ""
+            out.append({"id": page.pk, "title": entry["title"], "path": path, "api_url": ctx.api_url(path)})
+    return {"query": prefix, "suggestions": out}

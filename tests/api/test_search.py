@@ -1,0 +1,91 @@
+"""/api/v1/search and /api/v1/search/suggest over the real embedded engine."""
+
+import pytest
+
+search = pytest.importorskip("search.outbox", reason="the search app has not landed on this branch yet")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def search_index(settings, tmp_path):
+    import search as search_app
+
+    search_app.reset_backends()
+    settings.SEARCH = {"BACKEND": "embedded", "EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
+                       "ELASTICSEARCH_URL": "", "ELASTICSEARCH_INDEX_PREFIX": "disclosures"}
+    yield
+    search_app.reset_backends()
+
+
+@pytest.fixture
+def indexed(tree):
+    from search.outbox import drain
+
+    pages = [tree.news(), tree.news(), tree.news(tree.other_item_page)]
+    drain()
+    return pages
+
+
+def a_word(title):
+    """A Thai word of the title: its longest whitespace-separated chunk's first 4+ characters."""
+    return max(title.split(), key=len)[:6]
+
+
+def test_search_finds_a_real_title_with_highlights_and_facets(client, indexed):
+    page = indexed[0]
+    response = client.get("/api/v1/search", {"q": page.title})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["total"] >= 1
+    top = data["results"][0]
+    assert top["id"] == page.pk
+    assert top["type"] == "repository.NewsPage"
+    assert top["path"] == f"uthai-thani/news/o4/{page.slug}"
+    assert top["highlights"] and "<mark>" in "".join(sum(top["highlights"].values(), []))
+    assert {"agency", "item", "type", "fiscal_year"} <= set(data["facets"])
+    assert all({"value", "count"} == set(v) for v in data["facets"]["agency"])
+    assert response["ETag"]
+
+
+def test_filters_are_passed_and_validated(client, indexed):
+    other = indexed[2]
+    data = client.get("/api/v1/search", {"q": "", "agency": "other-agency"}).json()
+    assert [r["id"] for r in data["results"]] == [other.pk]
+    assert client.get("/api/v1/search", {"fiscal_year": "abc"}).json()["param"] == "fiscal_year"
+    assert client.get("/api/v1/search", {"sort": "popular"}).json()["param"] == "sort"
+    assert client.get("/api/v1/search", {"type": "Blog"}).json()["param"] == "type"
+    assert client.get("/api/v1/search", {"from": "yesterday"}).json()["param"] == "from"
+    assert client.get("/api/v1/search", {"page": "0"}).json()["param"] == "page"
+    data = client.get("/api/v1/search", {"type": "NewsPage", "sort": "date", "per_page": 2}).json()
+    assert data["per_page"] == 2 and len(data["results"]) == 2
+
+
+def test_unpublished_page_is_dropped_even_if_the_index_lags(client, indexed):
+    page = indexed[0]
+    page.unpublish()  # index not drained: the API still must not show it
+    ids = [r["id"] for r in client.get("/api/v1/search", {"q": page.title}).json()["results"]]
+    assert page.pk not in ids
+
+
+def test_suggest(client, indexed):
+    page = indexed[0]
+    prefix = page.title[:8]
+    data = client.get("/api/v1/search/suggest", {"q": prefix}).json()
+    assert page.pk in [s["id"] for s in data["suggestions"]]
+    assert client.get("/api/v1/search/suggest", {"q": prefix, "limit": "99"}).json()["param"] == "limit"
+
+
+def test_engine_down_is_a_503_problem(client, indexed, monkeypatch):
+    from api import search_service
+    from search.errors import SearchUnavailable
+
+    class Down:
+        def search(self, query):
+            raise SearchUnavailable("connection refused")
+
+    monkeypatch.setattr(search_service, "_backend", lambda: Down())
+    response = client.get("/api/v1/search", {"q": "ข่าว"})
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert "refused" not in response.json()["detail"]
