@@ -17,6 +17,7 @@ from django.core.cache import cache
 from .api_client import ApiError
 
 AGENCY_TYPE = "repository.AgencyPage"
+GENERIC_TYPE = "wagtailcore.Page"
 CACHE_PREFIX = "portal:directory:"
 # How far back to look for a framework year from the current fiscal year.
 FRAMEWORK_LOOKBACK = 6
@@ -56,9 +57,13 @@ def _children(client, path):
 
 def _walk_agencies(client, path, depth, parent_code, out):
     for row in _children(client, path):
-        if row.get("type") != AGENCY_TYPE:
+        # Child rows of non-disclosure pages come typed as the generic ``wagtailcore.Page``
+        # (reported to the API's owner); the detail is always the specific type.
+        if row.get("type") not in (AGENCY_TYPE, GENERIC_TYPE):
             continue
-        detail = client.get(f"content/{row['path']}", fields="title,path,agency,intro")
+        detail = client.get(f"content/{row['path']}")
+        if detail.get("type") != AGENCY_TYPE:
+            continue
         agency = detail.get("agency") or {}
         code = agency.get("code")
         if not code:
