@@ -157,7 +157,22 @@ def snippets(highlights):
     for field, parts in highlights.items():
         if field not in ("title", "summary", "body", "document_number", "tags", "affected_area"):
             out.extend(parts)
-    return out[:3]
+    return _distinct(out)[:3]
+
+
+def _plain(snippet):
+    return snippet.replace("<mark>", "").replace("</mark>", "").strip("… .")
+
+
+def _distinct(snippets):
+    """Drop snippets whose text another one already shows (summary and body often start alike)."""
+    kept = []
+    for snippet in snippets:
+        text = _plain(snippet)
+        if any(text in _plain(k) or _plain(k) in text for k in kept):
+            continue
+        kept.append(snippet)
+    return kept
 
 
 def chips(state, agency_names, item_names):
