@@ -25,8 +25,7 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def browser_page(live_server):
+def open_page(live_server):
     """A fresh chromium page (Thai locale, phone-to-desktop width) pointed at the live server."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

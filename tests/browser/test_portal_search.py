@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.portal.builders import Site, attach, news_records, portal_url
 
-from .portal_browser import axe_violations, browser_page, needs_chromium, screenshot  # noqa: F401
+from .portal_browser import axe_violations, needs_chromium, open_page, screenshot
 
 pytest.importorskip("search.outbox", reason="the search app has not landed on this branch yet")
 
@@ -57,6 +57,11 @@ def site(transactional_db):
     attach(site.pages[0])
     drain()
     return site
+
+
+@pytest.fixture
+def browser_page(live_server):
+    yield from open_page(live_server)
 
 
 def total(page):
