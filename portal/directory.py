@@ -6,7 +6,7 @@ the way any front end could: agencies by walking ``/content/@children`` from
 the site root, and the current framework year by asking for an answer sheet of
 this fiscal year and stepping back a year at a time. The answers change rarely
 and are kept in Django's cache for ``PORTAL_DIRECTORY_TTL`` seconds (default
-60, the API's own ``max-age``).
+300: agencies and framework years change rarely).
 """
 
 import datetime
@@ -24,7 +24,7 @@ FRAMEWORK_LOOKBACK = 6
 
 
 def _ttl():
-    return getattr(settings, "PORTAL_DIRECTORY_TTL", 60)
+    return getattr(settings, "PORTAL_DIRECTORY_TTL", 300)
 
 
 def _cached(key, compute):

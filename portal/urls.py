@@ -15,5 +15,5 @@ urlpatterns = [
     path("oit/<slug:code>/", oit.answer_sheet, name="oit"),
     path("oit/<slug:code>/<int:year>/", oit.answer_sheet, name="oit-year"),
     re_path(r"^p/(?P<path>[^@?#]+?)/history/$", detail.history, name="history"),
-    re_path(r"^p/(?P<path>[^@?#]+?)/?$", detail.page, name="page"),
+    re_path(r"^p/(?P<path>[^@?#]+?)/$", detail.page, name="page"),
 ]
