@@ -163,7 +163,7 @@ def _restricted_tree_paths():
 
 def check_as_of_alone(query, allowed=("as_of",)):
     for name in query:
-        if name not in allowed and name != "format":
+        if name not in allowed and name != "format" and query.get(name) != "":
             raise ParameterError(name, f"'{name}' cannot be combined with 'as_of'.")
 
 

@@ -29,9 +29,18 @@ def _type_name(value):
     return name
 
 
+def _search_app():
+    """The search layer's modules, or a 503 problem when this server has none."""
+    try:
+        from search import errors, get_backend, query
+    except ImportError:
+        raise ServiceUnavailable("Search is not available on this server.") from None
+    return errors, query, get_backend
+
+
 def build_query(query):
-    from search.errors import InvalidQuery
-    from search.query import SearchQuery
+    errors, query_module, _ = _search_app()
+    InvalidQuery, SearchQuery = errors.InvalidQuery, query_module.SearchQuery
 
     try:
         return SearchQuery(
@@ -52,9 +61,7 @@ def build_query(query):
 
 
 def _backend():
-    from search import get_backend
-
-    return get_backend()
+    return _search_app()[2]()
 
 
 def _unavailable(error):
@@ -98,7 +105,7 @@ def facet_document(facets):
 
 def search(query, ctx):
     """Run a public search; returns the response document."""
-    from search.errors import SearchUnavailable
+    SearchUnavailable = _search_app()[0].SearchUnavailable
 
     search_query = build_query(query)
     try:
@@ -120,8 +127,7 @@ def search(query, ctx):
 
 
 def suggest(query, ctx, limit=10):
-    from search.errors import SearchUnavailable
-
+    SearchUnavailable = _search_app()[0].SearchUnavailable
     prefix = query.get("q", "")
     if len(prefix) > 200:
         raise ParameterError("q", "'q' is at most 200 characters for suggestions.")

@@ -4,7 +4,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
-from .views import audit, content, history, listings, oit, search
+from .views import audit, content, errors, history, listings, oit, search
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -20,7 +20,7 @@ v1 = [
     re_path(rf"^content/{PAGE_PATH}/@history$", history.HistoryView.as_view(), name="content-history"),
     re_path(rf"^content/{PAGE_PATH}/@history/(?P<version>[0-9]+)$", history.VersionView.as_view(), name="content-version"),
     re_path(rf"^content/{PAGE_PATH}/@diff$", history.DiffView.as_view(), name="content-diff"),
-    re_path(rf"^content/{PAGE_PATH}/?$", content.ContentView.as_view(), name="content"),
+    re_path(rf"^content/{PAGE_PATH}$", content.ContentView.as_view(), name="content"),
     path("pages/<int:page_id>", content.PageByIdView.as_view(), name="page"),
     path("pages/<int:page_id>/@history", history.HistoryByIdView.as_view(), name="page-history"),
     path("pages/<int:page_id>/@history/<int:version>", history.VersionByIdView.as_view(), name="page-version"),
@@ -39,6 +39,7 @@ v1 = [
     path("feeds/agency/<slug:code>.atom", feeds.agency_atom, name="feed-agency-atom"),
     path("feeds/item/<str:code>.rss", feeds.item_rss, name="feed-item-rss"),
     path("feeds/item/<str:code>.atom", feeds.item_atom, name="feed-item-atom"),
+    re_path(r"^(?P<rest>.*)$", errors.NoSuchEndpointView.as_view(), name="not-found"),
 ]
 
 urlpatterns = [

@@ -29,6 +29,8 @@ class ApiView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonymousRateThrottle]
     renderer_classes = [JSONRenderer]
+    # No OPTIONS metadata (CORS preflights are answered by the middleware before any view).
+    metadata_class = None
     query_params = ()
     public_cache = True
     # Output that depends on who asks (history, audit) must say so to caches.

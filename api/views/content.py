@@ -38,7 +38,7 @@ class ContentView(ApiView):
         responses={200: PageSchema, **problem_responses(400, 404, 429, 503)},
     )
     def get(self, request, path=""):
-        if "as_of" in request.query_params:
+        if request.query_params.get("as_of"):
             return Response(as_of_document(request, path=path))
         ctx = SerializerContext(request)
         page = page_at_path(path, ctx.root)
@@ -66,7 +66,7 @@ class PageByIdView(ApiView):
         responses={200: PageSchema, **problem_responses(400, 404, 429, 503)},
     )
     def get(self, request, page_id):
-        if "as_of" in request.query_params:
+        if request.query_params.get("as_of"):
             return Response(as_of_document(request, page_id=page_id))
         ctx = SerializerContext(request)
         page = page_by_id(page_id, ctx.root)

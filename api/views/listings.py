@@ -48,7 +48,7 @@ class DisclosureListView(ApiView):
     def get(self, request):
         query = request.query_params
         ctx = SerializerContext(request)
-        if "as_of" in query:
+        if query.get("as_of"):
             return self.as_of(request, ctx)
         fields = listing_fields(query)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query

@@ -1,0 +1,74 @@
+"""CORS, rate limiting, problem details everywhere, the OpenAPI schema and its snapshot."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = Path(__file__).with_name("openapi_snapshot.json")
+
+
+def test_cors_for_configured_origins_only(client, tree, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.uthaithani.go.th"]
+    allowed = client.get("/api/v1/disclosures", HTTP_ORIGIN="https://www.uthaithani.go.th")
+    assert allowed["Access-Control-Allow-Origin"] == "https://www.uthaithani.go.th"
+    other = client.get("/api/v1/disclosures", HTTP_ORIGIN="https://evil.example")
+    assert not other.has_header("Access-Control-Allow-Origin")
+    preflight = client.options("/api/v1/disclosures", HTTP_ORIGIN="https://www.uthaithani.go.th",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert preflight["Access-Control-Allow-Origin"] == "https://www.uthaithani.go.th"
+
+
+def test_anonymous_rate_limit(client, tree, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_ANON_THROTTLE_RATE = "3/min"
+    codes = [client.get("/api/v1/content/").status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    limited = client.get("/api/v1/content/")
+    assert limited["Content-Type"] == "application/problem+json"
+    assert limited.json()["status"] == 429 and limited.has_header("Retry-After")
+    cache.clear()
+
+
+def test_unknown_endpoint_is_a_problem_404(client, tree):
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_writes_are_refused_as_problems(client, tree):
+    response = client.post("/api/v1/disclosures", {})
+    assert response.status_code == 405
+    assert response.json()["status"] == 405
+
+
+def test_schema_validates_and_matches_snapshot(tmp_path):
+    """The schema is valid OpenAPI 3 and changes only on purpose.
+
+    To accept a deliberate change: ``UPDATE_OPENAPI_SNAPSHOT=1 pytest tests/api/test_platform.py``.
+    """
+    import os
+
+    out = tmp_path / "schema.json"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out))
+    schema = json.loads(out.read_text())
+    paths = set(schema["paths"])
+    for expected in ("/api/v1/content/{path}", "/api/v1/pages/{page_id}", "/api/v1/disclosures", "/api/v1/search",
+                     "/api/v1/search/suggest", "/api/v1/oit/{year}/{agency}", "/api/v1/pages/{page_id}/@history",
+                     "/api/v1/pages/{page_id}/@diff", "/api/v1/audit/head", "/api/v1/audit/events"):
+        assert expected in paths
+    assert not any(p.startswith("/api/v2/") for p in paths)
+    if os.environ.get("UPDATE_OPENAPI_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    assert schema == json.loads(SNAPSHOT.read_text())
+
+
+def test_schema_and_docs_are_served(client, tree):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
