@@ -18,7 +18,7 @@ from .conftest import make_news
 
 @pytest.fixture
 def auditor(db):
-    group = Group.objects.create(name="ผู้ตรวจสอบ")
+    group, _ = Group.objects.get_or_create(name="ผู้ตรวจสอบ")
     group.permissions.add(Permission.objects.get(codename="access_admin"),
                           Permission.objects.get(codename="view_audit_trail"))
     user = get_user_model().objects.create_user(username="auditor", password="x", full_name="ผู้ตรวจ")
