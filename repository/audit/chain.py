@@ -200,7 +200,10 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
         # As stored (UTC text), skipping the driver's datetime converters; see canonical_time_from_sqlite.
         record_sql = _RECORD_SQL.format(at="CAST(r.at AS TEXT)", date_created="CAST(v.date_created AS TEXT)")
     else:
-        record_sql = _RECORD_SQL.format(at="r.at", date_created="v.date_created")
+        # PostgreSQL formats the canonical UTC text itself (no datetime objects per row).
+        fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
+        record_sql = _RECORD_SQL.format(at=f"to_char(r.at AT TIME ZONE 'UTC', {fmt})",
+                                        date_created=f"to_char(v.date_created AT TIME ZONE 'UTC', {fmt})")
     start = 0
     while start < last_sequence:
         end = start + batch_size

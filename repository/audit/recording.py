@@ -63,6 +63,8 @@ def describe(obj, action):
             agency = obj.agency
     elif isinstance(obj, Agency):
         agency = obj
+    elif isinstance(getattr(obj, "agency", None), Agency):  # e.g. approvals.ApprovalForm
+        agency = obj.agency
     if agency is not None:
         facts["agency_id"], facts["agency_code"] = agency.pk, agency.code
     return facts
@@ -220,3 +222,17 @@ def on_group_permission_changed(sender, instance, **kwargs):
         "target_id": target.pk if target is not None else None, "target": str(target) if target is not None else "",
         "reason": f"{'removed' if removed else 'granted'} {permission} on {target}",
     })
+
+
+def on_approval_form_saved(sender, instance, created, raw=False, **kwargs):
+    """An approval form record (ITA evidence) is written once, when its page is published:
+    it gets its own sealed audit entry, ``approvals.form``, by the publisher."""
+    if not created or raw:
+        return
+    record_action(
+        instance,
+        "approvals.form",
+        user=getattr(instance, "publisher", None),
+        comment=getattr(instance, "override_reason", "") or "",
+        extra={"page_id": getattr(instance, "page_id", None), "kind": getattr(instance, "kind", "")},
+    )
