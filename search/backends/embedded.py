@@ -240,7 +240,10 @@ class EmbeddedBackend(SearchBackend):
         fields = {
             row[0]: {"title": row[1], "summary": row[2], "body": row[3]}
             for row in db.execute(
-                f"SELECT page_id, title, summary, body FROM content WHERE page_id IN ({placeholders})", ids
+                # only the part snippets are cut from: some bodies are very long
+                "SELECT page_id, title, substr(summary, 1, ?), substr(body, 1, ?) FROM content "
+                f"WHERE page_id IN ({placeholders})",
+                [highlight.MAX_SNIPPET_SOURCE, highlight.MAX_SNIPPET_SOURCE, *ids],
             )
         }
         for hit in hits:
