@@ -10,6 +10,7 @@ glyph while still applying Sarabun's mark positioning: rendered correctly,
 and the text extracts back as the same Thai (tested with pypdf).
 """
 
+import logging
 from pathlib import Path
 
 from fpdf import FPDF
@@ -24,6 +25,9 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_REGULAR = FONT_DIR / "Sarabun-Regular.ttf"
 FONT_BOLD = FONT_DIR / "Sarabun-Bold.ttf"
 LABEL_STYLE = FontFace(emphasis="BOLD")
+
+# fontTools reports every glyph of every subset at INFO; keep it out of the site's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _new_document(title):
@@ -55,7 +59,7 @@ def render_form(form):
         _line(pdf, note, size=12, align="C")
     pdf.ln(4)
     pdf.set_font("Sarabun", "", 14)
-    with pdf.table(col_widths=(55, 115), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
+    with pdf.table(col_widths=(62, 108), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
         for label, value in layout.header_rows(form):
             row = table.row()
             row.cell(label, style=LABEL_STYLE)

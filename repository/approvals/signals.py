@@ -23,6 +23,8 @@ def on_post_migrate(sender, app_config=None, **kwargs):
     """Complete the global groups once every app's permissions exist (the audit app's among them)."""
     from django.apps import apps
 
+    if kwargs.get("plan") is None:
+        return  # a flush (tests), not a migrate: the tables were emptied on purpose
     # Run once per migrate, after the last app's permissions have been created.
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is None or app_config is not with_models[-1]:

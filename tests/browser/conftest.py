@@ -29,3 +29,27 @@ def audit_tables_flushable(transactional_db):
         with connection.cursor() as cursor:
             for statement in triggers.create_statements(connection.vendor):
                 cursor.execute(statement)
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool({"transactional_db", "live_server"} & fixtures) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run first among the transactional tests (pytest-django puts those last).
+
+    They need the migrated database as migrations left it (Wagtail's root page, the
+    workflow, the groups), which a transactional test's final flush empties; and their
+    own flush leaves the audit tables empty for the next one (see audit_tables_flushable).
+    """
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if not browser:
+        return
+    rest = [item for item in items if not item.get_closest_marker("browser")]
+    first = next((index for index, item in enumerate(rest) if _is_transactional(item)), len(rest))
+    items[:] = rest[:first] + browser + rest[first:]
