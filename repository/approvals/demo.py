@@ -64,7 +64,11 @@ def ensure_demo_users(agency, stdout=None):
     return users
 
 
-def _take_through_workflow(page, users):
+def take_through_workflow(page, users, **changes):
+    """The provider saves a revision (with ``changes``) and requests; the approver approves; the publisher publishes."""
+    page = page.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(page, name, value)
     page.save_revision(user=users["provider"], log_action=True)
     SubmitForApprovalAction(page, users["provider"], remarks="ข้อมูลตัวอย่างสำหรับการสาธิต",
                             confirmed_measure_1_1=True).execute()
@@ -96,14 +100,15 @@ def setup_demo_workflow(stdout=None):
     agency = news.agency
     done = ApprovalForm.objects.filter(agency=agency, kind=ApprovalForm.Kind.NORMAL).count()
     candidates = (
-        NewsPage.objects.live().filter(agency=agency, approval_forms__isnull=True)
-        .exclude(pk__in=EmergencyAnnouncementPage.objects.values("pk")).order_by("pk")
+        NewsPage.objects.live().filter(agency=agency)
+        .exclude(approval_forms__kind=ApprovalForm.Kind.NORMAL)
+        .exclude(pk__in=EmergencyAnnouncementPage.objects.values("pk")).order_by("-pk")
     )
     for page in candidates[: max(0, DEMO_PUBLICATIONS - done)]:
         if page.workflow_in_progress:
             continue
         with transaction.atomic():
-            _take_through_workflow(page, users)
+            take_through_workflow(page, users)
     count = ApprovalForm.objects.filter(agency=agency).count()
     if stdout is not None:
         stdout.write(f"Approval forms for {agency.name_th}: {count} (admin: /admin/approvals/forms/)")
