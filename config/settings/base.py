@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
-    "wagtail.users",
+    "repository.accounts.users_app.AccountsUsersAppConfig",  # wagtail.users with full name and position
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -120,6 +120,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
+# The publication procedure (repository/approvals, docs/WORKFLOW.md): an edit after
+# approval needs approval again, and a finished workflow publishes only the revision
+# its three steps approved.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "repository.approvals.finish.publish_approved_revision"
 # Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -157,5 +162,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per background task run (reference index, admin search index) is noise.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

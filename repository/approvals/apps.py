@@ -5,3 +5,8 @@ class ApprovalsConfig(AppConfig):
     name = "repository.approvals"
     label = "approvals"
     verbose_name = "การขออนุมัติเผยแพร่"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,227 @@
+"""Benchmark of the embedded search engine on the shared corpus of real Thai news.
+
+    .venv/bin/python bench/search_index.py            # the 5k sample
+    .venv/bin/python bench/search_index.py --full     # all 62,345 documents
+
+Indexes the corpus straight into the embedded engine (documents built from
+corpus rows by ``search.documents.document_for_corpus_row``, segmented by the
+same ``search.analysis`` code, in a pool of worker processes), then runs a
+mixed query set with filters and reports documents/s, index size, peak
+memory and query latency percentiles. Prints a JSON line at the end too.
+"""
+
+import argparse
+import gzip
+import json
+import lzma
+import os
+import random
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from search import analysis  # noqa: E402
+from search.backends.base import analysed_stream, default_processes  # noqa: E402
+from search.backends.embedded import EmbeddedBackend  # noqa: E402
+from search.documents import document_for_corpus_row  # noqa: E402
+from search.query import SearchQuery  # noqa: E402
+
+SHARED = Path("/work/shared/data")
+SAMPLE = SHARED / "thaigov-news-5k.jsonl.gz"
+FULL = SHARED / "thaigov-news-full.jsonl.xz"
+
+
+def read_rows(path, limit=None):
+    opener = lzma.open if str(path).endswith(".xz") else gzip.open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if limit is not None and number >= limit:
+                return
+            yield json.loads(line)
+
+
+def peak_memory_mb():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, workers
+
+
+def build_index(path, source, limit, processes, chunk_size):
+    backend = EmbeddedBackend({"EMBEDDED_PATH": str(path)})
+    target = backend.begin_rebuild(resume=False)
+    agency_codes = {}
+    sample = []  # (row fields needed for queries), bounded
+    rng = random.Random(20251125)
+    count = 0
+
+    def documents():
+        nonlocal count
+        for row in read_rows(source, limit):
+            count += 1
+            if len(sample) < 2000:
+                sample.append(row)
+            elif rng.random() < 2000 / count:
+                sample[rng.randrange(2000)] = row
+            yield document_for_corpus_row(row, agency_codes)
+
+    started = time.perf_counter()
+    for chunk in analysed_stream(documents(), processes=processes, chunk_size=chunk_size):
+        target.write(chunk, chunk[-1].document.page_id)
+    written = time.perf_counter()
+    target.finish()
+    finished = time.perf_counter()
+    return backend, {
+        "documents": count,
+        "index_seconds": written - started,
+        "optimize_seconds": finished - written,
+        "docs_per_second": count / (finished - started),
+        "agencies": agency_codes,
+    }, sample
+
+
+def _phrase(body, rng):
+    for paragraph in rng.sample(body.split("\n"), k=min(4, len(body.split("\n")))):
+        chunks = [c for c in paragraph.split(" ") if len(c) >= 8 and re.fullmatch(r"[\u0e01-\u0e4e]+", c)]
+        pairs = [a + b for a, b in zip(chunks, chunks[1:], strict=False) if f"{a} {b}" in paragraph]
+        if pairs:
+            return rng.choice(pairs)
+    return None
+
+
+def query_set(sample, agencies, size, rng):
+    """A mix: known-item phrases, common words, English, digits, filters, browsing, page 2."""
+    words = {}
+    for row in sample[:800]:
+        for word in analysis.segment(analysis.normalise(row["title"])):
+            if len(word) >= 4 and analysis.is_thai(word):
+                words[word] = words.get(word, 0) + 1
+    common = [w for w, _ in sorted(words.items(), key=lambda item: -item[1])[:200]]
+    english = ["vaccine", "Prime Minister", "economy", "COVID-19", "tourism", "Government", "investment"]
+    digits = ["๒๕๖๔", "2564", "๑๐ ล้าน", "30 บาท", "๓๐ กันยายน"]
+    codes = list(agencies.values())
+    queries = []
+    while len(queries) < size:
+        kind = rng.random()
+        row = rng.choice(sample)
+        if kind < 0.35:
+            text = _phrase(row["body"], rng) or row["title"][:30]
+            queries.append(("known-item", SearchQuery(text=text)))
+        elif kind < 0.55:
+            queries.append(("word", SearchQuery(text=rng.choice(common))))
+        elif kind < 0.62:
+            queries.append(("english", SearchQuery(text=rng.choice(english))))
+        elif kind < 0.67:
+            queries.append(("digits", SearchQuery(text=rng.choice(digits))))
+        elif kind < 0.80:
+            year = int(row["date"][:4]) + rng.choice([0, 543])
+            queries.append(("word+fiscal_year+agency", SearchQuery(
+                text=rng.choice(common), fiscal_year=[year], agency=[rng.choice(codes)])))
+        elif kind < 0.87:
+            queries.append(("word+dates, by date", SearchQuery(
+                text=rng.choice(common), date_from="2021-01-01", date_to="2022-12-31", sort="date")))
+        elif kind < 0.93:
+            queries.append(("browse agency+year", SearchQuery(agency=[rng.choice(codes)], fiscal_year=[2566])))
+        else:
+            queries.append(("word, page 2", SearchQuery(text=rng.choice(common), page=2)))
+    return queries
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(fraction * (len(ordered) - 1)))))
+    return ordered[index]
+
+
+def run_queries(backend, queries):
+    for _, query in queries[:20]:  # warm the page cache and the segmenter
+        backend.search(query)
+    timings, by_kind, totals = [], {}, []
+    for kind, query in queries:
+        started = time.perf_counter()
+        results = backend.search(query)
+        elapsed = (time.perf_counter() - started) * 1000
+        timings.append(elapsed)
+        by_kind.setdefault(kind, []).append(elapsed)
+        totals.append(results.total)
+    return timings, by_kind, totals
+
+
+def run_suggest(backend, sample, rng, size):
+    timings = []
+    for _ in range(size):
+        title = analysis.normalise(rng.choice(sample)["title"])
+        typed = title[: rng.randint(3, 12)]
+        started = time.perf_counter()
+        backend.suggest(typed)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="index all 62,345 documents (default: the 5k sample)")
+    parser.add_argument("--limit", type=int, default=None, help="index at most this many documents")
+    parser.add_argument("--processes", type=int, default=default_processes(), help="segmentation workers")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--path", default=None, help="index file (default: a temporary file, removed afterwards)")
+    args = parser.parse_args()
+
+    source = FULL if args.full else SAMPLE
+    tmp = None
+    if args.path:
+        path = Path(args.path)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
+        path = Path(tmp.name) / "search.sqlite3"
+    print(f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
+          f"{os.cpu_count()} cores, index {path}")
+    backend, stats, sample = build_index(path, source, args.limit, args.processes, args.chunk_size)
+    size_mb = path.stat().st_size / 1024 / 1024
+    own, workers = peak_memory_mb()
+    print(f"indexed {stats['documents']:,} documents in {stats['index_seconds'] + stats['optimize_seconds']:.1f} s "
+          f"({stats['index_seconds']:.1f} s writing + {stats['optimize_seconds']:.1f} s FTS optimize): "
+          f"{stats['docs_per_second']:,.0f} documents/s")
+    print(f"index size {size_mb:,.1f} MB; peak memory {own:,.0f} MB main process, {workers:,.0f} MB largest worker")
+
+    rng = random.Random(7)
+    queries = query_set(sample, stats["agencies"], args.queries, rng)
+    timings, by_kind, totals = run_queries(backend, queries)
+    suggest = run_suggest(backend, sample, rng, 300)
+    print(f"{len(timings)} queries (search + facets + snippets of 20 hits): "
+          f"p50 {percentile(timings, .5):.1f} ms, p95 {percentile(timings, .95):.1f} ms, "
+          f"p99 {percentile(timings, .99):.1f} ms, mean {statistics.mean(timings):.1f} ms; "
+          f"median hits {int(statistics.median(totals)):,}")
+    for kind, values in sorted(by_kind.items()):
+        print(f"  {kind:28} n={len(values):4}  p50 {percentile(values, .5):6.1f}  p95 {percentile(values, .95):6.1f} "
+              f" p99 {percentile(values, .99):6.1f} ms")
+    print(f"{len(suggest)} suggestions: p50 {percentile(suggest, .5):.1f} ms, p95 {percentile(suggest, .95):.1f} ms, "
+          f"p99 {percentile(suggest, .99):.1f} ms")
+    result = {
+        "documents": stats["documents"], "docs_per_second": round(stats["docs_per_second"]),
+        "index_mb": round(size_mb, 1), "peak_main_mb": round(own), "peak_worker_mb": round(workers),
+        "query_p50_ms": round(percentile(timings, .5), 1), "query_p95_ms": round(percentile(timings, .95), 1),
+        "query_p99_ms": round(percentile(timings, .99), 1), "suggest_p95_ms": round(percentile(suggest, .95), 1),
+    }
+    print(json.dumps(result))
+    backend.close()
+    if tmp:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Wagtail's ``publish_scheduled``, refusing revisions the procedure did not approve.
+
+Replaces ``wagtail``'s command of the same name (this app comes first in
+INSTALLED_APPS). Before Wagtail's own command runs, every due revision of a
+disclosure page must have been approved by the workflow (or published by an
+administrator's recorded override); one that was not is taken off the
+schedule, logged (``approvals.refused_scheduled_publish``) and reported.
+Approved ones go live through Wagtail's code, and ``page_published`` makes
+their approval form record.
+"""
+
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
+from wagtail.models import Page, Revision
+
+from repository.approvals.workflow import authorisation_for, is_governed
+
+
+class Command(WagtailCommand):
+    help = "Publish scheduled revisions that passed the approval procedure, and unpublish expired ones."
+
+    def handle(self, *args, **options):
+        due = Revision.objects.page_revisions().filter(approved_go_live_at__lt=timezone.now())
+        for revision in due.order_by("approved_go_live_at"):
+            obj = revision.content_object
+            if not isinstance(obj, Page) or not is_governed(obj):
+                continue
+            how, _source = authorisation_for(revision)
+            if how is not None:
+                continue
+            self.stderr.write(
+                f"Refused: revision {revision.pk} of page {obj.pk} \u201c{obj.title}\u201d was not approved; "
+                "taken off the schedule."
+            )
+            if not options.get("dryrun"):
+                Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+                log(instance=obj.specific, action="approvals.refused_scheduled_publish", revision=revision,
+                    data={"revision_id": revision.pk})
+        return super().handle(*args, **options)

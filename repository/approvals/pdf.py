@@ -1,0 +1,68 @@
+"""The approval form as a PDF (fpdf2), in Thai, with the Sarabun font shipped in ``fonts/``.
+
+Text shaping (uharfbuzz) places Thai vowels and tone marks correctly; the
+font is embedded as Unicode, so the PDF's text extracts back as the same Thai.
+"""
+
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from repository.thai import format_be_date
+
+from . import layout
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_REGULAR = FONT_DIR / "Sarabun-Regular.ttf"
+FONT_BOLD = FONT_DIR / "Sarabun-Bold.ttf"
+LABEL_STYLE = FontFace(emphasis="BOLD")
+
+
+def _new_document(title):
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_font("Sarabun", "", str(FONT_REGULAR))
+    pdf.add_font("Sarabun", "B", str(FONT_BOLD))
+    pdf.set_text_shaping(True)
+    pdf.set_title(title)
+    pdf.set_lang("th")
+    pdf.set_creator("disclosure-repository")
+    return pdf
+
+
+def _line(pdf, text, size=14, style="", align="L", height=8):
+    pdf.set_font("Sarabun", style, size)
+    pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render_form(form):
+    """``bytes`` of the PDF for one ``ApprovalForm``."""
+    pdf = _new_document(f"{layout.FORM_TITLE} — {form.subject}")
+    pdf.add_page()
+    _line(pdf, layout.FORM_TITLE, size=18, style="B", align="C", height=10)
+    _line(pdf, f"เลขที่แบบฟอร์ม {form.pk}  ·  ปีงบประมาณ {form.fiscal_year}", size=12, align="C")
+    note = layout.KIND_NOTES.get(form.kind)
+    if note:
+        _line(pdf, note, size=12, align="C")
+    pdf.ln(4)
+    pdf.set_font("Sarabun", "", 14)
+    with pdf.table(col_widths=(55, 115), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
+        for label, value in layout.header_rows(form):
+            row = table.row()
+            row.cell(label, style=LABEL_STYLE)
+            row.cell(value or "-")
+    pdf.ln(6)
+    for heading, name, position, when in layout.signature_blocks(form):
+        _line(pdf, heading, size=14, style="B")
+        _line(pdf, f"ลงชื่อ {name or '-'}", size=14)
+        _line(pdf, f"ตำแหน่ง {position or '-'}", size=14)
+        _line(pdf, f"วันที่ {when or '-'}", size=14)
+        pdf.ln(3)
+    _line(pdf, layout.page_reference(form), size=11)
+    _line(pdf, f"บันทึกจากขั้นตอนการอนุมัติในระบบเมื่อ {format_be_date(form.created_at)}", size=11)
+    if form.corrects_id:
+        _line(pdf, f"แบบฟอร์มนี้ใช้แทนแบบฟอร์มเลขที่ {form.corrects_id}", size=11)
+    return bytes(pdf.output())

@@ -1,0 +1,94 @@
+"""What django-reversion's Revision lacks: the action, the object, and the seal.
+
+Every reversion revision gets exactly one ``AuditRecord`` (through
+``reversion.add_meta``, or a fallback for revisions opened elsewhere). The
+record is inserted once, already sealed into the hash chain, and never
+updated: database triggers refuse UPDATE and DELETE on this table and on
+reversion's own tables (migration 0002, ``triggers.py``).
+
+``ChainHead`` is the one mutable row: a lock target that serialises appends
+and remembers how long the chain is, so that a truncated tail is detected.
+"""
+
+from django.db import models, transaction
+
+
+class AuditRecord(models.Model):
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.PROTECT, related_name="audit_record", verbose_name="revision"
+    )
+    sequence = models.PositiveBigIntegerField("ลำดับ", unique=True)
+    at = models.DateTimeField("เวลา", db_index=True)
+    action = models.CharField("การกระทำ", max_length=255, db_index=True)
+    # The object the action was on, as "app_label.model" and its primary key.
+    object_model = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=191)
+    object_repr = models.TextField(blank=True)
+    # For pages: the page id, and whether the page was live after the action.
+    page_id = models.BigIntegerField(null=True, blank=True)
+    live = models.BooleanField(null=True)
+    # The version (in this revision) holding the object's own most specific row.
+    version_id = models.BigIntegerField(null=True, blank=True)
+    agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    agency_code = models.CharField(max_length=64, blank=True)
+    # OIT item codes, space separated with a space at each end: " O7 O22 ".
+    item_codes = models.CharField(max_length=1000, blank=True)
+    # A snapshot of who acted (the user row may later be deleted; its e-mail is never kept here).
+    user_id_snapshot = models.BigIntegerField(null=True, blank=True, db_index=True)
+    user_name = models.CharField(max_length=255, blank=True)
+    # Where this came from in Wagtail's own log, so the two can be compared.
+    log_model = models.CharField(max_length=100, blank=True)
+    log_entry_id = models.BigIntegerField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    previous_seal = models.CharField(max_length=64)
+    seal = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "บันทึกการตรวจสอบ"
+        verbose_name_plural = "บันทึกการตรวจสอบ"
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["object_model", "object_id", "sequence"]),
+            models.Index(fields=["page_id", "sequence"]),
+            models.Index(fields=["at", "sequence"]),
+        ]
+        permissions = [("view_audit_trail", "Can view and export the audit trail")]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.action} {self.object_model}:{self.object_id}"
+
+    @property
+    def is_publication(self):
+        return self.action in PUBLICATION_ACTIONS
+
+    def save(self, *args, **kwargs):
+        """Insert only: the sequence and seal are assigned here, under the chain lock."""
+        if self.pk is not None:
+            raise ValueError("audit records are append-only")
+        from .chain import seal_record
+
+        with transaction.atomic(using=kwargs.get("using")):
+            seal_record(self, using=kwargs.get("using"))
+            kwargs["force_insert"] = True
+            super().save(*args, **kwargs)
+
+
+class ChainHead(models.Model):
+    """One row (pk=1): the last sequence number and seal appended."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    seal = models.CharField(max_length=64)
+    at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "chain head"
+
+    def __str__(self):
+        return f"head #{self.sequence} {self.seal}"
+
+
+# Actions after which the public may see something different.
+PUBLICATION_ACTIONS = frozenset(
+    {"wagtail.publish", "wagtail.publish.scheduled", "wagtail.unpublish", "wagtail.unpublish.scheduled",
+     "wagtail.delete", "wagtail.move", "audit.restore"}
+)

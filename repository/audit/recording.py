@@ -1,0 +1,200 @@
+"""Turning Wagtail's log into sealed reversion revisions.
+
+Every Wagtail log entry (``PageLogEntry`` / ``ModelLogEntry``) about a
+versioned object produces one reversion revision holding the object's actual
+state at that moment, with the entry's user, time, action and comment, and one
+sealed ``AuditRecord``. Admin edits, API calls and management commands all log
+through Wagtail's actions, so the reversion history agrees with Wagtail's log
+by construction.
+
+Revisions that other code opens with ``reversion.create_revision()`` are
+sealed too (``seal_unsealed_revision``), with the action ``reversion.revision``.
+"""
+
+import json
+from contextlib import contextmanager
+
+import reversion
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from reversion import revisions as reversion_revisions
+from wagtail.models import Page
+
+from .models import AuditRecord
+
+ACTION_DELETE = "wagtail.delete"
+
+
+def json_safe(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def user_display_name(user):
+    """Who acted, as shown to auditors: full name, else username; never the e-mail address."""
+    if user is None:
+        return ""
+    full_name = getattr(user, "full_name", "") or (user.get_full_name() if hasattr(user, "get_full_name") else "")
+    return (full_name or getattr(user, "username", "") or f"user {user.pk}").strip()
+
+
+def describe(obj, action):
+    """Denormalised facts about the object, for filtering and point-in-time reads."""
+    from repository.models import Agency, AgencyPage, DisclosurePage
+
+    facts = {
+        "object_model": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:2000],
+        "page_id": None,
+        "live": None,
+        "agency_id": None,
+        "agency_code": "",
+        "item_codes": "",
+    }
+    agency = None
+    if isinstance(obj, Page):
+        facts["page_id"] = obj.pk
+        facts["live"] = bool(obj.live) and action != ACTION_DELETE
+        if isinstance(obj, DisclosurePage):
+            agency = obj.agency
+            codes = sorted({item.code for item in obj.items.all()})
+            facts["item_codes"] = f" {' '.join(codes)} " if codes else ""
+        elif isinstance(obj, AgencyPage):
+            agency = obj.agency
+    elif isinstance(obj, Agency):
+        agency = obj
+    if agency is not None:
+        facts["agency_id"], facts["agency_code"] = agency.pk, agency.code
+    return facts
+
+
+@contextmanager
+def _own_revision():
+    """Run a revision of our own even inside someone else's ``create_revision()``.
+
+    reversion nests revisions into the outermost one; an audit entry is one
+    action, so the stack is set aside (reversion keeps it in a ContextVar) and
+    restored afterwards. The outer revision still saves, and gets sealed too.
+    """
+    token = reversion_revisions._stack.set([])
+    try:
+        yield
+    finally:
+        reversion_revisions._stack.reset(token)
+
+
+def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None, extra=None):
+    """Record ``obj``'s current state as one sealed audit revision; return the AuditRecord.
+
+    Call inside the operation's transaction: if it rolls back, the revision and
+    its seal roll back with it.
+    """
+    if not reversion.is_registered(obj.__class__):
+        raise ValueError(f"{obj._meta.label} is not registered with django-reversion")
+    user = user if getattr(user, "pk", None) else None
+    extra = dict(extra or {})
+    if isinstance(obj, Page) and obj.depth and obj.depth > 1:
+        # Where the page sat, so that a deleted page can be restored to its old parent.
+        extra["parent_id"] = Page.objects.filter(path=obj.path[: -Page.steplen]).values_list("pk", flat=True).first()
+    meta = describe(obj, action)
+    meta.update(
+        action=action,
+        user_id_snapshot=user.pk if user else None,
+        user_name=user_display_name(user),
+        log_model=log_entry._meta.label_lower if log_entry is not None else "",
+        log_entry_id=log_entry.pk if log_entry is not None else None,
+        extra=json_safe(extra),
+    )
+    with _own_revision(), transaction.atomic():
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(comment or "")
+            if at is not None:
+                reversion.set_date_created(at)
+            reversion.add_to_revision(obj)
+            reversion.add_meta(AuditRecord, **meta)
+        # Still inside the transaction that holds the chain lock: the head is ours.
+        return AuditRecord.objects.order_by("-sequence").first()
+
+
+def _log_entry_object(log_entry):
+    from wagtail.models import PageLogEntry
+
+    if isinstance(log_entry, PageLogEntry):
+        page = Page.objects.filter(pk=log_entry.page_id).first()
+        return page.specific if page is not None else None
+    content_type = log_entry.content_type
+    model = content_type.model_class() if content_type is not None else None
+    if model is None or not reversion.is_registered(model):
+        return None
+    return model._base_manager.filter(pk=log_entry.object_id).first()
+
+
+def _log_entry_comment(log_entry):
+    data = log_entry.data or {}
+    for key in ("comment", "reason"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    try:
+        return str(log_entry.comment or "")
+    except Exception:  # a formatter for an action from an app no longer installed
+        return ""
+
+
+def _log_entry_extra(log_entry, obj):
+    extra = {
+        "log": {
+            "uuid": str(log_entry.uuid) if log_entry.uuid else None,
+            "label": log_entry.label,
+            "data": log_entry.data or {},
+            "content_changed": log_entry.content_changed,
+            "deleted": log_entry.deleted,
+            "wagtail_revision_id": log_entry.revision_id,
+        }
+    }
+    # A draft that is not (yet) live: keep what it said, since the page row holds the live content.
+    if isinstance(obj, Page) and log_entry.revision_id and log_entry.revision_id != obj.live_revision_id:
+        revision = log_entry.revision
+        if revision is not None:
+            extra["draft"] = revision.content
+    return extra
+
+
+def on_log_entry_saved(sender, instance, created, raw=False, **kwargs):
+    """post_save of PageLogEntry / ModelLogEntry → one sealed audit revision."""
+    if not created or raw:
+        return
+    obj = _log_entry_object(instance)
+    if obj is None or not reversion.is_registered(obj.__class__):
+        return
+    record_action(
+        obj,
+        instance.action,
+        user=instance.user if instance.user_id else None,
+        comment=_log_entry_comment(instance),
+        at=instance.timestamp,
+        log_entry=instance,
+        extra=_log_entry_extra(instance, obj),
+    )
+
+
+def seal_unsealed_revision(sender, revision, versions, **kwargs):
+    """reversion's post_revision_commit: seal revisions opened by other code."""
+    if not versions or AuditRecord.objects.filter(revision_id=revision.pk).exists():
+        return
+    first = versions[0]
+    obj = first.object
+    facts = describe(obj, "reversion.revision") if obj is not None else {
+        "object_model": first._model._meta.label_lower, "object_id": first.object_id, "object_repr": first.object_repr,
+        "page_id": None, "live": None, "agency_id": None, "agency_code": "", "item_codes": "",
+    }
+    user = revision.user
+    AuditRecord(
+        revision=revision,
+        action="reversion.revision",
+        user_id_snapshot=user.pk if user else None,
+        user_name=user_display_name(user),
+        extra={},
+        **facts,
+    ).save(using=revision._state.db)

@@ -1,0 +1,215 @@
+"""Replaying the audit trail: timelines, past states, what the public saw.
+
+Public functions (called by the API and the admin views):
+
+* ``object_timeline(obj_or_model, pk=None)`` — every audit event of one object.
+* ``version_state(version_id)`` — the object's fields at that version, with child rows.
+* ``state_as_of(model, pk, moment)`` — the object's state at a moment (None if it did not exist).
+* ``live_pages_as_of(moment, agency=None)`` — the pages publicly live at a moment, with their content.
+* ``published_versions(page)`` — the versions of a page that were published.
+* ``iter_events(since=None, until=None, agency=None)`` — all events in chain order (``audit replay``).
+"""
+
+import datetime
+import re
+
+from django.apps import apps
+from django.db.models import Max
+from django.utils import timezone
+from wagtail.models import Page
+
+from .canonical import canonical_time
+from .models import PUBLICATION_ACTIONS, AuditRecord
+from .states import assemble_state, load_revisions, version_rows
+
+EVENT_FIELDS = ("sequence", "at", "user_name", "action", "revision__comment", "version_id", "object_model",
+                "object_id", "object_repr", "page_id", "live", "agency_code", "item_codes", "seal", "revision_id")
+
+
+def _event(row):
+    return {
+        "sequence": row["sequence"],
+        "time": row["at"],
+        "user": row["user_name"],
+        "action": row["action"],
+        "comment": row["revision__comment"],
+        "version_id": row["version_id"],
+        "revision_id": row["revision_id"],
+        "is_publication": row["action"] in PUBLICATION_ACTIONS,
+        "live": row["live"],
+        "object": {"model": row["object_model"], "id": row["object_id"], "repr": row["object_repr"]},
+        "page_id": row["page_id"],
+        "agency": row["agency_code"],
+        "item_codes": row["item_codes"].split(),
+        "seal": row["seal"],
+    }
+
+
+def event_as_json(event):
+    """An event with its time as canonical UTC text (for NDJSON and the API)."""
+    return {**event, "time": canonical_time(event["time"])}
+
+
+def _model_and_pk(obj_or_model, pk):
+    if pk is None:
+        obj = obj_or_model
+        return type(obj), obj.pk
+    model = apps.get_model(obj_or_model) if isinstance(obj_or_model, str) else obj_or_model
+    return model, pk
+
+
+def _records_for(model, pk):
+    if issubclass(model, Page):
+        return AuditRecord.objects.filter(page_id=pk)
+    return AuditRecord.objects.filter(object_model=model._meta.label_lower, object_id=str(pk))
+
+
+def object_timeline(obj_or_model, pk=None):
+    """Every audit event of one object, oldest first.
+
+    Each event: sequence, time, user (display name — never an e-mail address),
+    action, comment, version_id, is_publication, live, object, agency, item codes, seal.
+    Pages are found by page id whatever their type, including deleted pages.
+    """
+    model, pk = _model_and_pk(obj_or_model, pk)
+    rows = _records_for(model, pk).order_by("sequence").values(*EVENT_FIELDS)
+    return [_event(row) for row in rows]
+
+
+def published_versions(page):
+    """The publication events of a page (publish / scheduled publish), oldest first."""
+    page_id = page.pk if hasattr(page, "pk") else page
+    rows = (AuditRecord.objects.filter(page_id=page_id, action__in=("wagtail.publish", "wagtail.publish.scheduled"))
+            .order_by("sequence").values(*EVENT_FIELDS))
+    return [_event(row) for row in rows]
+
+
+def version_state(version_id):
+    """The object's fields at that version, merged across multi-table parents, with child rows.
+
+    Field values are as Django serialises them (foreign keys as ids, dates as ISO text).
+    """
+    label, object_id, rows = version_rows(version_id)
+    state = assemble_state(label, object_id, rows)
+    if state is None:
+        raise LookupError(f"version {version_id} not found")
+    return state
+
+
+def state_as_of(model, pk, moment):
+    """The object's state at ``moment`` (its last recorded version then), or None if it did not exist."""
+    model = apps.get_model(model) if isinstance(model, str) else model
+    moment = ensure_aware(moment)
+    record = _records_for(model, pk).filter(at__lte=moment).order_by("-sequence").values(
+        "action", "version_id").first()
+    if record is None or record["action"] == "wagtail.delete" or record["version_id"] is None:
+        return None
+    return version_state(record["version_id"])
+
+
+def _agency_ids(agency):
+    from repository.models import Agency
+
+    if agency is None:
+        return None
+    if not isinstance(agency, Agency):
+        agency = Agency.objects.get(code=agency) if isinstance(agency, str) and not agency.isdigit() else \
+            Agency.objects.get(pk=int(agency))
+    return agency.descendant_ids()
+
+
+def live_pages_as_of(moment, agency=None, with_content=True):
+    """Which pages were publicly live at ``moment``, with what content.
+
+    Answers "what did the public see on 1 March 2568 at 09:00?": for every page,
+    its last audit entry at or before the moment decides whether it was live,
+    and that entry's version holds the content it showed then. ``agency`` (an
+    Agency, its code or id) narrows to that agency and the agencies below it.
+    Returns a list of dicts sorted by URL path: page_id, model, title, url_path,
+    agency, item_codes, version_id, sequence, since (the time of that entry), and
+    ``content`` (the whole state, with child rows) unless ``with_content=False``.
+    """
+    moment = ensure_aware(moment)
+    latest = (AuditRecord.objects.filter(page_id__isnull=False, at__lte=moment)
+              .values("page_id").annotate(last=Max("sequence")).values("last"))
+    records = AuditRecord.objects.filter(sequence__in=latest, live=True)
+    agency_ids = _agency_ids(agency)
+    if agency_ids is not None:
+        records = records.filter(agency_id__in=agency_ids)
+    rows = list(records.values("sequence", "at", "page_id", "object_model", "object_id", "object_repr",
+                               "version_id", "revision_id", "agency_code", "item_codes"))
+    states = load_revisions([row["revision_id"] for row in rows]) if rows else {}
+    pages = []
+    for row in rows:
+        revision_rows = states.get(row["revision_id"], {})
+        page_fields = revision_rows.get(("wagtailcore.page", row["object_id"]), {})
+        entry = {
+            "page_id": row["page_id"],
+            "model": row["object_model"],
+            "title": page_fields.get("title", row["object_repr"]),
+            "url_path": page_fields.get("url_path", ""),
+            "agency": row["agency_code"],
+            "item_codes": row["item_codes"].split(),
+            "version_id": row["version_id"],
+            "sequence": row["sequence"],
+            "since": row["at"],
+        }
+        if with_content:
+            entry["content"] = assemble_state(row["object_model"], row["object_id"], revision_rows)
+        pages.append(entry)
+    pages.sort(key=lambda p: (p["url_path"], p["page_id"]))
+    return pages
+
+
+def iter_events(since=None, until=None, agency=None):
+    """Every audit event in chain order, optionally within [since, until] and for an agency."""
+    records = AuditRecord.objects.order_by("sequence")
+    if since is not None:
+        records = records.filter(at__gte=ensure_aware(since))
+    if until is not None:
+        records = records.filter(at__lte=ensure_aware(until))
+    agency_ids = _agency_ids(agency)
+    if agency_ids is not None:
+        records = records.filter(agency_id__in=agency_ids)
+    for row in records.values(*EVENT_FIELDS).iterator(chunk_size=2000):
+        yield _event(row)
+
+
+def ensure_aware(moment):
+    if isinstance(moment, str):
+        moment = parse_moment(moment)
+    if isinstance(moment, datetime.date) and not isinstance(moment, datetime.datetime):
+        moment = datetime.datetime.combine(moment, datetime.time.max)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+_MOMENT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_moment(text):
+    """An ISO date or date-time; a year above 2400 is read as Buddhist Era (2568 → 2025).
+
+    Without a zone the time is local (settings.TIME_ZONE, Asia/Bangkok); a date
+    alone means the end of that day.
+    """
+    match = _MOMENT.match(text.strip())
+    if not match:
+        raise ValueError(f"not a date or date-time: {text!r} (use e.g. 2568-03-01T09:00 or 2025-03-01T09:00+07:00)")
+    year, month, day, hour, minute, second, zone = match.groups()
+    year = int(year)
+    if year > 2400:
+        year -= 543
+    if hour is None:
+        moment = datetime.datetime(year, int(month), int(day), 23, 59, 59, 999999)
+    else:
+        moment = datetime.datetime(year, int(month), int(day), int(hour), int(minute), int(second or 0))
+    if zone:
+        if zone == "Z":
+            return moment.replace(tzinfo=datetime.UTC)
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return moment.replace(tzinfo=datetime.timezone(sign * offset))
+    return timezone.make_aware(moment)

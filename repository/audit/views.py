@@ -1,0 +1,107 @@
+"""The admin's read-only Audit area: timeline, object history, diff, verify, export.
+
+Every view is GET only and needs ``audit.view_audit_trail`` (superusers have it).
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from reversion.models import Version
+
+from .chain import head_seal, verify_chain
+from .diff import diff_versions
+from .export import export_archive
+from .filters import TimelineFilterForm, events, filter_records
+from .models import AuditRecord
+from .replay import object_timeline, version_state
+
+PERMISSION = "audit.view_audit_trail"
+
+
+def can_view_audit_trail(user):
+    return bool(user and user.is_active and (user.is_superuser or user.has_perm(PERMISSION)))
+
+
+def auditor_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not can_view_audit_trail(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return require_GET(wrapped)
+
+
+@auditor_only
+def timeline(request):
+    form = TimelineFilterForm(request.GET or None)
+    records = AuditRecord.objects.order_by("-sequence")
+    if form.is_bound and form.is_valid():
+        records = filter_records(**form.cleaned_data)
+    page = Paginator(records, 50).get_page(request.GET.get("p"))
+    return render(request, "audit/timeline.html", {
+        "page_title": "บันทึกการตรวจสอบ", "header_icon": "history", "form": form, "page_obj": page,
+        "events": events(records.filter(pk__in=[r.pk for r in page.object_list])), "head": head_seal(),
+        "query": request.GET.copy().urlencode() if "p" not in request.GET else
+        "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "p"),
+    })
+
+
+@auditor_only
+def object_history(request, model, pk):
+    from django.apps import apps
+
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError):
+        raise Http404("no such model")
+    items = object_timeline(model_class, pk)
+    if not items:
+        raise Http404("no audit history for this object")
+    for before, after in zip(items, items[1:], strict=False):
+        after["previous_version_id"] = before["version_id"]
+    return render(request, "audit/object.html", {
+        "page_title": f"ประวัติ: {items[-1]['object']['repr']}", "header_icon": "history", "events": items,
+    })
+
+
+@auditor_only
+def diff(request, a, b):
+    if not Version.objects.filter(pk__in=[a, b]).count() == len({a, b}):
+        raise Http404("no such version")
+    return render(request, "audit/diff.html", {
+        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": diff_versions(a, b),
+        "a": a, "b": b, "state_b": version_state(b),
+    })
+
+
+@auditor_only
+def verify(request):
+    result = verify_chain()
+    return render(request, "audit/verify.html", {
+        "page_title": "ตรวจสอบความถูกต้องของบันทึก", "header_icon": "success", "result": result, "head": head_seal(),
+        "checked_at": timezone.now(),
+    })
+
+
+@auditor_only
+def export(request):
+    workdir = Path(tempfile.mkdtemp(prefix="audit-export-"))
+    try:
+        export_archive(workdir / "archive")
+        archive = shutil.make_archive(str(workdir / "audit-archive"), "zip", workdir / "archive")
+        handle = open(archive, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        shutil.rmtree(workdir / "archive", ignore_errors=True)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = FileResponse(handle, as_attachment=True, filename=f"audit-archive-{stamp}.zip")
+    response["X-Audit-Head-Seal"] = head_seal()["seal"]
+    return response

@@ -1,0 +1,101 @@
+"""A province with its page tree, one user per role, and real corpus news as drafts."""
+
+import itertools
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from repository.approvals import roles
+from repository.importers.corpus import BadLine, read_records
+from repository.importers.news import news_page_from
+from tests.factories import make_agency, make_item_page
+
+_records = None
+
+
+def corpus_records(count=12):
+    global _records
+    if _records is None:
+        _records = [record for record in itertools.islice(read_records(settings.NEWS_SAMPLE_PATH), 40)
+                    if not isinstance(record, BadLine)]
+    return _records[:count]
+
+
+@pytest.fixture
+def agency(db):
+    return make_agency()
+
+
+@pytest.fixture
+def other_agency(db):
+    return make_agency(code="chai-nat", name="จังหวัดชัยนาท")
+
+
+@pytest.fixture
+def news_index(agency):
+    return make_item_page(agency)
+
+
+def make_user(username, full_name, position, *memberships, agency=None, superuser=False):
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, full_name=full_name, position=position, is_superuser=superuser,
+    )
+    groups = roles.grant_agency_roles(agency) if agency is not None else {}
+    for membership in memberships:
+        user.groups.add(groups.get(membership) or Group.objects.get(name=membership))
+    return user
+
+
+@pytest.fixture
+def provider(agency):
+    return make_user("provider", "สมชาย ใจดี", "นักประชาสัมพันธ์ปฏิบัติการ", roles.PROVIDER, agency=agency)
+
+
+@pytest.fixture
+def approver(agency):
+    return make_user("approver", "สมหญิง รักษ์ธรรม", "หัวหน้าสำนักงานจังหวัด", roles.APPROVER, agency=agency)
+
+
+@pytest.fixture
+def publisher(agency):
+    return make_user("publisher", "วีระ เว็บมาสเตอร์", "นักวิชาการคอมพิวเตอร์ชำนาญการ", roles.PUBLISHER, agency=agency)
+
+
+@pytest.fixture
+def emergency_approver(agency):
+    return make_user("emergency", "ประยูร เร่งด่วน", "ผู้ว่าราชการจังหวัด", roles.EMERGENCY_APPROVER, agency=agency)
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("auditor", "อรุณี ตรวจสอบ", "ผู้ตรวจสอบภายใน", roles.AUDITOR_GROUP)
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user("admin", "ผู้ดูแล ระบบ", "ผู้ดูแลระบบ", roles.ADMINISTRATOR_GROUP)
+
+
+@pytest.fixture
+def make_draft(news_index, provider):
+    """A draft NewsPage from the real corpus, created by the provider (as the admin would)."""
+    counter = itertools.count()
+
+    def build(page=None):
+        page = page or news_page_from(corpus_records()[next(counter)])
+        page.owner = provider
+        page.first_published_at = None
+        page.live = False
+        news_index.add_child(instance=page)
+        page.save_revision(user=provider)
+        return page.__class__.objects.get(pk=page.pk)
+
+    return build
+
+
+@pytest.fixture
+def draft(make_draft):
+    return make_draft()

@@ -1,0 +1,82 @@
+"""A small agency tree, framework items and users for the audit tests."""
+
+import datetime
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
+
+CORPUS = Path("/work/shared/data/thaigov-news-5k.jsonl.gz")
+
+
+def corpus_items(count, start=0):
+    """Real Thai news items from the shared 5k sample."""
+    items = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
+        for index, line in enumerate(handle):
+            if index < start:
+                continue
+            items.append(json.loads(line))
+            if len(items) == count:
+                break
+    return items
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_user(
+        username="editor1", password="x", email="editor1@example.go.th", full_name="สมชาย ใจดี"
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(
+        username="admin1", password="x", email="admin1@example.go.th", full_name="ผู้ดูแลระบบ"
+    )
+
+
+@pytest.fixture
+def tree(db):
+    """HomePage → AgencyPage → ItemGroupPage → ItemPage, with ITA 2568 items O4 and O12."""
+    framework = FrameworkYear.objects.create(year=2568, name="ITA 2568")
+    o4 = framework.items.create(code="O4", name_th="ข่าวประชาสัมพันธ์", sort_order=0)
+    o12 = framework.items.create(code="O12", name_th="รายการจัดซื้อจัดจ้าง", sort_order=1)
+    framework.save()
+    agency = Agency.objects.create(code="uthai-thani", name_th="จังหวัดอุทัยธานี", kind="province")
+    other_agency = Agency.objects.create(code="other-office", name_th="สำนักงานอื่น", kind="office")
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="หน้าแรก", slug="home-audit"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    agency_page = home.add_child(instance=AgencyPage(title="จังหวัดอุทัยธานี", slug="uthai", agency=agency))
+    other_page = home.add_child(instance=AgencyPage(title="สำนักงานอื่น", slug="other", agency=other_agency))
+    group = agency_page.add_child(instance=ItemGroupPage(title="ข่าว", slug="news"))
+    item_page = group.add_child(instance=ItemPage(title="ข่าวประชาสัมพันธ์", slug="pr"))
+    item_page.items.set([o4])
+    item_page.save()
+    other_group = other_page.add_child(instance=ItemGroupPage(title="จัดซื้อ", slug="proc"))
+    other_item = other_group.add_child(instance=ItemPage(title="จัดซื้อจัดจ้าง", slug="proc-items"))
+    other_item.items.set([o12])
+    other_item.save()
+    return {
+        "home": home, "agency": agency, "other_agency": other_agency, "item_page": item_page,
+        "other_item_page": other_item, "o4": o4, "o12": o12,
+    }
+
+
+def make_news(parent, user, *, title, body, summary="", slug=None, publish=True):
+    from repository.models import NewsPage
+
+    page = NewsPage(title=title, slug=slug or f"n-{abs(hash(title)) % 10**8}", summary=summary, body=body,
+                    issue_date=datetime.date(2025, 1, 15))
+    parent.add_child(instance=page)
+    revision = page.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user)
+    page.refresh_from_db()
+    return page

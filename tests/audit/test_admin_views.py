@@ -1,0 +1,81 @@
+"""The admin's Audit area: auditors read, others are refused, nothing changes."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from repository.audit.chain import head_seal
+from repository.audit.models import AuditRecord
+from repository.audit.replay import published_versions
+
+from .conftest import make_news
+
+
+@pytest.fixture
+def auditor(db):
+    group, _ = Group.objects.get_or_create(name="ผู้ตรวจสอบ")
+    group.permissions.add(Permission.objects.get(codename="access_admin"),
+                          Permission.objects.get(codename="view_audit_trail"))
+    user = get_user_model().objects.create_user(username="auditor", password="x", full_name="ผู้ตรวจ")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def page(tree, admin_user):
+    page = make_news(tree["item_page"], admin_user, title="ประกาศผลการจัดซื้อ", body="<p>เดิม</p>", slug="p")
+    page.body = "<p>เดิมและเพิ่มเติม</p>"
+    page.save_revision(user=admin_user).publish(user=admin_user)
+    return page
+
+
+def test_auditor_sees_timeline_filters_and_diff(client, auditor, page, tree):
+    client.force_login(auditor)
+    assert reverse("audit_timeline") in client.get(reverse("wagtailadmin_home")).content.decode()
+    response = client.get(reverse("audit_timeline"))
+    assert response.status_code == 200 and "ประกาศผลการจัดซื้อ" in response.content.decode()
+    response = client.get(reverse("audit_timeline"), {"agency": "other-office"})
+    assert "ประกาศผลการจัดซื้อ" not in response.content.decode()
+    response = client.get(reverse("audit_timeline"), {"item_code": "o4", "action": "wagtail.publish"})
+    assert len(response.context["events"]) == 2
+    response = client.get(reverse("audit_timeline"), {"date_from": "2030-01-01T00:00", "date_to": "2020-01-01T00:00"})
+    assert response.status_code == 200 and "วันที่เริ่มต้องไม่หลังวันที่สิ้นสุด" in response.content.decode()
+    response = client.get(reverse("audit_object", args=["repository.newspage", page.pk]))
+    assert response.status_code == 200
+    first, second = [e["version_id"] for e in published_versions(page)]
+    response = client.get(reverse("audit_diff", args=[first, second]))
+    assert "<ins>และเพิ่มเติม</ins>" in response.content.decode()
+    response = client.get(reverse("audit_verify"))
+    assert head_seal()["seal"] in response.content.decode() and "OK" in response.content.decode()
+
+
+def test_export_download_verifies(client, auditor, page):
+    client.force_login(auditor)
+    response = client.get(reverse("audit_export"))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["head_seal"] == head_seal()["seal"] == response["X-Audit-Head-Seal"]
+    assert len(archive.read("entries.ndjson").splitlines()) == manifest["count"]
+
+
+def test_nobody_changes_anything_from_it(client, auditor, page):
+    client.force_login(auditor)
+    before = AuditRecord.objects.count()
+    for name in ("audit_timeline", "audit_verify", "audit_export"):
+        assert client.post(reverse(name)).status_code == 405
+    assert AuditRecord.objects.count() == before
+
+
+def test_others_are_refused(client, editor, page):
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    for name in ("audit_timeline", "audit_verify", "audit_export"):
+        assert client.get(reverse(name)).status_code in (302, 403)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert reverse("audit_timeline") not in response.content.decode()

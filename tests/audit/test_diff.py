@@ -1,0 +1,111 @@
+"""Field-level diffs: Thai text by PyThaiNLP words, rich text, procurement rows by row."""
+
+import datetime
+import re
+
+from repository.audit.diff import diff_versions, tokenize, word_diff
+from repository.audit.replay import published_versions
+from repository.models import ProcurementSummaryPage, ProcurementSummaryRow
+
+from .conftest import corpus_items, make_news
+
+THAI_RUN = re.compile(r"[\u0E00-\u0E7F]{40,}")
+
+
+def _sides(ops):
+    before = "".join(text for op, text in ops if op != "insert")
+    after = "".join(text for op, text in ops if op != "delete")
+    return before, after
+
+
+def _replace_one_word(text, replacement):
+    """Replace one word inside a long Thai run (no spaces around it) by another word."""
+    tokens = tokenize(text)
+    run = THAI_RUN.search(text)
+    assert run, "the corpus text has a long Thai run"
+    position = 0
+    for index, token in enumerate(tokens):
+        if run.start() + 10 <= position and position + len(token) <= run.end() - 10 and len(token) >= 3 \
+                and re.fullmatch(r"[\u0E00-\u0E7F]+", token) and token != replacement:
+            return tokens, index, "".join(tokens[:index] + [replacement] + tokens[index + 1:]), run.group()
+        position += len(token)
+    raise AssertionError("no word to replace")
+
+
+def test_thai_word_diff_on_corpus_text():
+    items = corpus_items(20)
+    checked = 0
+    for item, other in zip(items, items[1:], strict=False):
+        before = item["body"][:1200]
+        replacement = next(t for t in tokenize(other["title"]) if len(t) >= 4 and re.fullmatch(r"[\u0E00-\u0E7F]+", t))
+        tokens, index, after, run = _replace_one_word(before, replacement)
+        ops = word_diff(before, after)
+        assert _sides(ops) == (before, after)
+        deleted = "".join(text for op, text in ops if op == "delete")
+        inserted = "".join(text for op, text in ops if op == "insert")
+        # The change is word sized: the replaced word (a neighbour at most, where newmm re-segments),
+        # not the whole space-free run a space-splitting diff would report.
+        assert tokens[index] in deleted and replacement in inserted
+        assert len(deleted) < len(run) and len(deleted) <= len(tokens[index]) + 20
+        checked += 1
+    assert checked >= 10
+
+
+def test_rich_text_keeps_tags_and_diffs_words():
+    body = corpus_items(1, start=30)[0]["body"][:600]
+    before = f"<p>{body}</p><p>ติดต่อ</p>"
+    after = f"<p>{body}</p><p>ติดต่อสอบถาม</p><p>โทร ๐๕๖ ๕๑๑ ๐๖๘</p>"
+    ops = word_diff(before, after)
+    assert _sides(ops) == (before, after)
+    # The untouched paragraph is one equal run with its tags; the change is the word
+    # "ติดต่อ" becoming the compound "ติดต่อสอบถาม" (one word to newmm), and a new paragraph.
+    assert ops[0] == ("equal", f"<p>{body}</p><p>")
+    assert [(op, text) for op, text in ops[1:] if op == "delete"] == [("delete", "ติดต่อ")]
+    inserted = "".join(text for op, text in ops if op == "insert")
+    assert inserted.startswith("ติดต่อสอบถาม") and inserted.endswith("<p>โทร ๐๕๖ ๕๑๑ ๐๖๘</p>")
+
+
+def test_diff_versions_of_a_procurement_summary(tree, admin_user):
+    page = ProcurementSummaryPage(title="สรุปผลการจัดซื้อจัดจ้าง มกราคม", slug="sum", month=datetime.date(2025, 1, 1),
+                                  issue_date=datetime.date(2025, 2, 3), summary=corpus_items(1, start=5)[0]["body"][:300])
+    tree["item_page"].add_child(instance=page)
+    row = dict(method="specific", bidders="ร้านเอ 900", selected_vendor="ร้านเอ", reason="ราคาต่ำสุด")
+    page.procurement_rows = [
+        ProcurementSummaryRow(item="จัดซื้อกระดาษ", budget="1000.00", agreed_price="900.00", sort_order=0, **row),
+        ProcurementSummaryRow(item="จัดซื้อหมึกพิมพ์", budget="5000.00", agreed_price="4800.00", sort_order=1, **row),
+    ]
+    page.save_revision(user=admin_user).publish(user=admin_user)
+    page = ProcurementSummaryPage.objects.get(pk=page.pk)
+    paper, ink = page.procurement_rows.all()
+    paper.agreed_price = "950.00"
+    page.procurement_rows = [paper, ProcurementSummaryRow(item="จ้างซ่อมแอร์", budget="3000.00", agreed_price="2500.00",
+                                                          sort_order=2, **row)]
+    words = tokenize(page.summary)
+    removed = "".join(words[10:16])
+    page.summary = "".join(words[:10] + words[16:])
+    page.save_revision(user=admin_user).publish(user=admin_user)
+    first, second = [e["version_id"] for e in published_versions(page)]
+    changes = {c["field"]: c for c in diff_versions(first, second)}
+    assert set(changes) == {"procurement_rows", "summary"}
+    rows = changes["procurement_rows"]["rows"]
+    assert [r["item"] for r in rows["removed"]] == ["จัดซื้อหมึกพิมพ์"]
+    assert [r["item"] for r in rows["added"]] == ["จ้างซ่อมแอร์"]
+    assert rows["changed"] == [{"id": paper.pk, "changes": [
+        {"field": "agreed_price", "label": "ราคาที่ตกลงซื้อหรือจ้าง (บาท)", "before": "900.00", "after": "950.00",
+         "kind": "value"}]}]
+    summary = changes["summary"]
+    assert summary["kind"] == "text"
+    deleted = "".join(text for op, text in summary["ops"] if op == "delete")
+    assert removed in deleted and len(deleted) <= len(removed) + 20
+
+
+def test_diff_of_a_news_title(tree, admin_user):
+    page = make_news(tree["item_page"], admin_user, title="ประกาศรับสมัครงาน", body="<p>ก</p>", slug="job")
+    page.title = "ประกาศรับสมัครพนักงานราชการ"
+    page.save_revision(user=admin_user).publish(user=admin_user)
+    first, second = [e["version_id"] for e in published_versions(page)]
+    changes = {c["field"]: c for c in diff_versions(first, second)}
+    ops = changes["title"]["ops"]
+    assert _sides(ops) == ("ประกาศรับสมัครงาน", "ประกาศรับสมัครพนักงานราชการ")
+    assert changes["title"]["kind"] == "text"
+    assert "last_published_at" not in changes and "latest_revision" not in changes

@@ -1,0 +1,160 @@
+"""Tamper evidence: triggers refuse rewrites; direct edits and deletions are found at the right entry."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from repository.audit import canonical
+from repository.audit.chain import head_seal, verify_chain
+from repository.audit.models import AuditRecord
+from repository.audit.triggers import drop_triggers
+
+from .conftest import make_news
+
+VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
+
+
+@pytest.fixture
+def history(tree, admin_user):
+    for index in range(3):
+        page = make_news(tree["item_page"], admin_user, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
+                         slug=f"news-{index}")
+        page.summary = "ปรับปรุงสรุป"
+        page.save_revision(user=admin_user).publish(user=admin_user)
+    return list(AuditRecord.objects.order_by("sequence"))
+
+
+def _raw(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _verify_archive(tmp_path):
+    return subprocess.run([sys.executable, str(VERIFIER), str(tmp_path / "archive")], capture_output=True, text=True)
+
+
+def _export(tmp_path):
+    call_command("audit", "export", "--output", str(tmp_path / "archive"))
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE audit_auditrecord SET action = 'x' WHERE sequence = 2",
+    "DELETE FROM audit_auditrecord WHERE sequence = 2",
+    "UPDATE reversion_version SET serialized_data = '[]'",
+    "DELETE FROM reversion_version",
+    "UPDATE reversion_revision SET comment = 'rewritten'",
+    "DELETE FROM reversion_revision",
+])
+def test_triggers_refuse_update_and_delete(history, sql):
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic():
+            _raw(sql)
+    assert verify_chain().ok
+
+
+def test_deleting_a_user_keeps_the_chain_valid(history, editor, tree):
+    make_news(tree["item_page"], editor, title="ร่างของบรรณาธิการ", body="<p>ร่าง</p>", slug="draft", publish=False)
+    record = AuditRecord.objects.filter(user_id_snapshot=editor.pk).last()
+    editor.delete()  # reversion's Revision.user is SET_NULL: the one UPDATE the triggers allow
+    record.refresh_from_db()
+    assert record.revision.user_id is None and record.user_name == "สมชาย ใจดี"
+    assert verify_chain().ok
+
+
+def test_verify_reports_ok_with_count_and_head(history, tmp_path, capsys):
+    call_command("audit", "verify")
+    head = head_seal()
+    assert f"OK {head['count']} entries, head seal {head['seal']}" in capsys.readouterr().out
+    _export(tmp_path)
+    result = _verify_archive(tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"OK {head['count']} {head['seal']}"
+    manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
+    assert manifest["head_seal"] == head["seal"] and manifest["count"] == len(history)
+
+
+@pytest.mark.parametrize("target", ["version", "comment", "time", "record"])
+def test_editing_a_sealed_field_is_detected_at_that_entry(history, tmp_path, target):
+    victim = history[4]
+    drop_triggers(connection)  # as an attacker with database access would
+    if target == "version":
+        _raw("UPDATE reversion_version SET serialized_data = REPLACE(serialized_data, 'ข่าว', 'ขาว') "
+             "WHERE revision_id = %s", [victim.revision_id])
+    elif target == "comment":
+        _raw("UPDATE reversion_revision SET comment = 'แก้ย้อนหลัง' WHERE id = %s", [victim.revision_id])
+    elif target == "time":
+        _raw("UPDATE reversion_revision SET date_created = %s WHERE id = %s",
+             [victim.at.replace(year=2020), victim.revision_id])
+    else:
+        _raw("UPDATE audit_auditrecord SET user_name = 'คนอื่น' WHERE id = %s", [victim.pk])
+    result = verify_chain()
+    assert not result.ok and result.first_bad == victim.sequence
+    assert "do not match its seal" in result.reason
+    with pytest.raises(CommandError, match=f"FAILED at entry {victim.sequence}"):
+        call_command("audit", "verify")
+    _export(tmp_path)
+    archive = _verify_archive(tmp_path)
+    assert archive.returncode == 1 and f"entry {victim.sequence}:" in archive.stdout
+
+
+def test_deleting_rows_is_detected(history, tmp_path):
+    victim = history[3]
+    drop_triggers(connection)
+    _raw("DELETE FROM reversion_version WHERE revision_id = %s AND content_type_id IN "
+         "(SELECT id FROM django_content_type WHERE model = 'page')", [victim.revision_id])
+    result = verify_chain()
+    assert not result.ok and result.first_bad == victim.sequence
+
+    _raw("DELETE FROM audit_auditrecord WHERE id = %s", [history[6].pk])
+    result = verify_chain()
+    assert result.first_bad == victim.sequence  # still the first bad one
+
+
+def test_deleting_a_whole_entry_is_detected_as_a_gap(history, tmp_path):
+    victim = history[5]
+    drop_triggers(connection)
+    _raw("DELETE FROM audit_auditrecord WHERE id = %s", [victim.pk])
+    result = verify_chain()
+    assert not result.ok and result.first_bad == victim.sequence and "missing" in result.reason
+    _export(tmp_path)
+    archive = _verify_archive(tmp_path)
+    assert archive.returncode == 1 and f"entry {victim.sequence} is missing" in archive.stdout
+
+
+def test_truncating_the_tail_is_detected(history):
+    drop_triggers(connection)
+    last = history[-1]
+    _raw("DELETE FROM audit_auditrecord WHERE id = %s", [last.pk])
+    result = verify_chain()
+    assert not result.ok and result.first_bad == last.sequence and "deleted" in result.reason
+
+
+def test_archive_edited_after_export_is_detected(history, tmp_path):
+    _export(tmp_path)
+    entries = tmp_path / "archive" / "entries.ndjson"
+    lines = entries.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[2])
+    entry["payload"]["comment_added_later"] = "x"
+    lines[2] = json.dumps(entry, ensure_ascii=False)
+    entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    archive = _verify_archive(tmp_path)
+    assert archive.returncode == 1 and "entry 3:" in archive.stdout
+
+
+def test_standalone_verifier_uses_the_same_canonicalisation():
+    spec = {}
+    exec(compile(VERIFIER.read_text(), str(VERIFIER), "exec"), spec)  # noqa: S102 - our own file
+    samples = [
+        {"b": [1, 2, {"z": None, "a": True}], "a": "ประกาศจังหวัดอุทัยธานี ๒๒๔/๒๕๖๑", "c": "\"quoted\"\n"},
+        {"sequence": 1, "previous_seal": canonical.GENESIS_SEAL, "versions": []},
+    ]
+    for sample in samples:
+        assert spec["canonical_json"](sample) == canonical.canonical_json(sample)
+        assert spec["compute_seal"](sample) == canonical.compute_seal(sample)
+    assert spec["GENESIS_SEAL"] == canonical.GENESIS_SEAL
+    assert "ประกาศ".encode() in canonical.canonical_json(samples[0])

@@ -1,0 +1,112 @@
+"""Building a small real site for search tests: the tree, corpus news, a real order."""
+
+import datetime
+import gzip
+import json
+from pathlib import Path
+
+from wagtail.models import Page
+
+from repository.importers.corpus import NewsRecord
+from repository.importers.news import news_page_from
+from repository.models import (
+    Agency,
+    AgencyPage,
+    FrameworkItem,
+    FrameworkYear,
+    HomePage,
+    ItemGroupPage,
+    ItemPage,
+    OfficialOrderPage,
+)
+
+SHARED = Path("/work/shared")
+if not SHARED.exists():  # the project checkout sits beside shared/
+    SHARED = Path(__file__).resolve().parents[3] / "shared"
+CORPUS_5K = SHARED / "data" / "thaigov-news-5k.jsonl.gz"
+ORDER_224 = SHARED / "docs" / "order-224-2561-uthai-thani.th.txt"
+
+
+def corpus_rows(limit=None, where=None):
+    """Rows of the 5k sample in file order, optionally only those ``where(row)`` accepts."""
+    rows = []
+    with gzip.open(CORPUS_5K, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if where is None or where(row):
+                rows.append(row)
+                if limit is not None and len(rows) >= limit:
+                    break
+    return rows
+
+
+def record(row):
+    return NewsRecord(line_number=0, id=row["id"], date=datetime.date.fromisoformat(row["date"]),
+                      category=row.get("category", ""), title=row["title"], body=row["body"],
+                      source_url=row["source_url"])
+
+
+def publish_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def build_site():
+    """HomePage → two AgencyPages → ItemGroupPage → ItemPages for news (O7) and orders (O1)."""
+    fy = FrameworkYear.objects.create(year=2564, name="ITA 2564 (search tests)")
+    o7 = FrameworkItem.objects.create(framework=fy, code="O7", name_th="ข่าวประชาสัมพันธ์", sort_order=0)
+    o6 = FrameworkItem.objects.create(framework=fy, code="O6", name_th="กฎหมายที่เกี่ยวข้อง", sort_order=1)
+    root = Page.get_first_root_node()
+    home = publish_child(root, HomePage(title="หน้าแรก (ทดสอบค้นหา)", slug="search-home"))
+    site = {"home": home, "items": {"O7": o7, "O6": o6}, "framework": fy, "agencies": {}}
+    for code, name in (("search-pm", "สำนักเลขาธิการนายกรัฐมนตรี"), ("search-uthai", "จังหวัดอุทัยธานี")):
+        agency = Agency.objects.create(code=code, name_th=name)
+        agency_page = publish_child(home, AgencyPage(title=name, slug=code, agency=agency))
+        group = publish_child(agency_page, ItemGroupPage(title="ข้อมูลพื้นฐาน", slug="basic"))
+        news = ItemPage(title="ข่าวประชาสัมพันธ์", slug="news")
+        publish_child(group, news)
+        news.items.set([o7])
+        news.save_revision().publish()
+        laws = ItemPage(title="กฎหมายที่เกี่ยวข้อง", slug="laws")
+        publish_child(group, laws)
+        laws.items.set([o6])
+        laws.save_revision().publish()
+        site["agencies"][code] = {"agency": agency, "page": agency_page, "news": news, "laws": laws}
+    return site
+
+
+def publish_news(item_page, row):
+    return publish_child(item_page, news_page_from(record(row)))
+
+
+def order_224_text():
+    return ORDER_224.read_text(encoding="utf-8")
+
+
+def publish_order_224(item_page):
+    text = order_224_text()
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    from django.utils.html import escape
+
+    subject = next(p for p in paragraphs if p.startswith("เรื่อง "))
+    page = OfficialOrderPage(
+        title=subject[len("เรื่อง "):],
+        slug="order-224-2561",
+        document_number="๒๒๔/๒๕๖๑",
+        issue_year=2561,  # the order's day is not in the text we have
+        body="".join(f"<p>{escape(p)}</p>" for p in paragraphs),
+    )
+    return publish_child(item_page, page)
+
+
+def teardown_site(site):
+    """Remove what ``build_site`` made (module fixtures run outside test transactions)."""
+    from search.models import IndexTask
+
+    site["home"].delete()
+    for entry in site["agencies"].values():
+        entry["agency"].delete()
+    site["framework"].delete()
+    IndexTask.objects.all().delete()

@@ -1,0 +1,281 @@
+"""The behavioural suite both engines pass, on real corpus documents published as pages.
+
+The site is built once per module (outside test transactions, removed at the
+end) and indexed by each engine: the embedded one always, Elasticsearch when
+``ELASTICSEARCH_URL`` points at a real server.
+"""
+
+import html
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.test import override_settings
+from wagtail.models import PageViewRestriction
+
+import search
+from repository.importers.news import news_page_from
+from repository.models import DisclosurePage
+from search import analysis
+from search.errors import InvalidQuery
+from search.query import SearchQuery
+
+from .conftest import ENGINES, engine_config
+from .helpers import build_site, corpus_rows, publish_news, publish_order_224, record, teardown_site
+
+# The module's site is built outside test transactions; marking the tests makes
+# pytest-django create the test database before the module fixture runs.
+pytestmark = pytest.mark.django_db
+
+COMPOUND = "จัดซื้อจัดจ้าง"
+
+
+def _has_compound_only(row):
+    """The body holds จัดซื้อจัดจ้าง, and the segmenter never yields จัดซื้อ alone in it."""
+    if COMPOUND not in row["body"]:
+        return False
+    words = analysis.segment(analysis.normalise(row["title"] + "\n" + row["body"]))
+    return COMPOUND in words and "จัดซื้อ" not in words
+
+
+def _english(row):
+    return row["title"].isascii() and "vaccines" in row["body"]
+
+
+@pytest.fixture(scope="module")
+def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search-site")
+    config = {"BACKEND": "embedded", "EMBEDDED_PATH": str(tmp / "outbox.sqlite3"), "SYNC_ON_COMMIT": False}
+    with django_db_blocker.unblock(), override_settings(SEARCH=config):
+        site = build_site()
+        pm = site["agencies"]["search-pm"]
+        uthai = site["agencies"]["search-uthai"]
+        rows = corpus_rows(60)
+        seen = {row["id"] for row in rows}
+        compound_rows = [r for r in corpus_rows(where=_has_compound_only) if r["id"] not in seen][:3]
+        seen |= {row["id"] for row in compound_rows}
+        english_rows = [r for r in corpus_rows(where=_english) if r["id"] not in seen][:3]
+        seen |= {row["id"] for row in english_rows}
+        pages = {}
+        for index, row in enumerate(rows + compound_rows + english_rows):
+            parent = uthai["news"] if index % 3 == 0 else pm["news"]
+            pages[row["id"]] = publish_news(parent, row)
+        order = publish_order_224(uthai["laws"])
+
+        hidden_rows = [r for r in corpus_rows(200) if r["id"] not in seen][-3:]
+        draft = news_page_from(record(hidden_rows[0]))
+        draft.live = False
+        pm["news"].add_child(instance=draft)
+        draft.save_revision()
+        unpublished = publish_news(pm["news"], hidden_rows[1])
+        unpublished.unpublish()
+        private = publish_news(uthai["news"], hidden_rows[2])
+        PageViewRestriction.objects.create(page=private, restriction_type="password", password="ลับเฉพาะ")
+
+        public = list(
+            DisclosurePage.objects.live().public().descendant_of(site["home"]).values(
+                "pk", "agency__code", "fiscal_year"
+            )
+        )
+        yield SimpleNamespace(
+            site=site,
+            rows=rows,
+            pages=pages,
+            order=order,
+            compound_rows=compound_rows,
+            english_rows=english_rows,
+            hidden={"draft": (draft, hidden_rows[0]), "unpublished": (unpublished, hidden_rows[1]),
+                    "private": (private, hidden_rows[2])},
+            public=public,
+        )
+        teardown_site(site)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request, corpus_site, django_db_blocker, tmp_path_factory):
+    config = engine_config(request.param, tmp_path_factory.mktemp(f"engine-{request.param}"))
+    backend = search.get_backend(config)
+    with django_db_blocker.unblock():
+        backend.rebuild(processes=2, resume=False)
+    refresh = getattr(backend, "refresh", None)
+    if refresh:
+        refresh()
+    yield backend
+    drop = getattr(backend, "drop_all", None)
+    if drop:
+        drop()
+    search.reset_backends()
+
+
+def run(backend, **kwargs):
+    return backend.search(SearchQuery(**kwargs))
+
+
+def ids(results):
+    return [hit.page_id for hit in results.hits]
+
+
+def _phrase_without_spaces(body, others=()):
+    """Two neighbouring space-separated Thai chunks of a paragraph, typed as one.
+
+    With ``others`` (the other documents' bodies), only a pair found in no
+    other document qualifies: a known-item query, not a common name.
+    """
+    for paragraph in body.split("\n")[1:]:
+        chunks = [c for c in paragraph.split(" ") if len(c) >= 8 and re.fullmatch(r"[\u0e01-\u0e4e]+", c)]
+        for first, second in zip(chunks, chunks[1:], strict=False):
+            pair = first + " " + second
+            if pair in paragraph and not any(pair in other for other in others):
+                return first + second
+    return None
+
+
+def test_known_items_found_in_top_three(engine, corpus_site):
+    checked = 0
+    bodies = {row["id"]: row["body"] for row in corpus_site.rows}
+    for row in corpus_site.rows[:25]:
+        phrase = _phrase_without_spaces(row["body"], [b for i, b in bodies.items() if i != row["id"]])
+        if not phrase:
+            continue
+        checked += 1
+        page_id = corpus_site.pages[row["id"]].pk
+        top = ids(run(engine, text=phrase, per_page=3))
+        assert page_id in top, f"{phrase!r} should find page {page_id} ({row['title'][:60]}) in the top 3, got {top}"
+    assert checked >= 15
+
+
+def test_part_of_compound_finds_the_compound(engine, corpus_site):
+    assert corpus_site.compound_rows, "the 5k sample has documents with จัดซื้อจัดจ้าง"
+    found = set(ids(run(engine, text="จัดซื้อ", per_page=100)))
+    for row in corpus_site.compound_rows:
+        assert corpus_site.pages[row["id"]].pk in found
+    hit = next(h for h in run(engine, text="จัดซื้อ", per_page=100).hits
+               if h.page_id == corpus_site.pages[corpus_site.compound_rows[0]["id"]].pk)
+    marked = " ".join(s for snippets in hit.highlights.values() for s in snippets)
+    assert f"<mark>{COMPOUND}</mark>" in marked
+
+
+@pytest.mark.parametrize("text", ["224/2561", "๒๒๔/๒๕๖๑", "คำสั่ง 224/2561"])
+def test_thai_and_arabic_digits_match(engine, corpus_site, text):
+    assert ids(run(engine, text=text, per_page=3))[0] == corpus_site.order.pk
+
+
+def test_fiscal_year_filter_accepts_buddhist_and_gregorian_years(engine, corpus_site):
+    expected = sorted(p["pk"] for p in corpus_site.public if p["fiscal_year"] == 2564)
+    assert expected
+    be = run(engine, fiscal_year=[2564], per_page=100)
+    gregorian = run(engine, fiscal_year=["2021"], per_page=100)
+    assert sorted(ids(be)) == sorted(ids(gregorian)) == expected
+    assert be.total == len(expected)
+    assert {hit.fiscal_year for hit in be.hits} == {2564}
+
+
+def test_english_is_case_folded_and_stemmed(engine, corpus_site):
+    wanted = {corpus_site.pages[row["id"]].pk for row in corpus_site.english_rows}
+    for text in ("VACCINE", "Vaccines", "vaccinEs"):
+        assert wanted <= set(ids(run(engine, text=text, per_page=50))), text
+
+
+def test_snippets_cut_at_word_boundaries_and_escape_html(engine, corpus_site):
+    results = run(engine, text="รัฐบาล", per_page=10)
+    assert results.hits
+    checked = 0
+    for hit in results.hits:
+        for snippet in hit.highlights.get("body", []):
+            assert "<mark>" in snippet
+            plain = html.unescape(re.sub(r"</?mark>", "", snippet)).strip("…")
+            row = next((r for r in corpus_site.rows + corpus_site.compound_rows + corpus_site.english_rows
+                        if corpus_site.pages[r["id"]].pk == hit.page_id), None)
+            if row is None:  # the order, not a corpus row
+                continue
+            body = " ".join(line.strip() for line in row["body"].split("\n") if line.strip())
+            words = analysis.segment(analysis.normalise(body))
+            boundaries, offset = {0}, 0
+            text = "".join(words)
+            for word in words:
+                offset += len(word)
+                boundaries.add(offset)
+            flat = plain.replace("\n", " ")
+            start = text.find(flat)
+            assert start >= 0, flat
+            assert start in boundaries and start + len(flat) in boundaries, flat
+            checked += 1
+    assert checked
+
+
+def test_facets_count_the_filtered_public_set(engine, corpus_site):
+    everything = run(engine, per_page=1)
+    assert everything.total == len(corpus_site.public)
+    by_agency = {}
+    for page in corpus_site.public:
+        by_agency[page["agency__code"]] = by_agency.get(page["agency__code"], 0) + 1
+    assert dict(everything.facets["agency"]) == by_agency
+    assert sum(count for _, count in everything.facets["page_type"]) == everything.total
+    narrowed = run(engine, text="นายกรัฐมนตรี", agency=["search-pm"], per_page=1)
+    assert narrowed.total > 0
+    assert dict(narrowed.facets["agency"]) == {"search-pm": narrowed.total}
+    assert dict(narrowed.facets["item"]) == {"O7": narrowed.total}
+
+
+@pytest.mark.parametrize("kind", ["draft", "unpublished", "private"])
+def test_non_public_pages_never_appear_even_in_counts(engine, corpus_site, kind):
+    page, row = corpus_site.hidden[kind]
+    phrase = _phrase_without_spaces(row["body"]) or row["title"]
+    results = run(engine, text=phrase, per_page=100)
+    assert page.pk not in ids(results)
+    assert page.pk not in ids(run(engine, per_page=100, page=1)) + ids(run(engine, per_page=100, page=2))
+    assert page.pk not in [s["page_id"] for s in engine.suggest(row["title"][:20], limit=50)]
+
+
+def test_sort_by_date_and_pagination(engine, corpus_site):
+    first = run(engine, text="ประเทศ", sort="date", per_page=5)
+    second = run(engine, text="ประเทศ", sort="date", per_page=5, page=2)
+    assert first.total == second.total > 10
+    dates = [h.issue_date for h in first.hits + second.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert not set(ids(first)) & set(ids(second))
+
+
+def test_date_range_filter(engine, corpus_site):
+    import datetime
+
+    results = run(engine, date_from="2021-01-01", date_to="2021-12-31", per_page=100)
+    assert results.total > 0
+    assert all(datetime.date(2021, 1, 1) <= h.issue_date <= datetime.date(2021, 12, 31) for h in results.hits)
+
+
+def test_page_type_and_item_filters(engine, corpus_site):
+    orders = run(engine, page_type=["officialorderpage"])
+    assert ids(orders) == [corpus_site.order.pk]
+    laws = run(engine, item=["o6"])
+    assert ids(laws) == [corpus_site.order.pk]
+
+
+def test_suggest_titles_as_the_user_types(engine, corpus_site):
+    row = corpus_site.rows[5]
+    page_id = corpus_site.pages[row["id"]].pk
+    typed = analysis.normalise(row["title"])[:14]
+    suggestions = engine.suggest(typed, limit=10)
+    assert page_id in [s["page_id"] for s in suggestions]
+    assert set(suggestions[0]) == {"page_id", "title"}
+    assert engine.suggest("", limit=5) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', '""', "AND", "OR NOT", "NEAR(a b)", "*", "title:ข่าว", "{x}", "\\", "(", "^ข่าว", "ข่าว*", "💥",
+     "\u200b", "' OR 1=1 --", "a" * 500, "กขคง" * 100],
+)
+def test_any_query_text_is_safe(engine, corpus_site, text):
+    results = run(engine, text=text)
+    assert results.total >= 0
+    engine.suggest(text)
+
+
+def test_bad_requests_get_clear_errors(engine):
+    with pytest.raises(InvalidQuery) as error:
+        run(engine, text="ข่าว\x00")
+    assert error.value.param == "text"
+    with pytest.raises(InvalidQuery) as error:
+        run(engine, text="ก" * 501)
+    assert error.value.param == "text"
