@@ -9,6 +9,7 @@ for expiries, which log nothing; 0 in tests disables the memo).
 
 import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 
@@ -72,3 +73,33 @@ def memoized_by_generation(key, compute):
 def clear():
     with _lock:
         _memo.clear()
+        _documents.clear()
+
+
+_documents = OrderedDict()
+DOCUMENT_CACHE_SIZE = 2000
+
+
+def cached_document(key, build):
+    """A rendered-to-dict API document, kept per process until the generation changes.
+
+    Same rule as the other memos: any publish, unpublish, move, delete or
+    privacy change (or the TTL, for expiries) makes every entry stale, so a
+    cached document never outlives the visibility it was built under.
+    """
+    ttl = getattr(settings, "API_STATE_TTL", 1.0)
+    if not ttl:
+        return build()
+    current = generation()
+    now = time.monotonic()
+    with _lock:
+        hit = _documents.get(key)
+        if hit is not None and hit[0] == current and now - hit[1] < ttl:
+            _documents.move_to_end(key)
+            return hit[2]
+    value = build()
+    with _lock:
+        _documents[key] = (current, now, value)
+        while len(_documents) > DOCUMENT_CACHE_SIZE:
+            _documents.popitem(last=False)
+    return value
