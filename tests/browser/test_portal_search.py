@@ -92,8 +92,15 @@ def test_suggestions_as_you_type(browser_page, site):
     page.get_by_role("combobox", name="คำค้น").press_sequentially(target.title[:6], delay=40)
     option = page.get_by_role("option").first
     option.wait_for()
-    assert page.get_by_role("combobox", name="คำค้น").get_attribute("aria-expanded") == "true"
+    box = page.get_by_role("combobox", name="คำค้น")
+    assert box.get_attribute("aria-expanded") == "true"
     screenshot(page, "portal-suggestions", full_page=False)
+    first_title = option.inner_text()
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "q-suggestion-0"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/p/"))
+    assert page.get_by_role("heading", level=1).inner_text() == first_title
 
 
 def test_facet_changes_counts(browser_page, site):
