@@ -55,7 +55,9 @@ def f_id(page, ctx):
 
 @provides("type", "type_label")
 def f_type(page, ctx):
-    return {"type": page_type(page), "type_label": str(page._meta.verbose_name)}
+    # Listings load the shared DisclosurePage row: name the page's own type.
+    model = page.specific_class or type(page)
+    return {"type": page_type(model), "type_label": str(model._meta.verbose_name)}
 
 
 @provides("title", "slug")

@@ -36,6 +36,7 @@ def test_listing_shape_and_count(client, pages):
     row = data["results"][0]
     assert {"id", "type", "title", "path", "agency", "items", "issue_date", "issue_date_be", "fiscal_year"} <= set(row)
     assert "body" not in row
+    assert row["type"] == "repository.NewsPage" and row["type_label"] == "ข่าวประชาสัมพันธ์"
 
 
 def test_agency_filter_includes_sub_agencies(client, pages):
