@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
-from .state import memoized
+from .state import memoized_by_generation
 
 PUBLIC_ACTIONS = (
     "wagtail.publish",
@@ -56,7 +56,7 @@ def last_public_change(now=None):
 
 
 def last_modified():
-    return memoized("last_public_change", last_public_change)
+    return memoized_by_generation("last_public_change", last_public_change)
 
 
 def etag_for(content):

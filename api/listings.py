@@ -30,7 +30,10 @@ def pagination_mode(query):
 
 def disclosure_queryset(query, root, cursor=False):
     queryset = filter_disclosures(public_disclosures(root), query)
-    return queryset.order_by(*ordering_of(query, cursor=cursor))
+    # Page through narrow rows (the ordering columns only); listing_rows fetches
+    # the chosen ids whole, so sorting never drags bodies along.
+    narrow = ("id", "title", "issue_date", "fiscal_year", "first_published_at", "last_published_at")
+    return queryset.only(*narrow).order_by(*ordering_of(query, cursor=cursor))
 
 
 def listing_rows(pages, ctx, fields=None):

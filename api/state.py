@@ -1,14 +1,15 @@
 """Small per-process memo for repository-wide facts read on every request.
 
 The hidden branches (view restrictions, unpublished or expired parents) and
-the last public change are the same for every request in a short window.
-They are kept for ``settings.API_STATE_TTL`` seconds (default 1; 0 in tests),
-which bounds how long after a change a process may still use the old value —
-well under the ``Cache-Control: max-age`` the API already allows clients.
+the last public change cost table scans, and change rarely. They are kept
+until :func:`generation` changes (any publish, unpublish, move, delete or
+privacy change) and at most ``settings.API_STATE_TTL`` seconds (default 60,
+for expiries, which log nothing; 0 in tests disables the memo).
 """
 
 import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 
@@ -31,6 +32,74 @@ def memoized(key, compute):
     return value
 
 
+def generation():
+    """A cheap fingerprint of everything that can change visibility or Last-Modified.
+
+    Index-only look-ups: the newest page and model log entries and the view
+    restrictions. Publish, unpublish, move, delete and privacy changes all write
+    one of them, so a memo keyed on this is refreshed by the next request after
+    a change, not after a TTL. Expiries write nothing, so the memo also turns
+    over every ``settings.API_STATE_TTL`` seconds.
+    """
+    from django.db.models import Count, Max
+    from wagtail.models import ModelLogEntry, PageLogEntry, PageViewRestriction
+
+    restrictions = PageViewRestriction.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    return (
+        PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        restrictions["n"],
+        restrictions["m"],
+    )
+
+
+def memoized_by_generation(key, compute):
+    """Memoise ``compute()`` until the repository's generation changes or the TTL passes."""
+    ttl = getattr(settings, "API_STATE_TTL", 1.0)
+    if not ttl:
+        return compute()
+    current = generation()
+    now = time.monotonic()
+    with _lock:
+        hit = _memo.get(key)
+    if hit is not None and hit[2] == current and now - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    with _lock:
+        _memo[key] = (now, value, current)
+    return value
+
+
 def clear():
     with _lock:
         _memo.clear()
+        _documents.clear()
+
+
+_documents = OrderedDict()
+DOCUMENT_CACHE_SIZE = 2000
+
+
+def cached_document(key, build):
+    """A rendered-to-dict API document, kept per process until the generation changes.
+
+    Same rule as the other memos: any publish, unpublish, move, delete or
+    privacy change (or the TTL, for expiries) makes every entry stale, so a
+    cached document never outlives the visibility it was built under.
+    """
+    ttl = getattr(settings, "API_STATE_TTL", 1.0)
+    if not ttl:
+        return build()
+    current = generation()
+    now = time.monotonic()
+    with _lock:
+        hit = _documents.get(key)
+        if hit is not None and hit[0] == current and now - hit[1] < ttl:
+            _documents.move_to_end(key)
+            return hit[2]
+    value = build()
+    with _lock:
+        _documents[key] = (current, now, value)
+        while len(_documents) > DOCUMENT_CACHE_SIZE:
+            _documents.popitem(last=False)
+    return value

@@ -19,7 +19,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from repository.models import DisclosurePage
 
-from .state import memoized
+from .state import memoized_by_generation
 
 
 def site_root():
@@ -46,7 +46,7 @@ def hidden_branch_paths():
 
 def _hidden_branches_q(queryset):
     q = Q()
-    for path in memoized("hidden_branch_paths", hidden_branch_paths):
+    for path in memoized_by_generation("hidden_branch_paths", hidden_branch_paths):
         q |= Q(path__startswith=path)
     return q
 

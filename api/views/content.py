@@ -10,6 +10,7 @@ from ..params import get_datetime
 from ..serializers import SerializerContext
 from ..serializers.expansions import EXPANSIONS
 from ..serializers.schema import PageSchema, problem_responses
+from ..state import cached_document
 from .base import ApiView
 
 DETAIL_PARAMETERS = [
@@ -18,6 +19,11 @@ DETAIL_PARAMETERS = [
     OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys to return (id and type always come)."),
     OpenApiParameter("expand", OpenApiTypes.STR, description="Comma-separated blocks to add: " + ", ".join(EXPANSIONS) + "."),
 ]
+
+
+def document_key(request, kind, value):
+    """Everything a detail document depends on besides the repository: what, how, and the host in its URLs."""
+    return ("detail", kind, value, request.get_host(), request.scheme, tuple(sorted(request.query_params.lists())))
 
 
 def as_of_document(request, path=None, page_id=None):
@@ -40,9 +46,11 @@ class ContentView(ApiView):
     def get(self, request, path=""):
         if request.query_params.get("as_of"):
             return Response(as_of_document(request, path=path))
-        ctx = SerializerContext(request)
-        page = page_at_path(path, ctx.root)
-        return Response(detail_document(page, ctx, request.query_params))
+        def build():
+            ctx = SerializerContext(request)
+            return detail_document(page_at_path(path, ctx.root), ctx, request.query_params)
+
+        return Response(cached_document(document_key(request, "path", path), build))
 
 
 class SiteRootView(ContentView):
@@ -68,6 +76,8 @@ class PageByIdView(ApiView):
     def get(self, request, page_id):
         if request.query_params.get("as_of"):
             return Response(as_of_document(request, page_id=page_id))
-        ctx = SerializerContext(request)
-        page = page_by_id(page_id, ctx.root)
-        return Response(detail_document(page, ctx, request.query_params))
+        def build():
+            ctx = SerializerContext(request)
+            return detail_document(page_by_id(page_id, ctx.root), ctx, request.query_params)
+
+        return Response(cached_document(document_key(request, "id", page_id), build))

@@ -149,10 +149,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
 # The delivery API (api/): anonymous rate limit ("600/min" style, empty for none),
-# Cache-Control max-age for public reads, how long repository-wide facts are memoised.
+# Cache-Control max-age for public reads, at most how long repository-wide facts are memoised
+# (they are refreshed at once after any publish/unpublish/move/delete; see api/state.py).
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
-API_STATE_TTL = float(env.env_str("API_STATE_TTL", "1"))
+API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
 
 CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"

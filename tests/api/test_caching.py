@@ -74,3 +74,24 @@ def test_errors_have_no_etag(client, tree):
     response = client.get("/api/v1/pages/999999")
     assert response.status_code == 404
     assert not response.has_header("ETag")
+
+
+def test_document_memo_is_dropped_by_any_public_change(client, tree, settings):
+    """With the per-process memo on (production), unpublishing still hides the page at once."""
+    from api import state
+
+    settings.API_STATE_TTL = 60
+    state.clear()
+    try:
+        page = tree.news()
+        first = client.get(f"/api/v1/pages/{page.pk}")
+        assert first.status_code == 200
+        assert client.get(f"/api/v1/pages/{page.pk}").content == first.content  # served from the memo
+        page.title = "หัวข้อใหม่"
+        publish(page)
+        assert client.get(f"/api/v1/pages/{page.pk}").json()["title"] == "หัวข้อใหม่"
+        page.unpublish()
+        assert client.get(f"/api/v1/pages/{page.pk}").status_code == 404
+        assert page.pk not in [r["id"] for r in client.get("/api/v1/disclosures").json()["results"]]
+    finally:
+        state.clear()
