@@ -25,7 +25,10 @@ def active_emergencies(client):
         return []
     out = []
     for row in listing["results"]:
-        detail = client.get_or_none(f"pages/{row['id']}", fields=DETAIL_FIELDS)
+        try:
+            detail = client.get_or_none(f"pages/{row['id']}", fields=DETAIL_FIELDS)
+        except ApiError:
+            continue
         if detail and detail.get("active"):
             out.append(detail)
     out.sort(key=lambda d: SEVERITY_ORDER.get(d.get("severity"), 3))

@@ -3,17 +3,18 @@
 from django.urls import path, re_path
 
 from .views import browse, detail, oit, search
+from .views.base import api_errors
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", search.search, name="search"),
-    path("agencies/", browse.agencies, name="agencies"),
-    path("agencies/<slug:code>/", browse.agency, name="agency"),
-    path("items/", browse.items, name="items"),
-    path("items/<str:code>/", browse.item, name="item"),
-    path("oit/<slug:code>/", oit.answer_sheet, name="oit"),
-    path("oit/<slug:code>/<int:year>/", oit.answer_sheet, name="oit-year"),
-    re_path(r"^p/(?P<path>[^@?#]+?)/history/$", detail.history, name="history"),
-    re_path(r"^p/(?P<path>[^@?#]+?)/$", detail.page, name="page"),
+    path("", api_errors(search.search), name="search"),
+    path("agencies/", api_errors(browse.agencies), name="agencies"),
+    path("agencies/<slug:code>/", api_errors(browse.agency), name="agency"),
+    path("items/", api_errors(browse.items), name="items"),
+    path("items/<str:code>/", api_errors(browse.item), name="item"),
+    path("oit/<slug:code>/", api_errors(oit.answer_sheet), name="oit"),
+    path("oit/<slug:code>/<int:year>/", api_errors(oit.answer_sheet), name="oit-year"),
+    re_path(r"^p/(?P<path>[^@?#]+?)/history/$", api_errors(detail.history), name="history"),
+    re_path(r"^p/(?P<path>[^@?#]+?)/$", api_errors(detail.page), name="page"),
 ]

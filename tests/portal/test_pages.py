@@ -75,3 +75,19 @@ def test_emergency_banner_on_every_page_until_expiry(client, site):
     page.save_revision().publish()
     html = client.get("/agencies/").content.decode()
     assert 'data-testid="emergency-banner"' not in html
+
+
+def test_throttled_visitor_gets_a_thai_429_page(client, site, settings):
+    from django.core.cache import cache
+
+    settings.API_ANON_THROTTLE_RATE = "60/min"  # one portal page makes several API calls
+    cache.clear()
+    try:
+        statuses = [client.get("/agencies/secretariat-pm/", REMOTE_ADDR="203.0.113.9").status_code for _ in range(12)]
+        assert statuses[0] == 200 and statuses[-1] == 429
+        response = client.get("/agencies/secretariat-pm/", REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 429 and response["Retry-After"] == "30"
+        assert "มีคำขอจากเครื่องของท่านมากเกินไป" in response.content.decode()
+        assert client.get("/agencies/secretariat-pm/", REMOTE_ADDR="203.0.113.10").status_code == 200
+    finally:
+        cache.clear()
