@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup venv demo lint check bench clean
+.PHONY: run test setup venv demo lint check bench clean axe
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,20 @@ check: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
 		ALLOWED_HOSTS=example.go.th $(PY) manage.py check --deploy --fail-level WARNING
 
-test: setup lint check
+test: setup lint check axe
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var
+
+
+# axe-core for the portal's accessibility checks in the browser tests (tests/browser/test_portal_*.py),
+# from the npm registry into the git-ignored var/vendor/.
+AXE_VERSION ?= 4.14.1
+AXE_JS := var/vendor/axe-core/axe.min.js
+$(AXE_JS):
+	mkdir -p var/vendor
+	cd var/vendor && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz \
+		&& rm -rf axe-core && mv package axe-core && rm axe-core-$(AXE_VERSION).tgz
+
+axe: $(AXE_JS)

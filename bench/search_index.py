@@ -54,6 +54,12 @@ def read_rows(path, limit=None):
             yield json.loads(line)
 
 
+def cpu_seconds():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def peak_memory_mb():
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -79,12 +85,19 @@ def build_index(path, source, limit, processes, chunk_size):
             yield document_for_corpus_row(row, agency_codes)
 
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
+    load_before = os.getloadavg()[0]
     for chunk in analysed_stream(documents(), processes=processes, chunk_size=chunk_size):
         target.write(chunk, chunk[-1].document.page_id)
     written = time.perf_counter()
     target.finish()
     finished = time.perf_counter()
+    cpu_after = cpu_seconds()
+    main_cpu, workers_cpu = (cpu_after[0] - cpu_before[0]), (cpu_after[1] - cpu_before[1])
     return backend, {
+        "main_cpu": main_cpu,
+        "workers_cpu": workers_cpu,
+        "load": (load_before, os.getloadavg()[0]),
         "documents": count,
         "index_seconds": written - started,
         "optimize_seconds": finished - written,
@@ -149,15 +162,16 @@ def percentile(values, fraction):
 def run_queries(backend, queries):
     for _, query in queries[:20]:  # warm the page cache and the segmenter
         backend.search(query)
-    timings, by_kind, totals = [], {}, []
+    timings, by_kind, totals, cpu = [], {}, [], []
     for kind, query in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         results = backend.search(query)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu.append((time.process_time() - cpu_started) * 1000)
         timings.append(elapsed)
         by_kind.setdefault(kind, []).append(elapsed)
         totals.append(results.total)
-    return timings, by_kind, totals
+    return timings, by_kind, totals, cpu
 
 
 def run_suggest(backend, sample, rng, size):
@@ -179,6 +193,8 @@ def main():
     parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--path", default=None, help="index file (default: a temporary file, removed afterwards)")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="reuse the index already at --path (built by an earlier run) and only run the queries")
     args = parser.parse_args()
 
     source = FULL if args.full else SAMPLE
@@ -190,33 +206,74 @@ def main():
         path = Path(tmp.name) / "search.sqlite3"
     print(f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
           f"{os.cpu_count()} cores, index {path}")
+    if args.queries_only:
+        if not args.path or not path.exists():
+            parser.error("--queries-only needs --path of an existing index")
+        backend = EmbeddedBackend({"EMBEDDED_PATH": str(path)})
+        agencies = {}
+        sample = list(read_rows(source, 2000))
+        for row in read_rows(source, args.limit):
+            agencies.setdefault(row.get("category") or "", f"agency-{len(agencies) + 1}")
+        stats = {"documents": backend.stats()["documents"], "agencies": agencies}
+        print(f"reusing the index of {stats['documents']:,} documents at {path}")
+        run_and_report(args, backend, stats, sample, path, tmp)
+        return
     backend, stats, sample = build_index(path, source, args.limit, args.processes, args.chunk_size)
+    run_and_report(args, backend, stats, sample, path, tmp, indexed=True)
+
+
+def run_and_report(args, backend, stats, sample, path, tmp, indexed=False):
     size_mb = path.stat().st_size / 1024 / 1024
     own, workers = peak_memory_mb()
+    if not indexed:
+        print(f"index size {size_mb:,.1f} MB")
+    if indexed:
+        print_indexing(stats, size_mb, own, workers)
+    _queries(args, backend, stats, sample, size_mb, own, workers, tmp, indexed)
+
+
+def print_indexing(stats, size_mb, own, workers):
     print(f"indexed {stats['documents']:,} documents in {stats['index_seconds'] + stats['optimize_seconds']:.1f} s "
           f"({stats['index_seconds']:.1f} s writing + {stats['optimize_seconds']:.1f} s FTS optimize): "
           f"{stats['docs_per_second']:,.0f} documents/s")
+    per_doc = (stats["main_cpu"] + stats["workers_cpu"]) / max(1, stats["documents"]) * 1000
+    print(f"CPU: main process {stats['main_cpu']:.1f} s, workers {stats['workers_cpu']:.1f} s = {per_doc:.2f} ms per "
+          f"document; load average {stats['load'][0]:.1f} before, {stats['load'][1]:.1f} after "
+          f"(other processes share the cores: with {os.cpu_count()} free cores the CPU cost allows "
+          f"{os.cpu_count() * 1000 / per_doc:,.0f} documents/s)")
     print(f"index size {size_mb:,.1f} MB; peak memory {own:,.0f} MB main process, {workers:,.0f} MB largest worker")
 
+
+def _queries(args, backend, stats, sample, size_mb, own, workers, tmp, indexed):
     rng = random.Random(7)
     queries = query_set(sample, stats["agencies"], args.queries, rng)
-    timings, by_kind, totals = run_queries(backend, queries)
+    timings, by_kind, totals, cpu = run_queries(backend, queries)
     suggest = run_suggest(backend, sample, rng, 300)
     print(f"{len(timings)} queries (search + facets + snippets of 20 hits): "
           f"p50 {percentile(timings, .5):.1f} ms, p95 {percentile(timings, .95):.1f} ms, "
           f"p99 {percentile(timings, .99):.1f} ms, mean {statistics.mean(timings):.1f} ms; "
           f"median hits {int(statistics.median(totals)):,}")
+    print(f"  CPU time per query: p50 {percentile(cpu, .5):.1f} ms, p95 {percentile(cpu, .95):.1f} ms, "
+          f"p99 {percentile(cpu, .99):.1f} ms (load average now {os.getloadavg()[0]:.1f})")
     for kind, values in sorted(by_kind.items()):
         print(f"  {kind:28} n={len(values):4}  p50 {percentile(values, .5):6.1f}  p95 {percentile(values, .95):6.1f} "
               f" p99 {percentile(values, .99):6.1f} ms")
     print(f"{len(suggest)} suggestions: p50 {percentile(suggest, .5):.1f} ms, p95 {percentile(suggest, .95):.1f} ms, "
           f"p99 {percentile(suggest, .99):.1f} ms")
-    result = {
-        "documents": stats["documents"], "docs_per_second": round(stats["docs_per_second"]),
-        "index_mb": round(size_mb, 1), "peak_main_mb": round(own), "peak_worker_mb": round(workers),
+    result = {"documents": stats["documents"]}
+    if indexed:
+        per_doc = (stats["main_cpu"] + stats["workers_cpu"]) / max(1, stats["documents"]) * 1000
+        result.update({
+            "docs_per_second": round(stats["docs_per_second"]), "cpu_ms_per_doc": round(per_doc, 2),
+            "load_average_indexing": round(stats["load"][1], 1), "peak_main_mb": round(own),
+            "peak_worker_mb": round(workers),
+        })
+    result.update({
+        "index_mb": round(size_mb, 1), "load_average_queries": round(os.getloadavg()[0], 1),
         "query_p50_ms": round(percentile(timings, .5), 1), "query_p95_ms": round(percentile(timings, .95), 1),
-        "query_p99_ms": round(percentile(timings, .99), 1), "suggest_p95_ms": round(percentile(suggest, .95), 1),
-    }
+        "query_p99_ms": round(percentile(timings, .99), 1), "query_cpu_p95_ms": round(percentile(cpu, .95), 1),
+        "suggest_p95_ms": round(percentile(suggest, .95), 1),
+    })
     print(json.dumps(result))
     backend.close()
     if tmp:

@@ -48,6 +48,9 @@ def database_config():
         os.environ.get("DATABASE_URL") or default,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
+    # One request, one transaction: Wagtail's publish, its log entry, the audit seal and
+    # the search and webhook outbox rows commit together or not at all.
+    config["ATOMIC_REQUESTS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Wait for a writer instead of failing with "database is locked".
         config.setdefault("OPTIONS", {})["timeout"] = 20

@@ -17,4 +17,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public reference portal answers first; Wagtail serves any other path.
+urlpatterns += [path("", include("portal.urls")), path("", include(wagtail_urls))]

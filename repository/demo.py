@@ -8,26 +8,17 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page, PageLogEntry, Site
 
+from .approvals.actions import OverridePublishAction
+from .approvals.demo import take_through_workflow
+from .approvals.models import ApprovalForm
+from .importers.news import deleted_source_urls
 from .models import Agency, AgencyPage, FrameworkItem, HomePage, ItemGroupPage, ItemPage, NewsPage, OfficialOrderPage
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-# Local demo only: `make run` prints these. Never used outside a developer's machine.
-DEMO_USERS = [
-    # username, full name, position, role
-    ("provider", "สมชาย ใจดี", "นักประชาสัมพันธ์ปฏิบัติการ", "provider"),
-    ("approver", "สมหญิง รักษ์ธรรม", "หัวหน้าสำนักงานจังหวัดอุทัยธานี", "approver"),
-    ("publisher", "วีระ เว็บมาสเตอร์", "นักวิชาการคอมพิวเตอร์ชำนาญการ", "publisher"),
-    ("auditor", "อรุณี ตรวจสอบ", "ผู้ตรวจสอบภายในจังหวัด", "auditor"),
-    ("admin", "ผู้ดูแลระบบ", "ผู้ดูแลระบบ", "administrator"),
-]
-DEMO_PASSWORD = "demo-{username}-2568"
-
 
 def _read_json(name):
     with open(FIXTURES / name, encoding="utf-8") as handle:
@@ -113,25 +104,13 @@ def item_page(agency_code, slug):
 
 
 def ensure_users(stdout=None):
-    """Demo users for each role, with full names and positions for the approval form."""
-    User = get_user_model()
-    users = {}
-    for username, full_name, position, role in DEMO_USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, full_name=full_name, position=position,
-                        email=f"{username}@demo.invalid", is_staff=True,
-                        is_superuser=(role == "administrator"))
-            user.set_password(DEMO_PASSWORD.format(username=username))
-            user.save()
-        users[role] = user
-    if stdout is not None:
-        stdout.write("Demo logins (local only) at http://127.0.0.1:8000/admin/:")
-        for username, full_name, position, role in DEMO_USERS:
-            stdout.write(f"  {role:<13} {username:<10} password {DEMO_PASSWORD.format(username=username)}  ({full_name}, {position})")
-    return users
+    """Demo users for each role (repository.approvals.demo), keyed by username."""
+    from .approvals.demo import setup_demo_workflow
+
+    return setup_demo_workflow(stdout)
 
 
+ORDER_IMPORT_REASON = "นำเข้าคำสั่งที่ลงนามและเผยแพร่แล้วเมื่อ พ.ศ. 2561 ก่อนมีระบบนี้ จึงไม่ได้ผ่านขั้นตอนขออนุมัติในระบบ"
 ORDER_DATE_NOTE = "สำเนาที่มีสิ้นสุดก่อนส่วนลงนาม จึงไม่ทราบวันที่ลงนาม ทราบแน่นอนเพียงปี พ.ศ. 2561"
 
 
@@ -160,46 +139,50 @@ def ensure_source_order(user=None):
         body=order_body(text),
     )
     item_page("uthai-thani", "orders").add_child(instance=page)
-    page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+    page.save_revision(user=user, log_action=True)
+    OverridePublishAction(page, user, ORDER_IMPORT_REASON).execute()
     return page
 
 
-def import_demo_news(limit, user=None, progress=None):
+def import_demo_news(limit, user, progress=None):
+    from .approvals.imports import NEWS_IMPORT_REASON, override_publisher
     from .importers.news import import_news
 
-    return import_news(settings.NEWS_SAMPLE_PATH, item_page("secretariat-pm", "news"), limit=limit, user=user, progress=progress)
-
-
-def _edit_and_publish(page, user, **changes):
-    page = page.get_latest_revision_as_object()
-    for name, value in changes.items():
-        setattr(page, name, value)
-    page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
-    return page
+    return import_news(
+        settings.NEWS_SAMPLE_PATH, item_page("secretariat-pm", "news"), limit=limit, user=user,
+        progress=progress, publish=override_publisher(NEWS_IMPORT_REASON),
+    )
 
 
 def ensure_history(users):
-    """A true history on three imported news pages: edits by different people,
-    an unpublish and republish, and a deletion."""
-    pages = list(NewsPage.objects.order_by("pk")[:3])
-    if len(pages) < 3:
+    """A true history on the first three corpus news items, through the real workflow: two rounds of
+    edits by the provider approved and published by others, an unpublish and a republish,
+    and a deletion by the administrator."""
+    from .importers.corpus import NewsRecord, read_records
+
+    sources = []
+    for record in read_records(settings.NEWS_SAMPLE_PATH):
+        if isinstance(record, NewsRecord):
+            sources.append(record.source_url)
+        if len(sources) == 3:
+            break
+    pages = {page.source_url: page for page in NewsPage.objects.filter(source_url__in=sources)}
+    if len(pages) < 2 or sources[0] not in pages or sources[1] not in pages:
         return
-    edited, republished, deleted = pages
-    if edited.revisions.count() == 1:
+    edited, republished, deleted = pages[sources[0]], pages[sources[1]], pages.get(sources[2])
+    if not ApprovalForm.objects.filter(page=edited, kind=ApprovalForm.Kind.NORMAL).exists():
         with transaction.atomic():
-            edited = _edit_and_publish(
-                edited, users["provider"], summary=edited.summary + " (ปรับปรุงสรุป)",
-                document_number="๑/๒๕๖๘",
-            )
-            _edit_and_publish(edited, users["approver"], external_link=edited.source_url)
+            take_through_workflow(edited, users, summary=edited.summary + " (ปรับปรุงสรุป)")
+        with transaction.atomic():
+            take_through_workflow(edited, users, external_link=edited.source_url)
     if not PageLogEntry.objects.filter(page=republished, action="wagtail.unpublish").exists():
         with transaction.atomic():
-            UnpublishPageAction(republished, user=users["publisher"]).execute(skip_permission_checks=True)
-            republished = NewsPage.objects.get(pk=republished.pk)
-            republished.save_revision(user=users["publisher"]).publish(user=users["publisher"], skip_permission_checks=True)
-    if not PageLogEntry.objects.filter(action="wagtail.delete", label=deleted.title).exists():
+            UnpublishPageAction(republished, user=users["publisher"]).execute()
         with transaction.atomic():
-            deleted.delete(user=users["administrator"])
+            take_through_workflow(NewsPage.objects.get(pk=republished.pk), users)
+    if deleted is not None:
+        with transaction.atomic():
+            deleted.delete(user=users["admin"])
 
 
 def load_demo(news=300, stdout=None, progress=None):
@@ -215,8 +198,12 @@ def load_demo(news=300, stdout=None, progress=None):
     for agency in agencies.values():
         if agency.parent is not None:
             ensure_agency_tree(agency, home, structure)
+    users = ensure_users(stdout=None)
+    ensure_source_order(users["admin"])
+    # ``news`` counts the items deleted on purpose too, so they are not replaced by others.
+    present = NewsPage.objects.count() + len(deleted_source_urls())
+    report = import_demo_news(max(0, news - present), users["admin"], progress)
+    # Now that there is news: roles for its agency too, and the workflow demo's publications.
     users = ensure_users(stdout)
-    ensure_source_order(users["administrator"])
-    report = import_demo_news(max(0, news - NewsPage.objects.count()), users["administrator"], progress)
     ensure_history(users)
     return report

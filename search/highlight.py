@@ -143,7 +143,7 @@ def highlight_whole(display, matcher):
     return _render(display, [(start, end) for start, end, _ in found])
 
 
-def snippets(display, matcher, fragment_chars=160, fragments=2, max_hits=2000):
+def snippets(display, matcher, fragment_chars=160, fragments=2, max_hits=300):
     """Up to ``fragments`` snippets of about ``fragment_chars`` characters around matches.
 
     Fragments start and end on word boundaries, prefer windows holding the

@@ -45,7 +45,19 @@ def on_view_restriction_changed(sender, instance, **kwargs):
         enqueue(_disclosure_ids_under(page), IndexTask.Reason.RESTRICTED)
 
 
+def on_agency_saved(sender, instance, created=False, **kwargs):
+    # The agency's name is indexed with each of its disclosures.
+    if created:
+        return
+    from repository.models import DisclosurePage
+
+    enqueue(DisclosurePage.objects.filter(agency=instance).values_list("pk", flat=True), IndexTask.Reason.REINDEX)
+
+
 def connect():
+    from repository.models import Agency
+
+    post_save.connect(on_agency_saved, sender=Agency, dispatch_uid="search.agency_saved")
     page_published.connect(on_page_published, dispatch_uid="search.page_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search.page_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="search.post_page_move")

@@ -3,8 +3,9 @@
 
 Usage: python3 verify_audit_archive.py ARCHIVE_DIR [--expect-head SEAL]
 
-Standard library only. For every line of entries.ndjson it recomputes
-sha256 over the canonical JSON of the payload (keys sorted, separators "," and
+Standard library only. For every line of entries.ndjson it checks that each
+version's data (the "data" object, by version id) hashes to the payload's
+data_sha256 (SHA-256 of the UTF-8 text), then recomputes sha256 over the canonical JSON of the payload (keys sorted, separators "," and
 ":", UTF-8 without escapes), checks the sequence numbers run 1, 2, 3... with no
 gap, that each entry's previous_seal is the seal before it (the first one's is
 64 zeros), and that the last seal, the count and the file's SHA-256 match
@@ -62,6 +63,14 @@ def verify_archive(archive, expect_head=None):
             if payload.get("previous_seal") != previous:
                 return False, f"entry {sequence}: previous seal does not match the seal of entry {sequence - 1}", \
                     sequence
+            data = entry.get("data", {})
+            for version in payload.get("versions", []):
+                text = data.get(str(version.get("id")))
+                if text is None:
+                    return False, f"entry {sequence}: the data of version {version.get('id')} is missing", sequence
+                if hashlib.sha256(text.encode("utf-8")).hexdigest() != version.get("data_sha256"):
+                    return False, f"entry {sequence}: version {version.get('id')} data does not match its digest " \
+                                  "(recorded data was altered)", sequence
             if compute_seal(payload) != seal:
                 return False, f"entry {sequence}: contents do not match its seal (recorded data was altered)", sequence
             previous, expected = seal, expected + 1

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "repository.audit",
     "search",
     "api",
+    "portal",
     "wagtail.api.v2",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

@@ -12,6 +12,10 @@ class _AccountFieldsMixin:
         super().__init__(*args, **kwargs)
         for name in ACCOUNT_FIELDS:
             self.fields[name].required = True
+        # Thai names are kept whole in full_name; Wagtail's split name fields become optional.
+        for name in ("first_name", "last_name"):
+            if name in self.fields:
+                self.fields[name].required = False
         self.fields["full_name"].help_text = "ชื่อ-นามสกุลตามที่จะปรากฏในแบบฟอร์มการขออนุมัติเผยแพร่"
         self.fields["position"].help_text = "ตำแหน่งตามที่จะปรากฏในแบบฟอร์มการขออนุมัติเผยแพร่"
 

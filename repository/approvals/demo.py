@@ -64,7 +64,11 @@ def ensure_demo_users(agency, stdout=None):
     return users
 
 
-def _take_through_workflow(page, users):
+def take_through_workflow(page, users, **changes):
+    """The provider saves a revision (with ``changes``) and requests; the approver approves; the publisher publishes."""
+    page = page.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(page, name, value)
     page.save_revision(user=users["provider"], log_action=True)
     SubmitForApprovalAction(page, users["provider"], remarks="ข้อมูลตัวอย่างสำหรับการสาธิต",
                             confirmed_measure_1_1=True).execute()
@@ -73,26 +77,39 @@ def _take_through_workflow(page, users):
 
 
 def setup_demo_workflow(stdout=None):
-    """Demo users in each role, and ``DEMO_PUBLICATIONS`` live news pages re-published through the workflow."""
-    agency_page = AgencyPage.objects.select_related("agency").filter(agency__code=DEMO_AGENCY).first()
-    if agency_page is None:
-        agency_page = AgencyPage.objects.select_related("agency").order_by("path").first()
-    if agency_page is None:
+    """Demo users in each role, and ``DEMO_PUBLICATIONS`` live news pages re-published through the workflow.
+
+    The users hold their roles for the province and for the agency whose news
+    the demo imported; each chosen page gets a new revision by the provider,
+    the provider's request, the approver's approval and the publisher's
+    publication — the real workflow, so each gets its approval form.
+    """
+    news = NewsPage.objects.live().filter(agency__isnull=False).select_related("agency").order_by("pk").first()
+    agencies = [page.agency for page in AgencyPage.objects.select_related("agency").filter(agency__code=DEMO_AGENCY)]
+    if news is not None and news.agency not in agencies:
+        agencies.append(news.agency)
+    if not agencies:
         if stdout is not None:
             stdout.write("No agency page yet: approval workflow demo skipped.")
         return {}
-    users = ensure_demo_users(agency_page.agency, stdout)
-    done = ApprovalForm.objects.filter(agency=agency_page.agency, kind=ApprovalForm.Kind.NORMAL).count()
+    users = {}
+    for agency in agencies:
+        users = ensure_demo_users(agency, stdout)
+    if news is None:
+        return users
+    agency = news.agency
+    done = ApprovalForm.objects.filter(agency=agency, kind=ApprovalForm.Kind.NORMAL).count()
     candidates = (
-        NewsPage.objects.descendant_of(agency_page).live().filter(approval_forms__isnull=True)
-        .exclude(pk__in=EmergencyAnnouncementPage.objects.values("pk")).order_by("-first_published_at", "pk")
+        NewsPage.objects.live().filter(agency=agency)
+        .exclude(approval_forms__kind=ApprovalForm.Kind.NORMAL)
+        .exclude(pk__in=EmergencyAnnouncementPage.objects.values("pk")).order_by("-pk")
     )
     for page in candidates[: max(0, DEMO_PUBLICATIONS - done)]:
         if page.workflow_in_progress:
             continue
         with transaction.atomic():
-            _take_through_workflow(page, users)
-    count = ApprovalForm.objects.filter(agency=agency_page.agency).count()
+            take_through_workflow(page, users)
+    count = ApprovalForm.objects.filter(agency=agency).count()
     if stdout is not None:
-        stdout.write(f"Approval forms for {agency_page.agency.name_th}: {count} (see /admin/approvals/forms/)")
+        stdout.write(f"Approval forms for {agency.name_th}: {count} (admin: /admin/approvals/forms/)")
     return users

@@ -1,9 +1,16 @@
 """The approval form as a PDF (fpdf2), in Thai, with the Sarabun font shipped in ``fonts/``.
 
-Text shaping (uharfbuzz) places Thai vowels and tone marks correctly; the
-font is embedded as Unicode, so the PDF's text extracts back as the same Thai.
+Text shaping (HarfBuzz through uharfbuzz) applies the font's mark positioning,
+so stacked vowels and tone marks (ที่, ญี่ปุ่น, น้ำ) sit where they should;
+without shaping they overlap. HarfBuzz's Thai-specific shaper decomposes
+SARA AM (ำ) into two glyphs, and fpdf2 then writes a bogus ToUnicode entry
+for the second one, so copying or extracting the text yields a stray
+character. Shaping with the default shaper (``script="latn"``) keeps ำ one
+glyph while still applying Sarabun's mark positioning: rendered correctly,
+and the text extracts back as the same Thai (tested with pypdf).
 """
 
+import logging
 from pathlib import Path
 
 from fpdf import FPDF
@@ -19,6 +26,9 @@ FONT_REGULAR = FONT_DIR / "Sarabun-Regular.ttf"
 FONT_BOLD = FONT_DIR / "Sarabun-Bold.ttf"
 LABEL_STYLE = FontFace(emphasis="BOLD")
 
+# fontTools reports every glyph of every subset at INFO; keep it out of the site's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
 
 def _new_document(title):
     pdf = FPDF(format="A4", unit="mm")
@@ -26,7 +36,7 @@ def _new_document(title):
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("Sarabun", "", str(FONT_REGULAR))
     pdf.add_font("Sarabun", "B", str(FONT_BOLD))
-    pdf.set_text_shaping(True)
+    pdf.set_text_shaping(use_shaping_engine=True, script="latn")
     pdf.set_title(title)
     pdf.set_lang("th")
     pdf.set_creator("disclosure-repository")
@@ -49,7 +59,7 @@ def render_form(form):
         _line(pdf, note, size=12, align="C")
     pdf.ln(4)
     pdf.set_font("Sarabun", "", 14)
-    with pdf.table(col_widths=(55, 115), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
+    with pdf.table(col_widths=(62, 108), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
         for label, value in layout.header_rows(form):
             row = table.row()
             row.cell(label, style=LABEL_STYLE)

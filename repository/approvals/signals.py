@@ -23,6 +23,8 @@ def on_post_migrate(sender, app_config=None, **kwargs):
     """Complete the global groups once every app's permissions exist (the audit app's among them)."""
     from django.apps import apps
 
+    if kwargs.get("plan") is None:
+        return  # a flush (tests), not a migrate: the tables were emptied on purpose
     # Run once per migrate, after the last app's permissions have been created.
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is None or app_config is not with_models[-1]:
@@ -39,8 +41,13 @@ def on_post_migrate(sender, app_config=None, **kwargs):
 
 
 def connect():
+    from wagtail.signals import task_submitted
+
     from repository.models import AgencyPage
 
+    from .notifications import role_task_submission_email_notifier
+
+    task_submitted.connect(role_task_submission_email_notifier, dispatch_uid="approvals_task_submitted_email")
     page_published.connect(on_page_published, dispatch_uid="approvals_record_publication")
     post_save.connect(on_agency_page_saved, sender=AgencyPage, dispatch_uid="approvals_agency_roles")
     post_migrate.connect(on_post_migrate, dispatch_uid="approvals_post_migrate")

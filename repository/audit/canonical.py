@@ -14,6 +14,11 @@ neither.
   ``2025-03-01T02:00:00.000000Z``.
 * The payload of entry *n* holds ``previous_seal``: the seal of entry *n-1*,
   or ``GENESIS_SEAL`` for the first entry.
+* Each version in a payload carries ``data_sha256``: the SHA-256 (hex) of its
+  ``serialized_data`` encoded as UTF-8, rather than the data itself, so that
+  sealing and verifying hash each stored row once and the canonical JSON stays
+  small. The archive carries the data beside the payload; the verifier checks
+  both digests.
 """
 
 import hashlib
@@ -32,11 +37,33 @@ def compute_seal(payload):
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
+def data_digest(serialized_data):
+    """SHA-256 of a version's serialized data (str, or its UTF-8 bytes)."""
+    if isinstance(serialized_data, str):
+        serialized_data = serialized_data.encode("utf-8")
+    return hashlib.sha256(serialized_data).hexdigest()
+
+
 def canonical_time(moment):
     """An aware datetime as the canonical UTC string."""
     if moment.tzinfo is None:
         raise ValueError("audit times must be timezone-aware")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_time_from_sqlite(text):
+    """SQLite's stored UTC text ("2025-03-01 02:00:00[.ffffff]") as the canonical string, without parsing."""
+    if isinstance(text, bytes):
+        text = text.decode()
+    date, _, clock = text.partition(" ")
+    if "." not in clock:
+        clock += ".000000"
+    else:
+        whole, _, fraction = clock.partition(".")
+        clock = f"{whole}.{fraction[:6].ljust(6, '0')}"
+    if clock.endswith("+00:00"):
+        clock = clock[:-6]
+    return f"{date}T{clock}Z"
 
 
 def parse_canonical_time(text):

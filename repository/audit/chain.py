@@ -1,43 +1,57 @@
 """The hash chain: sealing an appended record, the head seal, verifying the chain.
 
-Payloads are built from plain values (``values()`` rows) by ``build_payload`` so
-that sealing, verifying and exporting compute exactly the same thing; the
+Payloads are built by ``build_payload`` from plain values, whichever way they
+were read (the ORM when sealing, raw SQL when verifying or exporting), so that
+sealing, verifying and exporting compute exactly the same thing; the
 serialisation itself is ``canonical.py``.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 from reversion.models import Revision, Version
 
-from .canonical import GENESIS_SEAL, PAYLOAD_VERSION, canonical_time, compute_seal
+from .canonical import (
+    GENESIS_SEAL,
+    PAYLOAD_VERSION,
+    canonical_time,
+    canonical_time_from_sqlite,
+    compute_seal,
+    data_digest,
+)
 
 RECORD_FIELDS = (
     "id", "revision_id", "sequence", "at", "action", "object_model", "object_id", "object_repr", "page_id", "live",
     "version_id", "agency_id", "agency_code", "item_codes", "user_id_snapshot", "user_name", "log_model",
     "log_entry_id", "extra", "previous_seal", "seal",
 )
-VERSION_FIELDS = ("id", "revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr")
+VERSION_FIELDS = ("id", "revision_id", "content_type_id", "object_id", "db", "format", "object_repr")
 
 
-class _ContentTypeLabels(dict):
-    """content type id → "app_label.model", loaded once per use."""
+def content_type_labels(using=DEFAULT_DB_ALIAS):
+    """content type id → "app_label.model"."""
+    return {pk: f"{app}.{model}" for pk, app, model in
+            ContentType.objects.using(using).values_list("pk", "app_label", "model")}
 
-    def __init__(self, using):
-        super().__init__(
-            (pk, f"{app}.{model}")
-            for pk, app, model in ContentType.objects.using(using).values_list("pk", "app_label", "model")
-        )
+
+def _time(value):
+    return value if isinstance(value, str) else canonical_time(value)
 
 
 def build_payload(record, revision, versions, content_types):
-    """The sealed payload of one entry, from plain dicts (see RECORD_FIELDS / VERSION_FIELDS)."""
+    """The sealed payload of one entry, from plain dicts.
+
+    ``record`` has RECORD_FIELDS, ``revision`` id/date_created/comment, each
+    version VERSION_FIELDS plus ``data_sha256`` (see ``canonical.data_digest``).
+    Times may be datetimes or canonical strings already.
+    """
     return {
         "v": PAYLOAD_VERSION,
         "sequence": record["sequence"],
         "previous_seal": record["previous_seal"],
-        "at": canonical_time(record["at"]),
+        "at": _time(record["at"]),
         "action": record["action"],
         "object": {"model": record["object_model"], "id": record["object_id"], "repr": record["object_repr"]},
         "page_id": record["page_id"],
@@ -50,7 +64,7 @@ def build_payload(record, revision, versions, content_types):
         "extra": record["extra"],
         "revision": {
             "id": revision["id"],
-            "date_created": canonical_time(revision["date_created"]),
+            "date_created": _time(revision["date_created"]),
             "comment": revision["comment"],
         },
         "versions": [
@@ -60,8 +74,8 @@ def build_payload(record, revision, versions, content_types):
                 "object_id": v["object_id"],
                 "db": v["db"],
                 "format": v["format"],
-                "serialized_data": v["serialized_data"],
                 "object_repr": v["object_repr"],
+                "data_sha256": v["data_sha256"],
             }
             for v in sorted(versions, key=lambda v: v["id"])
         ],
@@ -90,7 +104,10 @@ def seal_record(record, using=None):
     using = using or DEFAULT_DB_ALIAS
     head = _lock_head(using)
     revision = Revision.objects.using(using).values("id", "date_created", "comment").get(pk=record.revision_id)
-    versions = list(Version.objects.using(using).filter(revision_id=record.revision_id).values(*VERSION_FIELDS))
+    versions = list(Version.objects.using(using).filter(revision_id=record.revision_id).values(
+        *VERSION_FIELDS, "serialized_data"))
+    for v in versions:
+        v["data_sha256"] = data_digest(v.pop("serialized_data"))
     content_types = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in
                      ContentType.objects.using(using).filter(pk__in={v["content_type_id"] for v in versions})}
     if record.version_id is None:
@@ -100,6 +117,7 @@ def seal_record(record, using=None):
     record.sequence = head.sequence + 1
     record.previous_seal = head.seal
     record.at = revision["date_created"]
+    record.extra = json.loads(json.dumps(record.extra))
     values = {name: getattr(record, name) for name in RECORD_FIELDS if name not in ("id", "seal")}
     record.seal = compute_seal(build_payload(values, revision, versions, content_types))
     head.sequence, head.seal, head.at = record.sequence, record.seal, record.at
@@ -135,40 +153,98 @@ class VerifyResult:
         return self.ok
 
 
-def iter_entries(using=None, since=None, until=None, batch_size=2000):
-    """Every audit entry in sequence order as (payload, stored seal), streamed in batches.
+# Raw SQL: verification and export read every row once, so they skip the ORM's per-row conversions.
+_RECORD_SQL = (
+    "SELECT r.sequence, r.revision_id, {at}, r.action, r.object_model, r.object_id, r.object_repr, r.page_id, "
+    "r.live, r.version_id, r.agency_id, r.agency_code, r.item_codes, r.user_id_snapshot, r.user_name, "
+    "r.log_model, r.log_entry_id, r.extra, r.previous_seal, r.seal, {date_created}, v.comment, v.id "
+    "FROM audit_auditrecord r LEFT JOIN reversion_revision v ON v.id = r.revision_id "
+    "WHERE r.sequence > %s AND r.sequence <= %s ORDER BY r.sequence"
+)
+_RECORD_NAMES = ("sequence", "revision_id", "at", "action", "object_model", "object_id", "object_repr", "page_id",
+                 "live", "version_id", "agency_id", "agency_code", "item_codes", "user_id_snapshot", "user_name",
+                 "log_model", "log_entry_id", "extra", "previous_seal", "seal", "date_created", "comment",
+                 "revision_found")
 
-    ``since`` / ``until`` bound the sequence numbers (inclusive) — used by verify
-    and export; versions are fetched per batch by revision id.
+
+def _version_sql(vendor, with_data):
+    columns = "id, revision_id, content_type_id, object_id, db, format, object_repr"
+    if vendor == "postgresql" and not with_data:
+        # PostgreSQL hashes the rows itself; only digests cross the wire.
+        digest = "encode(sha256(convert_to(serialized_data, 'UTF8')), 'hex')"
+    elif vendor == "sqlite" and not with_data:
+        # The stored UTF-8 bytes, hashed as they are, without decoding them into str first.
+        digest = "CAST(serialized_data AS BLOB)"
+    else:
+        digest = "serialized_data"
+    return (f"SELECT {columns}, {digest} FROM reversion_version "
+            f"WHERE revision_id IN (SELECT revision_id FROM audit_auditrecord WHERE sequence > %s AND sequence <= %s)")
+
+
+def iter_entries(using=None, with_data=False, batch_size=5000):
+    """Every audit entry in sequence order as (record, payload or None, stored seal[, data]).
+
+    ``payload`` is None when the entry's reversion revision is gone. With
+    ``with_data`` each item also carries {version id: serialized_data} (for export).
     """
-    from .models import AuditRecord
-
     using = using or DEFAULT_DB_ALIAS
-    content_types = _ContentTypeLabels(using)
-    records = AuditRecord.objects.using(using).order_by("sequence")
-    if since is not None:
-        records = records.filter(sequence__gte=since)
-    if until is not None:
-        records = records.filter(sequence__lte=until)
-    last = 0
-    while True:
-        batch = list(records.filter(sequence__gt=last).values(*RECORD_FIELDS)[:batch_size])
-        if not batch:
-            return
-        revision_ids = [r["revision_id"] for r in batch]
-        revisions = {r["id"]: r for r in Revision.objects.using(using).filter(pk__in=revision_ids).values(
-            "id", "date_created", "comment")}
-        versions = {}
-        for v in Version.objects.using(using).filter(revision_id__in=revision_ids).values(*VERSION_FIELDS):
-            versions.setdefault(v["revision_id"], []).append(v)
-        for record in batch:
-            revision = revisions.get(record["revision_id"])
-            if revision is None:
-                yield record, None, None
+    connection = connections[using]
+    connection.ensure_connection()
+    vendor = connection.vendor
+    content_types = content_type_labels(using)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(sequence) FROM audit_auditrecord")
+        (last_sequence,) = cursor.fetchone()
+    last_sequence = last_sequence or 0
+    if vendor == "sqlite":
+        # As stored (UTC text), skipping the driver's datetime converters; see canonical_time_from_sqlite.
+        record_sql = _RECORD_SQL.format(at="CAST(r.at AS TEXT)", date_created="CAST(v.date_created AS TEXT)")
+    else:
+        # PostgreSQL formats the canonical UTC text itself (no datetime objects per row).
+        fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
+        record_sql = _RECORD_SQL.format(at=f"to_char(r.at AT TIME ZONE 'UTC', {fmt})",
+                                        date_created=f"to_char(v.date_created AT TIME ZONE 'UTC', {fmt})")
+    start = 0
+    while start < last_sequence:
+        end = start + batch_size
+        with connection.cursor() as cursor:
+            cursor.execute(record_sql, [start, end])
+            rows = cursor.fetchall()
+            cursor.execute(_version_sql(vendor, with_data), [start, end])
+            version_rows = cursor.fetchall()
+        versions, data = {}, {}
+        for vid, revision_id, ct, object_id, db, fmt, object_repr, blob in version_rows:
+            if with_data or vendor != "postgresql":
+                digest = data_digest(blob)
+                if with_data:
+                    data[vid] = blob
             else:
-                yield record, build_payload(record, revision, versions.get(record["revision_id"], []),
-                                            content_types), record["seal"]
-        last = batch[-1]["sequence"]
+                digest = blob
+            versions.setdefault(revision_id, []).append({
+                "id": vid, "content_type_id": ct, "object_id": object_id, "db": db,
+                "format": fmt, "object_repr": object_repr, "data_sha256": digest,
+            })
+        for row in rows:
+            record = dict(zip(_RECORD_NAMES, row, strict=True))
+            if vendor == "sqlite":
+                record["at"] = canonical_time_from_sqlite(record["at"])
+                record["live"] = None if record["live"] is None else bool(record["live"])
+                record["extra"] = json.loads(record["extra"])
+                if record["date_created"] is not None:
+                    record["date_created"] = canonical_time_from_sqlite(record["date_created"])
+            elif isinstance(record["extra"], str):
+                record["extra"] = json.loads(record["extra"])
+            payload = None
+            if record["revision_found"] is not None:
+                revision = {"id": record["revision_id"], "date_created": record["date_created"],
+                            "comment": record["comment"]}
+                payload = build_payload(record, revision, versions.get(record["revision_id"], []), content_types)
+            if with_data:
+                own = {v["id"]: data[v["id"]] for v in versions.get(record["revision_id"], [])}
+                yield record, payload, record["seal"], own
+            else:
+                yield record, payload, record["seal"]
+        start = end
 
 
 def verify_chain(using=None):
@@ -193,8 +269,7 @@ def verify_chain(using=None):
             return bad(sequence, f"entry {sequence}: its reversion revision {record['revision_id']} is missing")
         if record["previous_seal"] != previous:
             return bad(sequence, f"entry {sequence}: previous seal does not match the seal of entry {sequence - 1}")
-        recomputed = compute_seal(payload)
-        if recomputed != seal:
+        if compute_seal(payload) != seal:
             return bad(sequence, f"entry {sequence}: contents do not match its seal (recorded data was altered)")
         previous, expected_sequence = seal, sequence + 1
     count = expected_sequence - 1
@@ -211,7 +286,3 @@ def verify_chain(using=None):
         return VerifyResult(ok=False, count=count, head=previous, first_bad=None,
                             reason=f"reversion revision {unsealed} is not sealed into the chain")
     return VerifyResult(ok=True, count=count, head=previous)
-
-
-def vendor(using=None):
-    return connections[using or DEFAULT_DB_ALIAS].vendor

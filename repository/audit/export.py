@@ -1,9 +1,10 @@
 """A self-contained archive of the audit chain: NDJSON entries and a manifest.
 
 ``entries.ndjson``: one line per entry in sequence order,
-``{"seal": ..., "payload": {...}}`` where ``payload`` is exactly what the seal
-was computed over (see ``canonical.py``), including every version's
-serialised data. ``manifest.json``: count, head seal, the SHA-256 of
+``{"seal": ..., "payload": {...}, "data": {version id: serialized_data}}`` where
+``payload`` is exactly what the seal was computed over (see ``canonical.py``)
+and ``data`` holds every version's serialised row, whose SHA-256 the payload
+carries. ``manifest.json``: count, head seal, the SHA-256 of
 ``entries.ndjson``, and the canonicalisation rules. ``tools/verify_audit_archive.py``
 checks an archive with the standard library alone.
 """
@@ -22,6 +23,7 @@ MANIFEST = "manifest.json"
 FORMAT = "ita-repository-audit-archive"
 CANONICALISATION = (
     "seal = sha256(utf8(json(payload, sort_keys, separators=(',', ':'), ensure_ascii=False))).hexdigest(); "
+    "each payload version's data_sha256 = sha256(utf8(data[version id])).hexdigest(); "
     "times ISO 8601 UTC with microseconds and Z; payload.previous_seal links each entry to the one before; "
     f"the first entry's previous_seal is {GENESIS_SEAL}"
 )
@@ -34,10 +36,11 @@ def export_archive(output_dir, using=None):
     digest = hashlib.sha256()
     count, head, first, last = 0, GENESIS_SEAL, None, None
     with open(output / ENTRIES, "wb") as handle:
-        for record, payload, seal in iter_entries(using):
+        for record, payload, seal, data in iter_entries(using, with_data=True):
             if payload is None:
                 raise ValueError(f"entry {record['sequence']} has lost its reversion revision; run `audit verify`")
-            line = json.dumps({"seal": seal, "payload": payload}, ensure_ascii=False, sort_keys=True).encode() + b"\n"
+            entry = {"seal": seal, "payload": payload, "data": {str(pk): text for pk, text in data.items()}}
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
             handle.write(line)
             digest.update(line)
             count += 1

@@ -49,7 +49,8 @@ class AuditRecord(models.Model):
         ordering = ["sequence"]
         indexes = [
             models.Index(fields=["object_model", "object_id", "sequence"]),
-            models.Index(fields=["page_id", "sequence"]),
+            # Covers both a page's timeline (by sequence) and "last entry per page at a moment" (as-of reads).
+            models.Index(fields=["page_id", "sequence", "at"], name="audit_page_seq_at_idx"),
             models.Index(fields=["at", "sequence"]),
         ]
         permissions = [("view_audit_trail", "Can view and export the audit trail")]

@@ -63,6 +63,8 @@ def describe(obj, action):
             agency = obj.agency
     elif isinstance(obj, Agency):
         agency = obj
+    elif isinstance(getattr(obj, "agency", None), Agency):  # e.g. approvals.ApprovalForm
+        agency = obj.agency
     if agency is not None:
         facts["agency_id"], facts["agency_code"] = agency.pk, agency.code
     return facts
@@ -198,3 +200,39 @@ def seal_unsealed_revision(sender, revision, versions, **kwargs):
         extra={},
         **facts,
     ).save(using=revision._state.db)
+
+
+def on_group_permission_changed(sender, instance, **kwargs):
+    """Page and collection permission rows change after Wagtail has logged the group edit
+    (its permission panels save last), so each change is logged on the group itself:
+    a Wagtail log entry ``audit.group_permissions``, which the receiver above seals."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import post_delete
+    from wagtail.log_actions import get_active_log_context, log
+
+    group = Group.objects.filter(pk=instance.group_id).first()
+    if group is None:
+        return
+    removed = kwargs.get("signal") is post_delete
+    target = getattr(instance, "page", None) or getattr(instance, "collection", None)
+    permission = instance.permission.codename if instance.permission_id else ""
+    log(group, "audit.group_permissions", user=get_active_log_context().user, data={
+        "change": "removed" if removed else "granted", "permission": permission,
+        "target_model": target._meta.label_lower if target is not None else "",
+        "target_id": target.pk if target is not None else None, "target": str(target) if target is not None else "",
+        "reason": f"{'removed' if removed else 'granted'} {permission} on {target}",
+    })
+
+
+def on_approval_form_saved(sender, instance, created, raw=False, **kwargs):
+    """An approval form record (ITA evidence) is written once, when its page is published:
+    it gets its own sealed audit entry, ``approvals.form``, by the publisher."""
+    if not created or raw:
+        return
+    record_action(
+        instance,
+        "approvals.form",
+        user=getattr(instance, "publisher", None),
+        comment=getattr(instance, "override_reason", "") or "",
+        extra={"page_id": getattr(instance, "page_id", None), "kind": getattr(instance, "kind", "")},
+    )

@@ -9,7 +9,7 @@ import reversion
 from django.apps import apps
 from django.contrib.auth.models import Group
 from wagtail.documents import get_document_model
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
 
 # Never versioned: secrets, and e-mail (the audit trail is exported to outsiders).
 USER_FIELDS_EXCLUDED = ("password", "email", "last_login")
@@ -55,8 +55,9 @@ def register_models():
     _register(FrameworkYear, follow=("items",))
     _register(FrameworkItem)
     _register(get_document_model())
-    _register(Group, follow=("page_permissions",))
+    _register(Group, follow=("page_permissions", "collection_permissions"))
     _register(GroupPagePermission)
+    _register(GroupCollectionPermission)
     user_model = apps.get_model("accounts", "User")
     fields = [f.name for f in user_model._meta.concrete_model._meta.local_fields + user_model._meta.local_many_to_many
               if f.name not in USER_FIELDS_EXCLUDED]

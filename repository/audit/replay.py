@@ -138,7 +138,8 @@ def live_pages_as_of(moment, agency=None, with_content=True):
         records = records.filter(agency_id__in=agency_ids)
     rows = list(records.values("sequence", "at", "page_id", "object_model", "object_id", "object_repr",
                                "version_id", "revision_id", "agency_code", "item_codes"))
-    states = load_revisions([row["revision_id"] for row in rows]) if rows else {}
+    revision_ids = [row["revision_id"] for row in rows]
+    states = load_revisions(revision_ids, None if with_content else {"wagtailcore.page"}) if rows else {}
     pages = []
     for row in rows:
         revision_rows = states.get(row["revision_id"], {})

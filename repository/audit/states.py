@@ -9,11 +9,12 @@ objects, and models that no longer exist, be read all the same.
 """
 
 import json
+from functools import lru_cache
 
 import reversion
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from reversion.models import Version
 
 
@@ -22,17 +23,30 @@ def parse(serialized_data):
     return row["model"], str(row["pk"]), row["fields"]
 
 
-def load_revisions(revision_ids):
-    """{revision_id: {(model_label, object_id): fields}} for the given revisions, in one query per chunk."""
+def load_revisions(revision_ids, model_labels=None):
+    """{revision_id: {(model_label, object_id): fields}} for the given revisions, in one query per chunk.
+
+    ``model_labels`` limits which rows are read (e.g. only ``wagtailcore.page``).
+    """
     labels = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}
+    wanted = None
+    if model_labels is not None:
+        wanted = {pk for pk, label in labels.items() if label in model_labels}
     out = {}
     revision_ids = list(revision_ids)
-    for start in range(0, len(revision_ids), 900):
-        chunk = revision_ids[start:start + 900]
-        rows = Version.objects.filter(revision_id__in=chunk).values_list(
-            "revision_id", "content_type_id", "object_id", "serialized_data")
-        for revision_id, content_type_id, object_id, data in rows:
-            out.setdefault(revision_id, {})[(labels.get(content_type_id), object_id)] = json.loads(data)[0]["fields"]
+    table = Version._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(revision_ids), 900):
+            chunk = revision_ids[start:start + 900]
+            sql = (f"SELECT revision_id, content_type_id, object_id, serialized_data FROM {table} "
+                   f"WHERE revision_id IN ({', '.join(['%s'] * len(chunk))})")
+            cursor.execute(sql, chunk)
+            for revision_id, content_type_id, object_id, data in cursor.fetchall():
+                # Filtered here rather than in SQL, which would steer SQLite off the revision_id index.
+                if wanted is not None and content_type_id not in wanted:
+                    continue
+                out.setdefault(revision_id, {})[(labels.get(content_type_id), object_id)] = \
+                    json.loads(data)[0]["fields"]
     return out
 
 
@@ -41,6 +55,30 @@ def _options(model):
         return reversion.revisions._get_options(model)
     except reversion.RegistrationError:
         return None
+
+
+@lru_cache(maxsize=256)
+def _plan(model_label):
+    """How to assemble a model's state: [(kind, name, related_label, remote_name)], or None if unknown."""
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return None
+    options = _options(model)
+    plan = []
+    for name in (options.follow if options else ()):
+        try:
+            field = model._meta.get_field(name)
+        except Exception:
+            continue
+        related_label = field.related_model._meta.label_lower
+        if isinstance(field, models.OneToOneField) and field.remote_field.parent_link:
+            plan.append(("parent", name, related_label, None))
+        elif field.one_to_many or (field.one_to_one and not field.concrete):
+            plan.append(("children", name, related_label, field.field.name))
+        elif field.many_to_one or field.one_to_one:
+            plan.append(("target", name, related_label, None))
+    return tuple(plan)
 
 
 def assemble_state(model_label, object_id, rows, _seen=None):
@@ -54,28 +92,15 @@ def assemble_state(model_label, object_id, rows, _seen=None):
     seen = _seen or set()
     seen.add((model_label, str(object_id)))
     state = {"id": _coerce_pk(object_id), **fields}
-    try:
-        model = apps.get_model(model_label)
-    except LookupError:
-        return state
-    options = _options(model)
-    follow = options.follow if options else ()
-    for name in follow:
-        try:
-            field = model._meta.get_field(name)
-        except Exception:
-            continue
-        related = field.related_model
-        related_label = related._meta.label_lower
-        if isinstance(field, models.OneToOneField) and field.remote_field.parent_link:
+    for kind, name, related_label, remote_name in _plan(model_label) or ():
+        if kind == "parent":
             parent_id = fields.get(name, object_id)
             parent = assemble_state(related_label, parent_id, rows, seen)
             if parent:
                 merged = dict(parent)
                 merged.update(state)
                 state = merged
-        elif field.one_to_many or (field.one_to_one and not field.concrete):
-            remote_name = field.field.name
+        elif kind == "children":
             children = [
                 assemble_state(label, pk, rows, seen)
                 for (label, pk), child in rows.items()
@@ -83,7 +108,7 @@ def assemble_state(model_label, object_id, rows, _seen=None):
             ]
             children.sort(key=lambda c: (c.get("sort_order") if c.get("sort_order") is not None else 0, c["id"]))
             state[name] = children
-        elif field.many_to_one or field.one_to_one:
+        else:
             target = assemble_state(related_label, fields.get(name), rows, seen)
             if target is not None:
                 state[f"{name}__state"] = target

@@ -47,11 +47,12 @@ def timeline(request):
     if form.is_bound and form.is_valid():
         records = filter_records(**form.cleaned_data)
     page = Paginator(records, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
     return render(request, "audit/timeline.html", {
         "page_title": "บันทึกการตรวจสอบ", "header_icon": "history", "form": form, "page_obj": page,
         "events": events(records.filter(pk__in=[r.pk for r in page.object_list])), "head": head_seal(),
-        "query": request.GET.copy().urlencode() if "p" not in request.GET else
-        "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "p"),
+        "query": query.urlencode(),
     })
 
 

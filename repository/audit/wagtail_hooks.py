@@ -10,6 +10,7 @@ from . import views
 def register_audit_log_actions(actions):
     actions.register_action("audit.restore", "Restore deleted page", "Restored from the audit trail")
     actions.register_action("audit.revert", "Revert to audit version", "Reverted to a version in the audit trail")
+    actions.register_action("audit.group_permissions", "Change group permissions", "Group permissions changed")
 
 
 @hooks.register("register_admin_urls")

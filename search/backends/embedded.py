@@ -18,10 +18,13 @@ User text never reaches FTS5 as syntax: every term is a double-quoted string.
 """
 
 import contextlib
+import datetime
 import os
 import sqlite3
 import threading
 import time
+from collections import Counter
+from itertools import chain
 
 from repository.thai import to_arabic_digits, to_thai_digits
 
@@ -99,6 +102,8 @@ class EmbeddedBackend(SearchBackend):
         super().__init__(config)
         self.path = str(config.get("EMBEDDED_PATH") or "search.sqlite3")
         self._local = threading.local()
+        self._columns_lock = threading.Lock()
+        self._columns_cache = None
 
     # --- connections ----------------------------------------------------
 
@@ -108,6 +113,7 @@ class EmbeddedBackend(SearchBackend):
             os.makedirs(directory, exist_ok=True)
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
             connection.executescript(SCHEMA)
+            connection.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'row')")
             connection.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
         except (sqlite3.Error, OSError) as error:
             raise SearchUnavailable(f"search index {path} cannot be opened: {error}") from error
@@ -194,55 +200,39 @@ class EmbeddedBackend(SearchBackend):
 
     def _search(self, db, query):
         terms = analysis.query_terms(query.text)
+        empty = SearchResults(0, [], {name: [] for name in _FACETS}, query.page, query.per_page)
         if query.text and not terms:
-            return SearchResults(0, [], {name: [] for name in _FACETS}, query.page, query.per_page)
-        where, params = _filters(query)
-        db.execute("DROP TABLE IF EXISTS temp.matched")
+            return empty
+        columns = self._columns(db)
+        expression = None
         if terms:
-            weights = ", ".join(str(w) for w in WEIGHTS)
-            select = (
-                "CREATE TEMP TABLE matched AS SELECT d.page_id, d.title, d.url_path, d.page_type, d.agency, "
-                f"d.fiscal_year, d.issue_date, bm25(fts, {weights}) AS score, 0 AS phrase "
-                "FROM fts JOIN docs d ON d.page_id = fts.rowid WHERE fts MATCH ?"
-            )
-            sql = select + "".join(f" AND {clause}" for clause in where)
-            db.execute(sql, [match_expression(terms)] + params)
-            total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
-            if total == 0 and len(terms) > 1:
-                # No document has every word: rank those with any of them.
-                db.execute("DROP TABLE temp.matched")
-                db.execute(sql, [match_expression(terms, "OR")] + params)
-                total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
-            if total and len(terms) > 1:
-                # The words next to each other, as typed, rank first.
-                db.execute(
-                    "UPDATE temp.matched SET phrase = 1 WHERE page_id IN (SELECT rowid FROM fts WHERE fts MATCH ?)",
-                    (fts_string(" ".join(terms)),),
-                )
+            expression, ids = _matching(db, terms, columns)
         else:
-            sql = (
-                "CREATE TEMP TABLE matched AS SELECT d.page_id, d.title, d.url_path, d.page_type, d.agency, "
-                "d.fiscal_year, d.issue_date, 0.0 AS score, 0 AS phrase FROM docs d"
-            )
-            if where:
-                sql += " WHERE " + " AND ".join(where)
-            db.execute(sql, params)
-            total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
+            ids = columns.all_ids
+        filtered = columns.select(ids, query)
+        facets = columns.facets(filtered)
+        scores = {}
         if query.sort == "date" or not terms:
-            order = "issue_date IS NULL, issue_date DESC, page_id DESC"
+            ordered = columns.newest_first(filtered)
         else:
-            order = "phrase DESC, score, page_id"
-        rows = db.execute(
-            f"SELECT page_id, title, url_path, page_type, agency, fiscal_year, issue_date, score "
-            f"FROM temp.matched ORDER BY {order} LIMIT ? OFFSET ?",
-            (query.per_page, query.offset),
-        ).fetchall()
-        facets = _facets(db)
-        db.execute("DROP TABLE temp.matched")
-        hits = [_hit(row) for row in rows]
+            needed = query.offset + query.per_page
+            ordered, scores = _ranked(
+                db, expression, terms, ids, filtered, columns, needed, filtered_out=len(filtered) != len(ids)
+            )
+        page_ids = ordered[query.offset : query.offset + query.per_page]
+        hits = _hits(db, page_ids, scores)
         if terms and hits:
             self._highlight(db, hits, terms)
-        return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
+        return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page)
+
+    def _columns(self, db):
+        """The filter and facet columns of every document, kept in memory until the index changes."""
+        generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        key = (self._local.connection[1], generation[0] if generation else None)
+        with self._columns_lock:
+            if self._columns_cache is None or self._columns_cache[0] != key:
+                self._columns_cache = (key, _Columns.load(db))
+            return self._columns_cache[1]
 
     def _highlight(self, db, hits, terms):
         ids = [hit.page_id for hit in hits]
@@ -250,7 +240,10 @@ class EmbeddedBackend(SearchBackend):
         fields = {
             row[0]: {"title": row[1], "summary": row[2], "body": row[3]}
             for row in db.execute(
-                f"SELECT page_id, title, summary, body FROM content WHERE page_id IN ({placeholders})", ids
+                # only the part snippets are cut from: some bodies are very long
+                "SELECT page_id, title, substr(summary, 1, ?), substr(body, 1, ?) FROM content "
+                f"WHERE page_id IN ({placeholders})",
+                [highlight.MAX_SNIPPET_SOURCE, highlight.MAX_SNIPPET_SOURCE, *ids],
             )
         }
         for hit in hits:
@@ -299,70 +292,167 @@ class EmbeddedBackend(SearchBackend):
 _FACETS = ("agency", "item", "page_type", "fiscal_year")
 
 
-def _filters(query):
-    where, params = [], []
+RANK_LIMIT = 2000  # matches ranked by BM25 in full; above it, title matches first (see docs/SEARCH.md)
 
-    def within(column, values):
-        where.append(f"{column} IN ({','.join('?' * len(values))})")
-        params.extend(values)
 
-    if query.agency:
-        within("d.agency", query.agency)
-    if query.page_type:
-        within("d.page_type", query.page_type)
-    if query.fiscal_year:
-        within("d.fiscal_year", query.fiscal_year)
-    if query.date_from:
-        where.append("d.issue_date >= ?")
-        params.append(query.date_from.isoformat())
-    if query.date_to:
-        where.append("d.issue_date <= ?")
-        params.append(query.date_to.isoformat())
-    if query.item:
-        where.append(
-            f"EXISTS (SELECT 1 FROM doc_items i WHERE i.page_id = d.page_id AND i.item IN ({','.join('?' * len(query.item))}))"
+COMMON_SHARE = 0.25  # a word in more than this share of documents is not required to match
+
+
+def _matching(db, terms, columns):
+    """(FTS5 expression, matching page ids).
+
+    Every word must match, except words so common they select nothing (in
+    more than a quarter of the documents, such as ใน, และ, ของ): requiring
+    them costs much. They still count in the ranking of the phrase. Failing
+    that, any of the words.
+    """
+    limit = COMMON_SHARE * max(1, len(columns.all_ids))
+    required = [t for t in terms if columns.document_frequency(db, t) <= limit] or terms
+    expression = match_expression(required)
+    ids = [row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
+    if not ids and len(required) > 1:
+        expression = match_expression(required, "OR")
+        ids = [row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
+    return expression, ids
+
+
+def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out):
+    """Page ids in relevance order (at least ``needed`` of them), and their scores (higher is better).
+
+    Up to RANK_LIMIT matches are all ranked by BM25 (title weighted most),
+    documents holding the words next to each other as typed first. A broader
+    query ranks its title matches by BM25, then the other matches newest first:
+    scoring tens of thousands of documents would cost more than the answer is
+    worth.
+    """
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    broad = len(ids) > RANK_LIMIT
+    ranked_expression = f"{{title}} : ({expression})" if broad else expression
+    sql = f"SELECT rowid, bm25(fts, {weights}) AS score FROM fts WHERE fts MATCH ?"
+    params = [ranked_expression]
+    if broad and not filtered_out:
+        sql += " ORDER BY score LIMIT ?"  # SQLite keeps only the best: nothing else is needed
+        params.append(needed)
+    bm25 = dict(db.execute(sql, params))
+    adjacent = set()
+    if len(terms) > 1 and not broad:
+        phrase = fts_string(" ".join(terms))
+        adjacent = {row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (phrase,))}
+    wanted = set(filtered) if filtered_out else None
+    candidates = bm25 if wanted is None else [p for p in bm25 if p in wanted]
+    ordered = sorted(candidates, key=lambda p: (p not in adjacent, bm25[p], p))
+    if len(ordered) < needed:
+        ordered += columns.newest_first([p for p in filtered if p not in bm25])
+    return ordered, {p: -score for p, score in bm25.items()}
+
+
+class _Columns:
+    """Filter and facet values of every indexed document, in memory (a few MB per 100k)."""
+
+    def __init__(self, agency, page_type, fiscal_year, issue_date, items):
+        self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
+        self.items = items  # page_id -> tuple of item codes (maybe empty)
+        self.all_ids = list(agency)
+        self._frequencies = {}
+
+    def document_frequency(self, db, term):
+        """How many documents hold ``term`` (cached with these columns)."""
+        folded = term.lower()
+        if folded not in self._frequencies:
+            if len(self._frequencies) > 50_000:
+                self._frequencies.clear()
+            row = db.execute("SELECT doc FROM temp.vocab WHERE term = ?", (folded,)).fetchone()
+            self._frequencies[folded] = row[0] if row else 0
+        return self._frequencies[folded]
+
+    @classmethod
+    def load(cls, db):
+        agency, page_type, fiscal_year, issue_date, items = {}, {}, {}, {}, {}
+        for page_id, a, t, y, d in db.execute("SELECT page_id, agency, page_type, fiscal_year, issue_date FROM docs"):
+            agency[page_id], page_type[page_id], fiscal_year[page_id], issue_date[page_id] = a, t, y, d
+            items[page_id] = ()
+        for page_id, item in db.execute("SELECT page_id, item FROM doc_items ORDER BY page_id, item"):
+            if page_id in items:
+                items[page_id] += (item,)
+        return cls(agency, page_type, fiscal_year, issue_date, items)
+
+    def select(self, ids, query):
+        known = self.agency
+        ids = [p for p in ids if p in known]
+        if not query.has_filters():
+            return ids
+        if query.agency:
+            wanted, values = set(query.agency), self.agency
+            ids = [p for p in ids if values[p] in wanted]
+        if query.page_type:
+            wanted, values = set(query.page_type), self.page_type
+            ids = [p for p in ids if values[p] in wanted]
+        if query.fiscal_year:
+            wanted, values = set(query.fiscal_year), self.fiscal_year
+            ids = [p for p in ids if values[p] in wanted]
+        if query.date_from or query.date_to:
+            start = query.date_from.isoformat() if query.date_from else "0000"
+            end = query.date_to.isoformat() if query.date_to else "9999"
+            values = self.issue_date
+            ids = [p for p in ids if values[p] is not None and start <= values[p] <= end]
+        if query.item:
+            wanted, values = set(query.item), self.items
+            ids = [p for p in ids if not wanted.isdisjoint(values[p])]
+        return ids
+
+    def facets(self, ids):
+        def ranked(counter):
+            return sorted(((v, n) for v, n in counter.items() if v not in (None, "")), key=lambda pair: (-pair[1], pair[0]))
+
+        return {
+            "agency": ranked(Counter(map(self.agency.__getitem__, ids))),
+            "item": ranked(Counter(chain.from_iterable(map(self.items.__getitem__, ids)))),
+            "page_type": ranked(Counter(map(self.page_type.__getitem__, ids))),
+            "fiscal_year": ranked(Counter(map(self.fiscal_year.__getitem__, ids))),
+        }
+
+    def newest_first(self, ids):
+        dates = self.issue_date
+        return sorted(ids, key=lambda p: (dates[p] is not None, dates[p] or "", p), reverse=True)
+
+
+def _hits(db, page_ids, scores):
+    if not page_ids:
+        return []
+    marks = ",".join("?" * len(page_ids))
+    rows = {
+        row[0]: row
+        for row in db.execute(
+            "SELECT page_id, title, url_path, page_type, agency, fiscal_year, issue_date "
+            f"FROM docs WHERE page_id IN ({marks})",
+            page_ids,
         )
-        params.extend(query.item)
-    return where, params
+    }
+    hits = []
+    for page_id in page_ids:
+        _, title, url_path, page_type, agency, fiscal_year, issue_date = rows[page_id]
+        hits.append(SearchHit(
+            page_id=page_id,
+            title=title,
+            url_path=url_path,
+            page_type=page_type,
+            agency=agency,
+            issue_date=datetime.date.fromisoformat(issue_date) if issue_date else None,
+            fiscal_year=fiscal_year,
+            score=float(scores.get(page_id, 0.0)),
+        ))
+    return hits
 
 
-def _facets(db):
-    facets = {}
-    for name, column in (("agency", "agency"), ("page_type", "page_type"), ("fiscal_year", "fiscal_year")):
-        facets[name] = [
-            (value, count)
-            for value, count in db.execute(
-                f"SELECT {column}, count(*) AS n FROM temp.matched WHERE {column} IS NOT NULL AND {column} != '' "
-                f"GROUP BY {column} ORDER BY n DESC, {column}"
-            )
-        ]
-    facets["item"] = [
-        (value, count)
-        for value, count in db.execute(
-            "SELECT i.item, count(*) AS n FROM temp.matched m JOIN doc_items i ON i.page_id = m.page_id "
-            "GROUP BY i.item ORDER BY n DESC, i.item"
-        )
-    ]
-    return facets
-
-
-def _hit(row):
-    import datetime
-
-    page_id, title, url_path, page_type, agency, fiscal_year, issue_date, score = row
-    return SearchHit(
-        page_id=page_id,
-        title=title,
-        url_path=url_path,
-        page_type=page_type,
-        agency=agency,
-        issue_date=datetime.date.fromisoformat(issue_date) if issue_date else None,
-        fiscal_year=fiscal_year,
-        score=-float(score or 0.0),  # bm25() is lower for better; hits carry higher = better
+def _bump_generation(db):
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', 1) "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
 
 
 def _insert(db, analysed_documents):
+    _bump_generation(db)
     doc_rows, item_rows, content_rows = [], [], []
     for analysed in analysed_documents:
         d = analysed.document
@@ -382,6 +472,7 @@ def _insert(db, analysed_documents):
 
 
 def _delete(db, page_ids):
+    _bump_generation(db)
     for start in range(0, len(page_ids), 500):
         ids = page_ids[start : start + 500]
         marks = ",".join("?" * len(ids))
@@ -400,6 +491,7 @@ def _delete(db, page_ids):
 
 
 def _clear(db):
+    _bump_generation(db)
     for table in ("content", "doc_items", "docs"):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")

@@ -41,7 +41,7 @@ def make_user(username, full_name, position, *memberships, agency=None, superuse
     from django.contrib.auth.models import Group
 
     user = get_user_model().objects.create_user(
-        username=username, password="pw-" + username, full_name=full_name, position=position, is_superuser=superuser,
+        username=username, password="pw-" + username, email=f"{username}@example.go.th", full_name=full_name, position=position, is_superuser=superuser,
     )
     groups = roles.grant_agency_roles(agency) if agency is not None else {}
     for membership in memberships:

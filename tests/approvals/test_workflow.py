@@ -238,3 +238,12 @@ def test_deleting_the_page_keeps_the_evidence(draft, provider, approver, publish
     draft.delete()
     form = ApprovalForm.objects.get()
     assert form.page is None and form.page_title == title and form.provider_name == provider.full_name
+
+
+def test_each_step_notifies_the_people_of_the_next_role(mailoutbox, draft, provider, approver, publisher):
+    submit(draft, provider)
+    to_approver = [mail for mail in mailoutbox if approver.email in mail.to]
+    assert to_approver and draft.title[:20] in to_approver[0].body
+    assert not [mail for mail in mailoutbox if publisher.email in mail.to]
+    ApproveAction(draft, approver).execute()
+    assert [mail for mail in mailoutbox if publisher.email in mail.to]

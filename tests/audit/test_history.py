@@ -161,3 +161,19 @@ def test_failed_transaction_leaves_no_seal(news, admin_user):
     news.save_revision(user=admin_user, log_action=True)
     result = verify_chain()
     assert result.ok and result.count == before + 1
+
+
+def test_revisions_opened_by_other_code_are_sealed_too(tree, admin_user):
+    import reversion
+
+    agency = tree["agency"]
+    with reversion.create_revision():
+        agency.phone = "056-511-068"
+        agency.save()
+        reversion.set_user(admin_user)
+        reversion.set_comment("แก้ไขเบอร์โทรศัพท์")
+    record = AuditRecord.objects.order_by("-sequence").first()
+    assert record.action == "reversion.revision" and record.object_id == str(agency.pk)
+    assert record.user_name == "ผู้ดูแลระบบ" and record.agency_code == "uthai-thani"
+    assert version_state(record.version_id)["phone"] == "056-511-068"
+    assert verify_chain().ok

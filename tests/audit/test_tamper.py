@@ -30,6 +30,11 @@ def history(tree, admin_user):
     return list(AuditRecord.objects.order_by("sequence"))
 
 
+def _news(history):
+    """The entries about the news pages (others, e.g. role groups' permissions, come first)."""
+    return [record for record in history if record.object_model == "repository.newspage"]
+
+
 def _raw(sql, params=()):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -80,7 +85,7 @@ def test_verify_reports_ok_with_count_and_head(history, tmp_path, capsys):
 
 @pytest.mark.parametrize("target", ["version", "comment", "time", "record"])
 def test_editing_a_sealed_field_is_detected_at_that_entry(history, tmp_path, target):
-    victim = history[4]
+    victim = _news(history)[4]
     drop_triggers(connection)  # as an attacker with database access would
     if target == "version":
         _raw("UPDATE reversion_version SET serialized_data = REPLACE(serialized_data, 'ข่าว', 'ขาว') "
@@ -103,14 +108,14 @@ def test_editing_a_sealed_field_is_detected_at_that_entry(history, tmp_path, tar
 
 
 def test_deleting_rows_is_detected(history, tmp_path):
-    victim = history[3]
+    victim = _news(history)[3]
     drop_triggers(connection)
     _raw("DELETE FROM reversion_version WHERE revision_id = %s AND content_type_id IN "
          "(SELECT id FROM django_content_type WHERE model = 'page')", [victim.revision_id])
     result = verify_chain()
     assert not result.ok and result.first_bad == victim.sequence
 
-    _raw("DELETE FROM audit_auditrecord WHERE id = %s", [history[6].pk])
+    _raw("DELETE FROM audit_auditrecord WHERE id = %s", [_news(history)[6].pk])
     result = verify_chain()
     assert result.first_bad == victim.sequence  # still the first bad one
 
@@ -146,6 +151,23 @@ def test_archive_edited_after_export_is_detected(history, tmp_path):
     assert archive.returncode == 1 and "entry 3:" in archive.stdout
 
 
+def test_archive_data_edited_after_export_is_detected(history, tmp_path):
+    _export(tmp_path)
+    entries = tmp_path / "archive" / "entries.ndjson"
+    lines = entries.read_text(encoding="utf-8").splitlines()
+    index, entry, version_id = next(
+        (index, entry, version_id)
+        for index, entry in ((i, json.loads(line)) for i, line in enumerate(lines) if i >= 8)
+        for version_id, text in entry["data"].items() if "ข่าว" in text
+    )
+    entry["data"][version_id] = entry["data"][version_id].replace("ข่าว", "ขาว")
+    lines[index] = json.dumps(entry, ensure_ascii=False)
+    entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    archive = _verify_archive(tmp_path)
+    sequence = entry["payload"]["sequence"]
+    assert archive.returncode == 1 and f"entry {sequence}: version {version_id} data does not match" in archive.stdout
+
+
 def test_standalone_verifier_uses_the_same_canonicalisation():
     spec = {}
     exec(compile(VERIFIER.read_text(), str(VERIFIER), "exec"), spec)  # noqa: S102 - our own file
@@ -158,3 +180,15 @@ def test_standalone_verifier_uses_the_same_canonicalisation():
         assert spec["compute_seal"](sample) == canonical.compute_seal(sample)
     assert spec["GENESIS_SEAL"] == canonical.GENESIS_SEAL
     assert "ประกาศ".encode() in canonical.canonical_json(samples[0])
+    text = '[{"model": "repository.newspage", "fields": {"title": "ข่าว ๒๕๖๘"}}]'
+    assert canonical.data_digest(text) == canonical.data_digest(text.encode()) == \
+        __import__("hashlib").sha256(text.encode("utf-8")).hexdigest()
+    assert canonical.canonical_time_from_sqlite("2025-03-01 02:00:00") == "2025-03-01T02:00:00.000000Z"
+    assert canonical.canonical_time_from_sqlite("2025-03-01 02:00:00.5") == "2025-03-01T02:00:00.500000Z"
+
+
+def test_a_revision_slipped_in_without_a_seal_is_reported(history):
+    _raw("INSERT INTO reversion_revision (date_created, comment) VALUES (%s, %s)",
+         [history[0].at, "แทรกย้อนหลัง"])
+    result = verify_chain()
+    assert not result.ok and "is not sealed into the chain" in result.reason

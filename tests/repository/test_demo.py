@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import PageLogEntry, Site
 
+from repository.approvals.models import ApprovalForm
 from repository.demo import load_demo
 from repository.models import Agency, AgencyPage, HomePage, ItemPage, NewsPage, OfficialOrderPage
 
@@ -13,9 +14,15 @@ pytestmark = pytest.mark.django_db
 def test_demo_is_real_and_idempotent():
     out = io.StringIO()
     load_demo(news=6, stdout=out)
-    counts = (Agency.objects.count(), AgencyPage.objects.count(), ItemPage.objects.count(), NewsPage.objects.count())
+    def counts():
+        return (
+            Agency.objects.count(), AgencyPage.objects.count(), ItemPage.objects.count(), NewsPage.objects.count(),
+            PageLogEntry.objects.count(), ApprovalForm.objects.count(),
+        )
+
+    first = counts()
     load_demo(news=6, stdout=io.StringIO())
-    assert (Agency.objects.count(), AgencyPage.objects.count(), ItemPage.objects.count(), NewsPage.objects.count()) == counts
+    assert counts() == first
 
     assert Site.objects.get(is_default_site=True).root_page.specific.__class__ is HomePage
     province = Agency.objects.get(code="uthai-thani")
@@ -30,12 +37,19 @@ def test_demo_is_real_and_idempotent():
     news_page = AgencyPage.objects.get(agency__code="secretariat-pm").item_page("news")
     assert {item.framework.year for item in news_page.items.all()} == {2563, 2564, 2565, 2566, 2567, 2568}
 
-    # A true history: edits by two people, an unpublish and republish, a deletion.
+    # A true history through the workflow: two rounds of edits by the provider, approved and
+    # published by two other people; an unpublish and a republish; a deletion.
     edited = NewsPage.objects.order_by("pk").first()
-    editors = {revision.user.username for revision in edited.revisions.all() if revision.user}
-    assert {"provider", "approver"} <= editors
+    assert {revision.user.username for revision in edited.revisions.all() if revision.user} == {"admin", "provider"}
+    forms = ApprovalForm.objects.filter(page=edited, kind=ApprovalForm.Kind.NORMAL)
+    assert forms.count() == 2
+    assert {(form.approver_name, form.publisher_name) for form in forms} == {("สมหญิง รักษ์ธรรม", "วีระ เว็บมาสเตอร์")}
     assert PageLogEntry.objects.filter(action="wagtail.unpublish").count() == 1
-    assert PageLogEntry.objects.filter(action="wagtail.delete").count() >= 1
+    deleted = PageLogEntry.objects.filter(action="wagtail.delete", content_type__model="newspage")
+    assert deleted.count() == 1
+    # Imports went live by a recorded administrator override, each with its form.
+    assert ApprovalForm.objects.filter(kind=ApprovalForm.Kind.OVERRIDE).count() >= 6
+    assert all(page.approval_forms.exists() for page in NewsPage.objects.live())
 
     users = get_user_model().objects.filter(username__in=["provider", "approver", "publisher", "auditor", "admin"])
     assert all(user.full_name and user.position for user in users) and users.count() == 5

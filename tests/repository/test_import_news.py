@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from wagtail.models import PageLogEntry
 
+from repository.approvals.models import ApprovalForm
 from repository.importers.corpus import BadLine, parse_line, read_records
 from repository.importers.news import import_news
 from repository.models import NewsPage
@@ -110,14 +112,34 @@ def test_parse_line_rejects_non_objects():
     assert caught.value.line_number == 7
 
 
-def test_command_reports_errors_and_counts(tmp_path, news_page_parent):
+@pytest.fixture
+def administrator(django_user_model):
+    return django_user_model.objects.create_superuser("admin", full_name="ผู้ดูแลระบบ", position="ผู้ดูแลระบบ")
+
+
+def test_command_publishes_by_recorded_override_and_reports_errors(tmp_path, news_page_parent, administrator):
     path = write_lines(tmp_path, real_lines(2) + ["oops"])
     out, err = io.StringIO(), io.StringIO()
     call_command("import_news", str(path), "--agency", "secretariat-pm", stdout=out, stderr=err, verbosity=0)
     assert "Imported 2 news page(s)" in out.getvalue()
     assert "line 3:" in err.getvalue()
+    for page in NewsPage.objects.all():
+        assert page.live
+        form = page.approval_forms.get()
+        assert form.kind == ApprovalForm.Kind.OVERRIDE and "ไม่ได้ผ่านขั้นตอนขออนุมัติ" in form.override_reason
+        assert PageLogEntry.objects.filter(page=page, action="approvals.override_publish").count() == 1
 
 
-def test_command_refuses_unknown_agency(tmp_path):
+def test_command_refuses_unknown_agency(tmp_path, administrator):
     with pytest.raises(CommandError, match="No agency page"):
         call_command("import_news", str(tmp_path / "x.jsonl"), "--agency", "nowhere", verbosity=0)
+
+
+def test_command_refuses_a_publisher_who_is_not_an_administrator(tmp_path, news_page_parent, django_user_model):
+    django_user_model.objects.create_user("editor")
+    path = write_lines(tmp_path, real_lines(1))
+    with pytest.raises(CommandError, match="administrator"):
+        call_command("import_news", str(path), "--agency", "secretariat-pm", "--user", "editor", verbosity=0)
+    with pytest.raises(CommandError, match="administrator"):
+        call_command("import_news", str(path), "--agency", "secretariat-pm", "--user", "nobody", verbosity=0)
+    assert not NewsPage.objects.exists()

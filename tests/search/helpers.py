@@ -99,14 +99,3 @@ def publish_order_224(item_page):
         body="".join(f"<p>{escape(p)}</p>" for p in paragraphs),
     )
     return publish_child(item_page, page)
-
-
-def teardown_site(site):
-    """Remove what ``build_site`` made (module fixtures run outside test transactions)."""
-    from search.models import IndexTask
-
-    site["home"].delete()
-    for entry in site["agencies"].values():
-        entry["agency"].delete()
-    site["framework"].delete()
-    IndexTask.objects.all().delete()

@@ -1,7 +1,7 @@
 """The behavioural suite both engines pass, on real corpus documents published as pages.
 
-The site is built once per module (outside test transactions, removed at the
-end) and indexed by each engine: the embedded one always, Elasticsearch when
+The site is built once per module (in a transaction rolled back at the end)
+and indexed by each engine: the embedded one always, Elasticsearch when
 ``ELASTICSEARCH_URL`` points at a real server.
 """
 
@@ -10,6 +10,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
@@ -21,10 +22,10 @@ from search.errors import InvalidQuery
 from search.query import SearchQuery
 
 from .conftest import ENGINES, engine_config
-from .helpers import build_site, corpus_rows, publish_news, publish_order_224, record, teardown_site
+from .helpers import build_site, corpus_rows, publish_news, publish_order_224, record
 
-# The module's site is built outside test transactions; marking the tests makes
-# pytest-django create the test database before the module fixture runs.
+# Marking the tests makes pytest-django create the test database before the
+# module fixture runs.
 pytestmark = pytest.mark.django_db
 
 COMPOUND = "จัดซื้อจัดจ้าง"
@@ -46,7 +47,12 @@ def _english(row):
 def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("search-site")
     config = {"BACKEND": "embedded", "EMBEDDED_PATH": str(tmp / "outbox.sqlite3"), "SYNC_ON_COMMIT": False}
+    # Everything is built in one transaction rolled back at the end of the module:
+    # nothing outlives it (other apps, such as the append-only audit trail,
+    # refuse deletions). Each test runs in a savepoint inside it.
     with django_db_blocker.unblock(), override_settings(SEARCH=config):
+        outer = transaction.atomic()
+        outer.__enter__()
         site = build_site()
         pm = site["agencies"]["search-pm"]
         uthai = site["agencies"]["search-uthai"]
@@ -88,7 +94,8 @@ def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
                     "private": (private, hidden_rows[2])},
             public=public,
         )
-        teardown_site(site)
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module", params=ENGINES)

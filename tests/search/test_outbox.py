@@ -98,6 +98,19 @@ def test_move_reindexes_the_new_place(site, rows, django_capture_on_commit_callb
     assert hit.url_path.startswith(uthai_news.url_path)
 
 
+def test_renaming_an_agency_reindexes_its_disclosures(site, rows, django_capture_on_commit_callbacks):
+    entry = site["agencies"]["search-uthai"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_news(entry["news"], rows[0])
+    agency = entry["agency"]
+    agency.name_th = "สำนักงานจังหวัดอุทัยธานี"
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.save()
+    extra = search.get_backend().connection().execute(
+        "SELECT extra FROM content WHERE page_id = ?", (page.pk,)).fetchone()[0]
+    assert "สำนักงาน\u200bจังหวัด" in extra
+
+
 def test_expired_and_scheduled_pages_are_not_public(site, rows):
     news = site["agencies"]["search-pm"]["news"]
     page = publish_news(news, rows[0])

@@ -1,6 +1,8 @@
 """``manage.py audit verify | head | export --output DIR | replay [--since] [--until] [--agency]``."""
 
 import json
+import os
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -56,5 +58,10 @@ class Command(BaseCommand):
             raise CommandError(f"no agency with code {agency!r}")
         if since and until and since > until:
             raise CommandError(f"--since {canonical_time(since)} is after --until {canonical_time(until)}")
-        for event in iter_events(since=since, until=until, agency=agency):
-            self.stdout.write(json.dumps(event_as_json(event), ensure_ascii=False))
+        try:
+            for event in iter_events(since=since, until=until, agency=agency):
+                self.stdout.write(json.dumps(event_as_json(event), ensure_ascii=False))
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (e.g. `| head`): not an error for a stream.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,0 +1,275 @@
+"""Benchmark the audit trail on generated history (not a test; prints figures).
+
+    DATABASE_URL=sqlite:///var/bench_audit.sqlite3 .venv/bin/python bench/audit_history.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_audit .venv/bin/python bench/audit_history.py
+
+Without DATABASE_URL it uses var/bench_audit.sqlite3. The database must be a
+scratch one: it is migrated, and generated history is appended only if it holds
+no audit entries yet (``--reuse`` measures an existing generated history again).
+
+Generation: 10,000 news pages (real Thai text from the 5k corpus) with 10 audit
+entries each — create, edits, publishes, an occasional unpublish or delete — in
+time order over fiscal years 2567–2568: 100,000 sealed entries of 3 reversion
+versions each (page, disclosure, news rows). Rows are bulk-inserted, sealed
+with the application's own payload builder and seal function. Every read
+below goes through the real public functions:
+
+* ``replay.object_timeline`` of one page;
+* ``diff.diff_versions`` between two published versions of one page (Thai word diff);
+* ``replay.live_pages_as_of`` for the whole repository, with content;
+* ``chain.verify_chain`` throughput (entries/s).
+
+Aims (issue 4): timeline and diff < 50 ms, as-of < 2 s, verify > 50,000 entries/s.
+"""
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench_audit.sqlite3'}")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+(ROOT / "var").mkdir(exist_ok=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from reversion.models import Revision, Version  # noqa: E402
+
+from repository.audit.canonical import GENESIS_SEAL, compute_seal, data_digest  # noqa: E402
+from repository.audit.chain import VERSION_FIELDS, build_payload, verify_chain  # noqa: E402
+from repository.audit.diff import diff_versions  # noqa: E402
+from repository.audit.models import AuditRecord, ChainHead  # noqa: E402
+from repository.audit.replay import live_pages_as_of, object_timeline, published_versions  # noqa: E402
+from repository.models import NewsPage  # noqa: E402
+
+BKK = ZoneInfo("Asia/Bangkok")
+CORPUS = Path(os.environ.get("SHARED_DIR", "/work/shared")) / "data" / "thaigov-news-5k.jsonl.gz"
+AGENCIES = ["uthai-thani", "uthai-health", "uthai-education", "uthai-agriculture", "uthai-interior"]
+START = datetime.datetime(2023, 10, 1, 8, 0, tzinfo=BKK)
+SPAN_SECONDS = 2 * 365 * 24 * 3600
+
+
+def corpus(limit=5000):
+    items = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            item = json.loads(line)
+            if item.get("body"):
+                items.append(item)
+            if len(items) >= limit:
+                break
+    return items
+
+
+def page_rows(page_id, step, title, body, live, agency_id, at):
+    """The three rows of a NewsPage as Django's JSON serializer writes them (as reversion stores them)."""
+    iso = at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    path = f"00010001{page_id // 1000:04d}{page_id % 1000 + 1:04d}"
+    page = {
+        "path": path, "depth": 4, "numchild": 0, "translation_key": f"00000000-0000-4000-8000-{page_id:012d}",
+        "locale": 1, "latest_revision": None, "live": live, "has_unpublished_changes": not live,
+        "first_published_at": iso if live else None, "last_published_at": iso if live else None,
+        "live_revision": None, "go_live_at": None, "expire_at": None, "expired": False, "locked": False,
+        "locked_at": None, "locked_by": None, "title": title, "draft_title": title, "slug": f"news-{page_id}",
+        "content_type": 0, "url_path": f"/home/agency/news/news-{page_id}/", "owner": 1, "seo_title": "",
+        "show_in_menus": False, "search_description": "", "latest_revision_created_at": iso, "alias_of": None,
+    }
+    disclosure = {
+        "summary": body[:200], "body": f"<p>{body}</p>", "agency": agency_id, "items": [], "document_number": "",
+        "document_number_normalized": "", "issue_date": at.date().isoformat(), "fiscal_year": None,
+        "external_link": "",
+    }
+    news = {"source_url": f"https://www.thaigov.go.th/news/contents/details/{page_id}", "source_category": "ข่าว"}
+    return [
+        ("wagtailcore.page", page_id, page),
+        ("repository.disclosurepage", page_id, disclosure),
+        ("repository.newspage", page_id, news),
+    ]
+
+
+ACTIONS = ["wagtail.create", "wagtail.edit", "wagtail.publish", "wagtail.edit", "wagtail.publish",
+           "wagtail.edit", "wagtail.publish", "wagtail.edit", "wagtail.publish"]
+
+
+def plan(pages, per_page, rng):
+    """(time, page_id, step, action) for every entry, in time order."""
+    events = []
+    for page_id in range(1, pages + 1):
+        times = sorted(rng.randrange(SPAN_SECONDS) for _ in range(per_page))
+        actions = ACTIONS[: per_page - 1] + [rng.choice(["wagtail.publish", "wagtail.unpublish", "wagtail.delete",
+                                                         "wagtail.edit"])]
+        for step, (offset, action) in enumerate(zip(times, actions, strict=True)):
+            events.append((START + datetime.timedelta(seconds=offset, microseconds=rng.randrange(10**6)), page_id,
+                           step, action))
+    events.sort()
+    return events
+
+
+def generate(pages, per_page, seed=2568, batch=2000):
+    rng = random.Random(seed)
+    texts = corpus()
+    labels = {f"{ct.app_label}.{ct.model}": ct.pk for ct in ContentType.objects.all()}
+    labels_by_id = {pk: label for label, pk in labels.items()}
+    events = plan(pages, per_page, rng)
+    live = {}
+    head = GENESIS_SEAL
+    sequence = 0
+    started = time.perf_counter()
+    for start in range(0, len(events), batch):
+        chunk = events[start:start + batch]
+        with transaction.atomic():
+            revisions = Revision.objects.bulk_create([
+                Revision(date_created=at, user=None, comment="" if action != "wagtail.unpublish" else "หมดอายุประกาศ")
+                for at, _page, _step, action in chunk
+            ])
+            versions, facts = [], []
+            for revision, (at, page_id, step, action) in zip(revisions, chunk, strict=True):
+                if action == "wagtail.publish":
+                    live[page_id] = True
+                elif action in ("wagtail.unpublish", "wagtail.delete"):
+                    live[page_id] = False
+                is_live = live.get(page_id, False)
+                item = texts[(page_id * 7 + step // 2) % len(texts)]
+                body = item["body"][:700]
+                agency_id = page_id % len(AGENCIES) + 1
+                rows = page_rows(page_id, step, item["title"][:250], body, is_live, agency_id, at)
+                for label, pk, fields in rows:
+                    data = json.dumps([{"model": label, "pk": pk, "fields": fields}], ensure_ascii=False)
+                    versions.append(Version(revision=revision, content_type_id=labels[label], object_id=str(pk),
+                                            db="default", format="json", serialized_data=data,
+                                            object_repr=item["title"][:100]))
+                facts.append((revision, at, page_id, action, is_live, agency_id, item["title"][:100]))
+            Version.objects.bulk_create(versions, batch_size=1000)
+            by_revision = {}
+            for version in versions:
+                by_revision.setdefault(version.revision_id, []).append(
+                    {**{name: getattr(version, name) for name in VERSION_FIELDS},
+                     "data_sha256": data_digest(version.serialized_data)})
+            records = []
+            for revision, at, page_id, action, is_live, agency_id, title in facts:
+                sequence += 1
+                own = [v for v in by_revision[revision.pk] if v["content_type_id"] == labels["repository.newspage"]]
+                record = {
+                    "sequence": sequence, "previous_seal": head, "at": at, "action": action,
+                    "object_model": "repository.newspage", "object_id": str(page_id), "object_repr": title,
+                    "page_id": page_id, "live": is_live and action != "wagtail.delete", "version_id": own[0]["id"],
+                    "agency_id": agency_id, "agency_code": AGENCIES[agency_id - 1], "item_codes": " O4 ",
+                    "user_id_snapshot": None, "user_name": "", "log_model": "", "log_entry_id": None,
+                    "extra": {"parent_id": 4},
+                }
+                payload = build_payload(record, {"id": revision.pk, "date_created": at, "comment": revision.comment},
+                                        by_revision[revision.pk], labels_by_id)
+                head = compute_seal(payload)
+                records.append(AuditRecord(revision=revision, seal=head, **record))
+            AuditRecord.objects.bulk_create(records, batch_size=1000)
+            ChainHead.objects.update_or_create(pk=1, defaults={"sequence": sequence, "seal": head, "at": chunk[-1][0]})
+        if start // batch % 10 == 0:
+            print(f"  generated {sequence:,} entries ({time.perf_counter() - started:.0f} s)", flush=True)
+    return sequence
+
+
+def timed(function, *args, repeat=1, **kwargs):
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        durations.append(time.perf_counter() - started)
+    return result, durations
+
+
+def ms(values):
+    values = sorted(values)
+    return (f"median {statistics.median(values) * 1000:.1f} ms, p95 {values[int(len(values) * 0.95) - 1] * 1000:.1f} ms,"
+            f" max {values[-1] * 1000:.1f} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--per-page", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="measure an existing generated history")
+    parser.add_argument("--samples", type=int, default=200)
+    args = parser.parse_args()
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
+    existing = AuditRecord.objects.count()
+    if existing and not args.reuse:
+        sys.exit(f"the database already holds {existing:,} audit entries; use a scratch database or --reuse")
+    if not existing:
+        from repository.audit.triggers import create_triggers
+
+        print(f"generating {args.pages:,} pages × {args.per_page} entries ...")
+        _, took = timed(generate, args.pages, args.per_page)
+        print(f"  done in {took[0]:.0f} s")
+        create_triggers(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    entries = AuditRecord.objects.count()
+    versions = Version.objects.count()
+    pages = AuditRecord.objects.values("page_id").distinct().count()
+    print(f"history: {entries:,} entries, {versions:,} reversion versions, {pages:,} pages")
+
+    rng = random.Random(1)
+    sample = rng.sample(range(1, pages + 1), min(args.samples, pages))
+    _, durations = timed(lambda: [object_timeline(NewsPage, page_id) for page_id in sample])
+    per_call = [durations[0] / len(sample)]
+    timeline_durations = []
+    for page_id in sample:
+        _, took = timed(object_timeline, NewsPage, page_id)
+        timeline_durations.extend(took)
+    print(f"object_timeline (one page, ~{args.per_page} events): {ms(timeline_durations)}  (mean {per_call[0] * 1000:.1f} ms)")
+
+    pairs = []
+    for page_id in sample:
+        published = published_versions(page_id)
+        if len(published) >= 2:
+            pairs.append((published[0]["version_id"], published[-1]["version_id"]))
+    diff_versions(*pairs[0])  # PyThaiNLP loads its dictionary once per process
+    diff_durations = []
+    changed = 0
+    for a, b in pairs[:100]:
+        changes, took = timed(diff_versions, a, b)
+        diff_durations.extend(took)
+        changed += bool(changes)
+    print(f"diff_versions (two published versions, Thai word diff of ~700-char bodies): {ms(diff_durations)} "
+          f"over {len(diff_durations)} pairs ({changed} with changes)")
+
+    moments = [START + datetime.timedelta(days=days) for days in (120, 400, 700)]
+    for moment in moments:
+        result, took = timed(live_pages_as_of, moment, repeat=3)
+        print(f"live_pages_as_of({moment:%Y-%m-%d %H:%M} +07, whole repository, with content): "
+              f"{len(result):,} live pages, best {min(took):.2f} s, worst {max(took):.2f} s")
+    result, took = timed(live_pages_as_of, moments[1], agency=None, with_content=False)
+    print(f"live_pages_as_of without content: {len(result):,} pages in {took[0]:.2f} s")
+
+    with connection.cursor() as cursor:
+        length = "octet_length(serialized_data)" if connection.vendor == "postgresql" else \
+            "length(CAST(serialized_data AS BLOB))"
+        cursor.execute(f"SELECT SUM({length}) FROM reversion_version")
+        (data_bytes,) = cursor.fetchone()
+    verified, took = timed(verify_chain)
+    print(f"verify_chain: ok={verified.ok} {verified.count:,} entries in {took[0]:.2f} s = "
+          f"{verified.count / took[0]:,.0f} entries/s (hashing {data_bytes / 1e6:,.0f} MB of version data: "
+          f"{data_bytes / 1e6 / took[0]:,.0f} MB/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Calling the public API from the portal, in process.
+
+The portal is a front end like any other: every piece of data it shows comes
+from ``/api/v1/...`` — the same URLs, parameters and JSON that the province's
+website or a mobile app would use. Instead of an HTTP round trip to itself it
+builds a fresh anonymous GET request for the API URL, resolves it through the
+project's URL configuration and calls the API view, then parses the JSON the
+view rendered. Nothing of the visitor's session, cookies or credentials is
+passed on: the portal always sees what the anonymous public sees. The
+visitor's address is passed on, so the API's rate limit applies to the
+visitor and not to the portal as a whole.
+
+``ApiClient(request).get("search", q="น้ำท่วม")`` returns the parsed JSON or
+raises :class:`ApiError` (status and the RFC 7807 problem document).
+"""
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import Http404
+from django.urls import Resolver404, resolve
+
+API_PREFIX = "/api/v1/"
+# Request headers passed on to the API: where the visitor came from and what
+# host they asked for (absolute URLs in the JSON use it). Never cookies or
+# Authorization.
+FORWARDED_META = (
+    "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
+)
+
+
+class ApiError(Exception):
+    """The API answered with an error status; ``problem`` is its problem document."""
+
+    def __init__(self, status, problem=None, url=""):
+        self.status = status
+        self.problem = problem or {}
+        self.url = url
+        super().__init__(f"{status} from {url}: {self.detail}")
+
+    @property
+    def detail(self):
+        return self.problem.get("detail") or self.problem.get("title") or ""
+
+    @property
+    def param(self):
+        return self.problem.get("param") or self.problem.get("parameter")
+
+
+def query_string(params):
+    """``{'q': 'x', 'agency': ['a', 'b'], 'page': None}`` → ``q=x&agency=a&agency=b`` (empty values dropped)."""
+    pairs = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if item is None or item == "":
+                continue
+            pairs.append((key, str(item)))
+    return urlencode(pairs)
+
+
+class ApiClient:
+    """One visitor's view of the public API."""
+
+    def __init__(self, request=None):
+        self.meta = {}
+        if request is not None:
+            self.meta = {k: request.META[k] for k in FORWARDED_META if k in request.META}
+        self.meta.setdefault("SERVER_NAME", "localhost")
+        self.meta.setdefault("SERVER_PORT", "80")
+        self.meta.setdefault("REMOTE_ADDR", "127.0.0.1")
+        self.meta.setdefault("wsgi.url_scheme", "http")
+        self.calls = []
+
+    def _request(self, path, query):
+        import io
+
+        environ = {
+            **self.meta,
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": query,
+            "HTTP_ACCEPT": "application/json",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        request = WSGIRequest(environ)
+        request.user = AnonymousUser()
+        return request
+
+    def get(self, endpoint, **params):
+        """GET ``/api/v1/<endpoint>`` with query parameters; the parsed JSON."""
+        path = API_PREFIX + endpoint.lstrip("/")
+        query = query_string(params)
+        url = path + ("?" + query if query else "")
+        self.calls.append(url)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            raise ApiError(404, {"title": "Not Found", "detail": "No such API endpoint."}, url) from None
+        request = self._request(path, query)
+        try:
+            response = match.func(request, *match.args, **match.kwargs)
+        except Http404 as error:  # plain Django views (none of the v1 JSON ones) raise instead of answering
+            raise ApiError(404, {"title": "Not Found", "detail": str(error)}, url) from None
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        try:
+            data = json.loads(response.content or b"null")
+        except ValueError:
+            data = None
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, data if isinstance(data, dict) else None, url)
+        return data
+
+    def get_or_none(self, endpoint, **params):
+        """Like :meth:`get` but ``None`` for a 404 (a page that is not public, or an endpoint not there)."""
+        try:
+            return self.get(endpoint, **params)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise

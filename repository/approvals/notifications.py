@@ -1,0 +1,45 @@
+"""E-mail the holders of a task's role when the page reaches their step.
+
+Wagtail e-mails the groups of a ``GroupApprovalTask``; our tasks find their
+people from the page's agency, so this notifier does the same for them, with
+Wagtail's own templates and each user's notification preferences. Wagtail's
+workflow-level notices (submitted, approved, sent back) need nothing here.
+"""
+
+from django.contrib.auth import get_user_model
+from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
+from wagtail.models import TaskState
+
+from . import roles
+
+
+class RoleTaskSubmissionEmailNotifier(BaseGroupApprovalTaskStateEmailNotifier):
+    notification = "submitted"
+
+    def can_handle(self, instance, **kwargs):
+        from .models import RoleTaskMixin
+
+        return isinstance(instance, TaskState) and isinstance(instance.task.specific, RoleTaskMixin)
+
+    def get_template_base_prefix(self, instance, **kwargs):
+        return "task_state_"
+
+    def get_recipient_users(self, task_state, **kwargs):
+        from .models import ApprovalTask, _is_emergency
+
+        task = task_state.task.specific
+        page = task_state.workflow_state.content_object.specific
+        wanted = [task.role]
+        if isinstance(task, ApprovalTask) and _is_emergency(page):
+            wanted.append(roles.EMERGENCY_APPROVER)
+        paths = [page.path[:i] for i in range(page.steplen, len(page.path) + 1, page.steplen)]
+        users = get_user_model().objects.filter(
+            is_active=True, groups__agency_role__role__in=wanted, groups__agency_role__agency__page__path__in=paths
+        ).distinct()
+        triggering_user = kwargs.get("user")
+        if triggering_user is not None:
+            users = users.exclude(pk=triggering_user.pk)
+        return users
+
+
+role_task_submission_email_notifier = RoleTaskSubmissionEmailNotifier()

@@ -1,0 +1,91 @@
+"""The embedded engine's own choices, checked on real Thai text."""
+
+import sqlite3
+
+import pytest
+
+import search
+from search.backends.embedded import TOKENIZER, EmbeddedBackend, fts_string, match_expression
+from search.documents import analyse_document, document_for_corpus_row
+from search.errors import SearchUnavailable
+from search.query import SearchQuery
+
+from .helpers import corpus_rows
+
+THAI = "การจัดซื้อจัดจ้างครุภัณฑ์"
+
+
+def _tokens(tokenize, text):
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize=\"{tokenize}\")")
+    db.execute("INSERT INTO t VALUES (?)", (text,))
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    return [row[0] for row in db.execute("SELECT term FROM v ORDER BY offset")]
+
+
+def test_default_unicode61_breaks_thai_at_its_marks_and_ours_keeps_words():
+    from search import analysis
+
+    segmented = analysis.analyse(THAI).display
+    assert _tokens("unicode61", segmented) != ["การ", "จัดซื้อจัดจ้าง", "ครุภัณฑ์"]
+    assert _tokens(TOKENIZER, segmented) == ["การ", "จัดซื้อจัดจ้าง", "ครุภัณฑ์"]
+
+
+def test_porter_leaves_thai_words_alone_and_stems_english():
+    from search import analysis
+
+    row = corpus_rows(1)[0]
+    words = [w for w in analysis.segment(analysis.normalise(row["title"])) if analysis.is_thai(w)]
+    assert _tokens(TOKENIZER, "\u200b".join(words)) == words
+    assert _tokens(TOKENIZER, "Vaccines vaccinated") == ["vaccin", "vaccin"]
+
+
+def test_match_expression_quotes_everything():
+    assert fts_string('a"b') == '"a""b"'
+    assert match_expression(["NEAR", "*"]) == '"NEAR" AND "*"'
+    assert match_expression(["๒๒๔"]) == '("๒๒๔" OR "224")'
+
+
+@pytest.fixture
+def backend(tmp_path):
+    backend = EmbeddedBackend({"EMBEDDED_PATH": str(tmp_path / "index.sqlite3")})
+    rows = corpus_rows(30)
+    backend.write([analyse_document(document_for_corpus_row(row)) for row in rows])
+    yield backend
+    backend.close()
+
+
+def test_write_is_idempotent_and_delete_removes_everything(backend):
+    row = corpus_rows(1)[0]
+    backend.write([analyse_document(document_for_corpus_row(row))])
+    db = backend.connection()
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 30
+    title_word = "นายกรัฐมนตรี"
+    before = backend.search(SearchQuery(text=title_word)).total
+    backend.delete([row["id"]])
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 29
+    assert db.execute("SELECT count(*) FROM doc_items WHERE page_id = ?", (row["id"],)).fetchone()[0] == 0
+    assert backend.search(SearchQuery(text=title_word)).total == before - 1
+    assert row["id"] not in [s["page_id"] for s in backend.suggest(row["title"][:10])]
+    db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+
+
+def test_text_without_words_finds_nothing(backend):
+    assert backend.search(SearchQuery(text="!!! ???")).total == 0
+    assert backend.search(SearchQuery(text="")).total == 30
+
+
+def test_unopenable_index_is_unavailable(tmp_path):
+    (tmp_path / "file").write_text("x")
+    backend = EmbeddedBackend({"EMBEDDED_PATH": str(tmp_path / "file" / "index.sqlite3")})
+    with pytest.raises(SearchUnavailable):
+        backend.search(SearchQuery(text="ข่าว"))
+
+
+def test_get_backend_follows_settings(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    assert isinstance(search.get_backend(), EmbeddedBackend)
+    settings.SEARCH = {**settings.SEARCH, "BACKEND": "solr"}
+    with pytest.raises(ImproperlyConfigured):
+        search.get_backend()
