@@ -23,7 +23,7 @@ DETAIL_PARAMETERS = [
 
 def document_key(request, kind, value):
     """Everything a detail document depends on besides the repository: what, how, and the host in its URLs."""
-    return ("detail", kind, value, request.get_host(), request.scheme, tuple(sorted(request.query_params.lists())))
+    return ("detail", kind, value, request.get_host(), request.scheme, tuple(sorted((k, tuple(v)) for k, v in request.query_params.lists())))
 
 
 def as_of_document(request, path=None, page_id=None):

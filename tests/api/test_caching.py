@@ -87,6 +87,8 @@ def test_document_memo_is_dropped_by_any_public_change(client, tree, settings):
         first = client.get(f"/api/v1/pages/{page.pk}")
         assert first.status_code == 200
         assert client.get(f"/api/v1/pages/{page.pk}").content == first.content  # served from the memo
+        chosen = client.get(f"/api/v1/pages/{page.pk}?fields=title&fields=slug")
+        assert set(chosen.json()) == {"id", "type", "title", "slug"}
         page.title = "หัวข้อใหม่"
         publish(page)
         assert client.get(f"/api/v1/pages/{page.pk}").json()["title"] == "หัวข้อใหม่"
