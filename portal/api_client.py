@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import transaction
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
@@ -108,7 +109,11 @@ class ApiClient:
             raise ApiError(404, {"title": "Not Found", "detail": "No such API endpoint."}, url) from None
         request = self._request(path, query)
         try:
-            response = match.func(request, *match.args, **match.kwargs)
+            # A savepoint of its own: with ATOMIC_REQUESTS, DRF marks the current transaction
+            # for rollback when it answers an error (a 404, a 400); that must end with this
+            # call, not break the rest of the portal's request.
+            with transaction.atomic():
+                response = match.func(request, *match.args, **match.kwargs)
         except Http404 as error:  # plain Django views (none of the v1 JSON ones) raise instead of answering
             raise ApiError(404, {"title": "Not Found", "detail": str(error)}, url) from None
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):

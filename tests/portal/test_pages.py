@@ -93,11 +93,6 @@ def test_throttled_visitor_gets_a_thai_429_page(client, site, settings):
         cache.clear()
 
 
-@pytest.mark.xfail(
-    raises=TypeError, strict=False,
-    reason="api/views/content.py document_key() puts query-param lists in a dict key: any detail request "
-    "with ?fields= or ?expand= is a 500 when API_STATE_TTL > 0 (production default 60); reported to the API owner",
-)
 def test_banner_goes_at_valid_until_even_if_the_api_reuses_a_document(client, site, settings):
     """With the API's per-process memo on (production), ``active`` may be a built-earlier value."""
     import time
