@@ -68,6 +68,8 @@ def main(argv=None):
         "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
         "SEARCH_INDEX_PATH": str(var / "search.sqlite3"),
         "API_ANON_THROTTLE_RATE": "",
+        # Serve as production does: memoised visibility and detail documents.
+        "API_STATE_TTL": "60",
         "LOG_LEVEL": "WARNING",
     }
     server = None

@@ -1,5 +1,7 @@
 """The test suite: fast hashing, local memory e-mail, no DEBUG."""
 
+from config import env
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
 
@@ -14,5 +16,5 @@ STORAGES = {
 }
 
 # The delivery API: no memoised state between requests, no anonymous rate limit unless a test sets one.
-API_STATE_TTL = 0
+API_STATE_TTL = float(env.env_str("API_STATE_TTL", "0"))
 API_ANON_THROTTLE_RATE = ""
