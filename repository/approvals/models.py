@@ -187,7 +187,25 @@ class RequestTask(RoleTaskMixin, Task):
         verbose_name_plural = "ขั้นตอนยื่นขออนุมัติ"
 
 
-class ApprovalTask(RoleTaskMixin, Task):
+class SignOffTaskMixin(RoleTaskMixin):
+    """The approver's and the publisher's steps: approve (optional comment) or send back (reason required)."""
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            return SendBackForm
+        return ApproveForm
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        self._require(task_state, user, action_name)
+        comment = kwargs.get("comment", "")
+        if action_name == "reject":
+            self._require_reason(comment)
+            task_state.reject(user=user, comment=comment)
+        elif action_name == "approve":
+            task_state.approve(user=user, comment=comment)
+
+
+class ApprovalTask(SignOffTaskMixin, Task):
     """Step 2: the head of the unit approves or sends back with a reason.
 
     Nobody approves their own request. For an emergency announcement an
@@ -221,20 +239,10 @@ class ApprovalTask(RoleTaskMixin, Task):
             _is_emergency(obj) and roles.user_has_role(user, roles.EMERGENCY_APPROVER, _page(obj))
         )
 
-    def get_form_for_action(self, action):
-        if action == "reject":
-            return SendBackForm
-        return ApproveForm
-
     def on_action(self, task_state, user, action_name, **kwargs):
-        self._require(task_state, user, action_name)
+        super().on_action(task_state, user, action_name, **kwargs)
         comment = kwargs.get("comment", "")
-        if action_name == "reject":
-            self._require_reason(comment)
-            task_state.reject(user=user, comment=comment)
-        elif action_name == "approve":
-            task_state.approve(user=user, comment=comment)
-        elif action_name == "emergency_publish":
+        if action_name == "emergency_publish":
             from wagtail.log_actions import log
 
             workflow_state = task_state.workflow_state
@@ -261,7 +269,7 @@ class ApprovalTask(RoleTaskMixin, Task):
         verbose_name_plural = "ขั้นตอนอนุมัติรับรอง"
 
 
-class PublicationTask(RoleTaskMixin, Task):
+class PublicationTask(SignOffTaskMixin, Task):
     """Step 3: the publisher puts the approved revision live (or schedules it).
 
     Approving this task finishes the workflow, and the workflow's finish
@@ -278,19 +286,6 @@ class PublicationTask(RoleTaskMixin, Task):
             return []
         return [("reject", "ส่งกลับแก้ไข", True), ("approve", "เผยแพร่", False)]
 
-    def get_form_for_action(self, action):
-        if action == "reject":
-            return SendBackForm
-        return ApproveForm
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        self._require(task_state, user, action_name)
-        comment = kwargs.get("comment", "")
-        if action_name == "reject":
-            self._require_reason(comment)
-            task_state.reject(user=user, comment=comment)
-        elif action_name == "approve":
-            task_state.approve(user=user, comment=comment)
 
     def _require(self, task_state, user, action_name):
         # The emergency fast track: the emergency approver who has just
