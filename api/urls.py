@@ -39,7 +39,8 @@ v1 = [
     path("feeds/agency/<slug:code>.atom", feeds.agency_atom, name="feed-agency-atom"),
     path("feeds/item/<str:code>.rss", feeds.item_rss, name="feed-item-rss"),
     path("feeds/item/<str:code>.atom", feeds.item_atom, name="feed-item-atom"),
-    re_path(r"^(?P<rest>.*)$", errors.NoSuchEndpointView.as_view(), name="not-found"),
+    # Anything else under /api/v1/, control characters included ([\s\S], not '.'), is a problem 404.
+    re_path(r"^(?P<rest>[\s\S]*)$", errors.NoSuchEndpointView.as_view(), name="not-found"),
 ]
 
 urlpatterns = [

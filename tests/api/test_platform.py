@@ -35,6 +35,20 @@ def test_anonymous_rate_limit(client, tree, settings):
     cache.clear()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Found by schemathesis: a newline in the path escaped the catch-all and got Django's HTML 404.
+        "/api/v1/content/%3C%C2%81%0A%C2%BC/@history/%C2%AC",
+        "/api/v1/no%0Asuch%0D",
+    ],
+)
+def test_control_characters_in_the_path_still_get_a_problem_404(client, tree, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_unknown_endpoint_is_a_problem_404(client, tree):
     response = client.get("/api/v1/nothing/here")
     assert response.status_code == 404
