@@ -15,3 +15,44 @@ def _search_index_path(settings, tmp_path):
     settings.SEARCH = {**settings.SEARCH, "EMBEDDED_PATH": str(tmp_path / "search.sqlite3")}
     yield
     search.reset_backends()
+
+
+def _is_transactional(item):
+    """Whether a test runs outside a rolled-back transaction (pytest-django then flushes after it)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool({"transactional_db", "live_server"} & fixtures) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_trail(request):
+    """Let a transactional test's final flush pass the audit trail's append-only triggers.
+
+    On SQLite Django flushes with ``DELETE FROM`` every table, which the audit tables'
+    triggers refuse (PostgreSQL flushes with ``TRUNCATE``, which row triggers do not see).
+    After the test, and before pytest-django's own flush, the tables are emptied with the
+    triggers lifted and the triggers put back, so every later test has them.
+
+    What migrations created (Wagtail's root page, locale and collection, the workflow, the
+    groups) a flush removes too: tests that need it after another transactional test mark
+    themselves ``django_db(transaction=True, serialized_rollback=True)``, Django's own way.
+    """
+    if not _is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so that this fixture's teardown runs before the flush
+    yield
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    from repository.audit import triggers
+
+    triggers.drop_triggers(connection)
+    try:
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    finally:
+        triggers.create_triggers(connection)

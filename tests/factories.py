@@ -5,10 +5,81 @@ what tests see is what the admin produces.
 """
 
 import datetime
+import itertools
+import json
+from functools import lru_cache
 
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
-from repository.models import Agency, AgencyPage, FrameworkItem, FrameworkYear, HomePage, ItemGroupPage, ItemPage
+from config.env import SHARED_DIR
+from repository.importers.corpus import open_text
+from repository.models import (
+    Agency,
+    AgencyPage,
+    DisclosureAttachment,
+    FrameworkItem,
+    FrameworkYear,
+    HomePage,
+    ItemGroupPage,
+    ItemPage,
+    NewsPage,
+)
+
+CORPUS_SAMPLE = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
+_unique = itertools.count(1)
+
+
+def corpus_rows(limit=None, start=0, where=None):
+    """Rows (dicts) of the shared 5k sample of real Thai government news, in file order.
+
+    Skips the first ``start`` rows, keeps only those ``where(row)`` accepts, stops at ``limit``.
+    """
+    rows = []
+    with open_text(CORPUS_SAMPLE) as handle:
+        for row in map(json.loads, itertools.islice(handle, start, None)):
+            if where is None or where(row):
+                rows.append(row)
+                if limit is not None and len(rows) >= limit:
+                    break
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _first_rows():
+    return tuple(corpus_rows(limit=400))
+
+
+def news_records():
+    """The first 400 rows of the sample (read once per test run), as a new list tests may slice and extend."""
+    return list(_first_rows())
+
+
+def record_with(word):
+    """The first of ``news_records()`` whose title contains ``word``."""
+    return next(r for r in news_records() if word in r["title"])
+
+
+def news_page(record, **fields):
+    """An unsaved NewsPage from a corpus row, with a slug unique within the test run."""
+    values = {
+        "title": record["title"][:250],
+        "slug": f"news-{record['id']}-{next(_unique)}",
+        "summary": record["body"][:300],
+        "body": "".join(f"<p>{p}</p>" for p in record["body"].split("\n")[:3] if p),
+        "issue_date": datetime.date.fromisoformat(record["date"]),
+        "source_url": record["source_url"],
+        "source_category": record["category"],
+    }
+    return NewsPage(**{**values, **fields})
+
+
+def attach(page, name="report.pdf", content=b"%PDF-1.4 " + b"x" * 2048, title="เอกสารแนบ"):
+    """A real Wagtail document attached to a disclosure."""
+    document = Document.objects.create(title=name, file=ContentFile(content, name=name))
+    DisclosureAttachment.objects.create(page=page, document=document, title=title)
+    return document
 
 
 def publish(page, user=None):

@@ -1,21 +1,12 @@
 """Building a small real tree for API tests: agencies, items, pages from the real news corpus."""
 
-import datetime
-import gzip
 import itertools
-import json
-from functools import lru_cache
-from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.utils import timezone
-from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
 from repository.models import (
     Agency,
     AgencyPage,
-    DisclosureAttachment,
     FrameworkItem,
     FrameworkYear,
     HomePage,
@@ -23,25 +14,15 @@ from repository.models import (
     ItemPage,
     NewsPage,
 )
+from tests.factories import attach, news_page, news_records  # noqa: F401  (re-exported for the API tests)
 
-CORPUS = Path("/work/shared/data/thaigov-news-5k.jsonl.gz")
-_counter = itertools.count(1)
-
-
-@lru_cache(maxsize=1)
-def news_records(limit=400):
-    records = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            records.append(json.loads(line))
-            if len(records) >= limit:
-                break
-    return records
+_next_record = itertools.count(1)
 
 
 def news_record(index=None):
+    """A corpus row: the given one, or the next one in turn."""
     records = news_records()
-    return records[(next(_counter) if index is None else index) % len(records)]
+    return records[(next(_next_record) if index is None else index) % len(records)]
 
 
 def publish(page, user=None):
@@ -92,29 +73,7 @@ class Tree:
         self.other_item_page = add(other_group, ItemPage(title="ข่าว", slug="o4"))
 
     def news(self, parent=None, published=True, record=None, **fields):
-        record = record or news_record()
-        issue = datetime.date.fromisoformat(record["date"])
-        page = NewsPage(
-            title=record["title"][:250],
-            slug=f"news-{record['id']}-{next(_counter)}",
-            summary=record["body"][:300],
-            body="".join(f"<p>{p}</p>" for p in record["body"].split("\n")[:3]),
-            issue_date=issue,
-            source_url=record["source_url"],
-            source_category=record["category"],
-            **fields,
-        )
-        page = add(parent or self.item_page, page, published=published)
+        page = add(parent or self.item_page, news_page(record or news_record(), **fields), published=published)
         if published:
             page = NewsPage.objects.get(pk=page.pk)
         return page
-
-
-def attach(page, name="report.pdf", content=b"%PDF-1.4 test"):
-    document = Document.objects.create(title=name, file=ContentFile(content, name=name))
-    DisclosureAttachment.objects.create(page=page, document=document, title="เอกสารแนบ")
-    return document
-
-
-def now():
-    return timezone.now()

@@ -1,30 +1,18 @@
 """A small agency tree, framework items and users for the audit tests."""
 
 import datetime
-import gzip
-import json
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
-
-CORPUS = Path("/work/shared/data/thaigov-news-5k.jsonl.gz")
+from tests.factories import corpus_rows
 
 
 def corpus_items(count, start=0):
     """Real Thai news items from the shared 5k sample."""
-    items = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
-        for index, line in enumerate(handle):
-            if index < start:
-                continue
-            items.append(json.loads(line))
-            if len(items) == count:
-                break
-    return items
+    return corpus_rows(limit=count, start=start)
 
 
 @pytest.fixture

@@ -13,37 +13,8 @@ from .portal_browser import axe_violations, needs_chromium, open_page, screensho
 
 pytest.importorskip("search.outbox", reason="the search app has not landed on this branch yet")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]
-
-
-@pytest.fixture(autouse=True)
-def _flushable_audit_trail(transactional_db):
-    """The audit trail refuses DELETE (append-only triggers); the live-server tests' flush needs them off.
-
-    Triggers are (re)created before each test and dropped after it, just before pytest-django flushes.
-    """
-    from django.db import connection
-
-    try:
-        from repository.audit import triggers
-    except ImportError:
-        yield
-        return
-    triggers.create_triggers(connection)
-    yield
-    triggers.drop_triggers(connection)
-
-
-def ensure_wagtail_roots():
-    """What Wagtail's data migrations create and a transactional test's flush removes: locale, tree roots."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              needs_chromium]
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +34,6 @@ def _settings(settings, tmp_path):
 def site(transactional_db):
     from search.outbox import drain
 
-    ensure_wagtail_roots()
     site = Site()
     site.pages = [site.news(r) for r in news_records()[60:66]]
     site.pages += [site.news(r, parent=site.pm_news) for r in news_records()[66:69]]

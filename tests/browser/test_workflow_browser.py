@@ -71,9 +71,9 @@ def current_task(draft):
     return state.current_task_state.task.specific if state and state.current_task_state else None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_provider_approver_publisher_take_a_draft_live(
-    audit_tables_flushable, browser_page, live_server, draft, provider, approver, publisher
+    browser_page, live_server, draft, provider, approver, publisher
 ):
     page = browser_page
     edit_url = f"{live_server.url}/admin/pages/{draft.pk}/edit/"

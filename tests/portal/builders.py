@@ -4,37 +4,16 @@ Built with ``tests/factories.py`` (Wagtail's own add_child / revisions / publish
 """
 
 import datetime
-import gzip
 import itertools
-import json
-from functools import lru_cache
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents.models import Document
 
-from config.env import SHARED_DIR
-from repository.models import DisclosureAttachment, EmergencyAnnouncementPage, NewsPage
+from repository.fiscal import fiscal_year_of
+from repository.models import EmergencyAnnouncementPage, NewsPage
 from tests import factories
+from tests.factories import attach, news_records, record_with  # noqa: F401  (re-exported for the portal tests)
 
-CORPUS = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
 _slugs = itertools.count(1)
-
-
-@lru_cache(maxsize=1)
-def news_records(limit=300):
-    records = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            records.append(json.loads(line))
-            if len(records) >= limit:
-                break
-    return records
-
-
-def record_with(word):
-    """The first corpus record whose title contains ``word``."""
-    return next(r for r in news_records() if word in r["title"])
 
 
 class Site:
@@ -51,18 +30,9 @@ class Site:
         self.pm_news = factories.make_item_page(self.pm, items=[self.o4])
 
     def news(self, record, parent=None, issue_date=None, **fields):
-        issue = issue_date or datetime.date.fromisoformat(record["date"])
-        page = NewsPage(
-            title=record["title"][:250],
-            slug=f"news-{record['id']}-{next(_slugs)}",
-            summary=record["body"][:300],
-            body="".join(f"<p>{p}</p>" for p in record["body"].split("\n")[:3] if p),
-            issue_date=issue,
-            source_url=record["source_url"],
-            source_category=record["category"],
-            **fields,
-        )
-        page = factories.add_disclosure(parent or self.province_news, page)
+        if issue_date is not None:
+            fields["issue_date"] = issue_date
+        page = factories.add_disclosure(parent or self.province_news, factories.news_page(record, **fields))
         page.items.set([self.o4])
         return factories.publish(NewsPage.objects.get(pk=page.pk))
 
@@ -82,14 +52,7 @@ class Site:
 
 def factories_year():
     """The current fiscal year (BE): the portal shows this framework year."""
-    today = datetime.date.today()
-    return today.year + 543 + (1 if today.month >= 10 else 0)
-
-
-def attach(page, name="report.pdf", content=b"%PDF-1.4 " + b"x" * 2048):
-    document = Document.objects.create(title=name, file=ContentFile(content, name=name))
-    DisclosureAttachment.objects.create(page=page, document=document, title="รายงานฉบับเต็ม")
-    return document
+    return fiscal_year_of(timezone.localdate())
 
 
 def index_everything():

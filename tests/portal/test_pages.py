@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_detail_shows_fields_be_dates_document_number_and_attachment(client, site):
     record = news_records()[3]
     page = site.news(record, document_number="ที่ อท ๐๐๑๗/๒๒๔")
-    attach(page)
+    attach(page, title="รายงานฉบับเต็ม")
     response = client.get(portal_url(page))
     assert response.status_code == 200
     html = response.content.decode()

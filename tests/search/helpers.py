@@ -1,12 +1,10 @@
 """Building a small real site for search tests: the tree, corpus news, a real order."""
 
 import datetime
-import gzip
-import json
-from pathlib import Path
 
 from wagtail.models import Page
 
+from config.env import SHARED_DIR
 from repository.importers.corpus import NewsRecord
 from repository.importers.news import news_page_from
 from repository.models import (
@@ -19,25 +17,9 @@ from repository.models import (
     ItemPage,
     OfficialOrderPage,
 )
+from tests.factories import corpus_rows  # noqa: F401  (re-exported for the search tests)
 
-SHARED = Path("/work/shared")
-if not SHARED.exists():  # the project checkout sits beside shared/
-    SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS_5K = SHARED / "data" / "thaigov-news-5k.jsonl.gz"
-ORDER_224 = SHARED / "docs" / "order-224-2561-uthai-thani.th.txt"
-
-
-def corpus_rows(limit=None, where=None):
-    """Rows of the 5k sample in file order, optionally only those ``where(row)`` accepts."""
-    rows = []
-    with gzip.open(CORPUS_5K, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if where is None or where(row):
-                rows.append(row)
-                if limit is not None and len(rows) >= limit:
-                    break
-    return rows
+ORDER_224 = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
 
 
 def record(row):
