@@ -4,7 +4,7 @@ from repository.models import DisclosurePage
 
 from .exceptions import ParameterError
 from .filters import filter_disclosures, ordering_of
-from .params import get_choices, get_list
+from .params import get_choices, get_fields, get_list
 from .serializers import keys_of, serialize_listing_row, serialize_with
 from .serializers.context import items_prefetch
 from .serializers.pages import DISCLOSURE_FIELDS, PAGE_FIELDS
@@ -14,14 +14,7 @@ PAGINATION_MODES = ("pages", "cursor")
 
 
 def listing_fields(query):
-    names = get_list(query, "fields")
-    if not names:
-        return None
-    allowed = keys_of(DISCLOSURE_FIELDS)
-    for name in names:
-        if name not in allowed:
-            raise ParameterError("fields", f"Unknown listing field '{name[:40]}'. Available: {', '.join(allowed)}.")
-    return set(names)
+    return get_fields(query, keys_of(DISCLOSURE_FIELDS), "listing field")
 
 
 def pagination_mode(query):

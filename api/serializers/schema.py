@@ -195,6 +195,60 @@ class ChildrenListSchema(s.Serializer):
     results = s.ListField(child=DisclosureRowSchema())
 
 
+class AgencyRowSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    kind = s.CharField()
+    kind_label = s.CharField()
+    parent = s.CharField(allow_null=True, help_text="Code of the parent agency (null at the top)")
+    depth = s.IntegerField(help_text="0 for a top-level agency")
+    sub_agencies = s.ListField(child=s.CharField(), help_text="Codes of the agencies directly below")
+    path = s.CharField(allow_blank=True, help_text="Path of its AgencyPage below the site root")
+    canonical_url = s.CharField()
+    api_url = s.CharField()
+    disclosures = s.IntegerField(help_text="Public disclosures of this agency itself")
+    disclosures_total = s.IntegerField(help_text="Public disclosures of this agency and every agency below it")
+
+
+class AgencyListSchema(s.Serializer):
+    results = s.ListField(child=AgencyRowSchema())
+
+
+class FrameworkRowSchema(s.Serializer):
+    year = s.IntegerField(help_text="Buddhist Era")
+    name = s.CharField()
+    items = s.IntegerField(help_text="Number of OIT items")
+
+
+class FrameworkListSchema(s.Serializer):
+    results = s.ListField(child=FrameworkRowSchema())
+
+
+class PageTypeCountSchema(s.Serializer):
+    type = s.CharField(help_text="app_label.ModelName")
+    type_label = s.CharField()
+    count = s.IntegerField()
+
+
+class FrameworkItemSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    group = s.CharField(allow_blank=True)
+    recurrence = s.ChoiceField(choices=["once", "monthly", "semi_annual", "annual", "per_event"])
+    recurrence_label = s.CharField()
+    guidance = s.CharField(allow_blank=True)
+    disclosures = s.IntegerField(help_text="Public disclosures answering the item")
+    page_types = s.ListField(child=PageTypeCountSchema(), help_text="The page types of those disclosures")
+
+
+class FrameworkDetailSchema(s.Serializer):
+    year = s.IntegerField()
+    name = s.CharField()
+    items = s.ListField(child=FrameworkItemSchema())
+
+
 ProblemSchema = inline_serializer(
     "Problem",
     fields={
