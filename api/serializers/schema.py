@@ -99,9 +99,15 @@ class DisclosureRowSchema(PageSummarySchema):
     since = opt(s.DateTimeField, help_text="as_of listings")
 
 
+class ChildRowSchema(PageSummarySchema):
+    """A child in ``expand=children``: the summary keys, with ``agency`` for agency pages."""
+
+    agency = opt(AgencySchema, allow_null=True, help_text="Agency pages")
+
+
 class ChildrenBlockSchema(s.Serializer):
     total = s.IntegerField()
-    items = s.ListField(child=PageSummarySchema())
+    items = s.ListField(child=ChildRowSchema())
     truncated = s.BooleanField()
 
 
@@ -339,7 +345,10 @@ class SearchHitSchema(s.Serializer):
 
 class FacetValueSchema(s.Serializer):
     value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
+    label = s.CharField(help_text="Thai: agency name, item name, page type name, or พ.ศ. <fiscal year>")
     count = s.IntegerField()
+    framework_year = opt(s.IntegerField, allow_null=True,
+                         help_text="item facets: the framework year whose item name is the label")
 
 
 class SearchResultsSchema(s.Serializer):
