@@ -166,27 +166,31 @@ def ordering_of(query, cursor=False):
     return ORDERINGS[name]
 
 
+def filter_parameters():
+    """The listing filters and ``ordering`` as drf-spectacular parameters (the view is a plain APIView,
+    so a filter backend's own schema hook is never asked)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    def param(name, description, kind=OpenApiTypes.STR, enum=None):
+        return OpenApiParameter(name, kind, description=description, enum=enum)
+
+    return [
+        param("agency", "Agency code(s), comma-separated; includes every agency below them."),
+        param("item", "OIT item code(s) such as O22, comma-separated."),
+        param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
+        param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
+        param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),
+        param("from", "Issued on or after this ISO date.", OpenApiTypes.DATE),
+        param("to", "Issued on or before this ISO date.", OpenApiTypes.DATE),
+        param("tag", "Tag name(s), comma-separated."),
+        param("active", "Emergency announcements only: true = valid_until still ahead (now < valid_until), "
+              "false = passed.", enum=["true", "false", "1", "0"]),
+        param("ordering", "Sort order (with pagination=cursor: published, -published, id, -id).",
+              enum=sorted(ORDERINGS)),
+    ]
+
+
 class DisclosureFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         return filter_disclosures(queryset, request.query_params)
-
-    def get_schema_operation_parameters(self, view):
-        def param(name, description, schema=None, explode=False):
-            return {
-                "name": name, "required": False, "in": "query", "description": description,
-                "schema": schema or {"type": "string"},
-            }
-
-        return [
-            param("agency", "Agency code(s), comma-separated; includes every agency below them."),
-            param("item", "OIT item code(s) such as O22, comma-separated."),
-            param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
-            param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
-            param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),
-            param("from", "Issued on or after this ISO date.", {"type": "string", "format": "date"}),
-            param("to", "Issued on or before this ISO date.", {"type": "string", "format": "date"}),
-            param("tag", "Tag name(s), comma-separated."),
-            param("active", "Emergency announcements only: true = not yet past valid_until (now < valid_until), "
-                  "false = past it.", {"type": "string", "enum": ["true", "false", "1", "0"]}),
-            param("ordering", "Sort order.", {"type": "string", "enum": sorted(ORDERINGS)}),
-        ]

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from .. import history
 from ..content import children_of, page_at_path
 from ..exceptions import ParameterError
-from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, listing_type, ordering_of
+from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, filter_parameters, listing_type, ordering_of
 from ..listings import (
     child_rows,
     disclosure_queryset,
@@ -35,7 +35,7 @@ class DisclosureListView(ApiView):
     @extend_schema(
         operation_id="disclosures_list",
         summary="Public disclosures, filtered, ordered and paginated",
-        parameters=PAGING_PARAMETERS + [
+        parameters=filter_parameters() + PAGING_PARAMETERS + [
             OpenApiParameter("pagination", OpenApiTypes.STR, enum=["pages", "cursor"],
                              description="'cursor' for deep paging: opaque next/previous links, no count."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque cursor from a previous response."),
