@@ -136,12 +136,10 @@ class ApprovalSummarySchema(s.Serializer):
     override_reason = s.CharField(allow_null=True)
 
 
-class PageSchema(DisclosureRowSchema):
-    """Any public page. Navigation pages carry the summary keys plus ``intro``
-    (and ``agency`` / ``items`` for agency and item pages); disclosures carry
-    the disclosure keys; each disclosure type adds the keys marked with it."""
+class TypedDisclosureRowSchema(DisclosureRowSchema):
+    """A disclosure with the keys of its own type (each marked with the types that have it).
+    Listings of one type may ask for them with ``fields=``."""
 
-    intro = opt(s.CharField, allow_blank=True, help_text="Navigation pages")
     # OfficialOrderPage / PlanReportPage
     kind = opt(s.CharField, help_text="OfficialOrderPage, PlanReportPage")
     kind_label = opt(s.CharField)
@@ -176,6 +174,14 @@ class PageSchema(DisclosureRowSchema):
     month_be = opt(s.CharField, allow_null=True)
     no_procurement = opt(s.BooleanField)
     procurement_rows = opt(s.ListField, child=ProcurementRowSchema())
+
+
+class PageSchema(TypedDisclosureRowSchema):
+    """Any public page. Navigation pages carry the summary keys plus ``intro``
+    (and ``agency`` / ``items`` for agency and item pages); disclosures carry
+    the disclosure keys; each disclosure type adds the keys marked with it."""
+
+    intro = opt(s.CharField, allow_blank=True, help_text="Navigation pages")
     # expand=
     breadcrumbs = opt(s.ListField, child=BreadcrumbSchema(), help_text="expand=breadcrumbs")
     children = opt(ChildrenBlockSchema, help_text="expand=children")
@@ -191,7 +197,7 @@ class DisclosureListSchema(s.Serializer):
     count = opt(s.IntegerField, help_text="Absent with pagination=cursor")
     next = s.CharField(allow_null=True)
     previous = s.CharField(allow_null=True)
-    results = s.ListField(child=DisclosureRowSchema())
+    results = s.ListField(child=TypedDisclosureRowSchema())
 
 
 class ChildrenListSchema(s.Serializer):
