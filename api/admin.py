@@ -1,14 +1,9 @@
-"""Registering webhook endpoints and reading the delivery log (Django admin)."""
+"""The webhook delivery log (Django admin). Endpoints are managed in Wagtail's admin (api/wagtail_hooks.py),
+which never shows a secret back."""
 
 from django.contrib import admin
 
-from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-
-
-@admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
-    list_display = ("name", "url", "active", "created_at")
-    list_filter = ("active",)
+from .webhooks.models import WebhookAttempt, WebhookDelivery
 
 
 class WebhookAttemptInline(admin.TabularInline):

@@ -5,7 +5,8 @@
 * ``Last-Modified`` is the moment of the last change the public could see
   anywhere in the repository: a publish, unpublish, move, delete, privacy
   change (Wagtail's page log), an edit to a document, agency or other model
-  (Wagtail's model log), or an expiry that has passed. Draft edits are not
+  (Wagtail's model log), or an expiry (or an emergency announcement's
+  ``valid_until``) that has passed. Draft edits are not
   counted, so the header never reveals that a draft was saved.
 * ``If-None-Match`` is compared with the ETag (weak comparison, ``*`` and lists
   allowed); only without it is ``If-Modified-Since`` used, as RFC 9110 says.
@@ -20,6 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
+
+from repository.models import EmergencyAnnouncementPage
 
 from .state import memoized_by_generation
 
@@ -47,6 +50,8 @@ def last_public_change(now=None):
         .values_list("timestamp", flat=True).first(),
         ModelLogEntry.objects.order_by("-timestamp").values_list("timestamp", flat=True).first(),
         Page.objects.filter(expire_at__lte=now).aggregate(m=Max("expire_at"))["m"],
+        # An emergency announcement turning inactive changes `active` and `?active=` listings.
+        EmergencyAnnouncementPage.objects.filter(live=True, valid_until__lte=now).aggregate(m=Max("valid_until"))["m"],
     ]
     if moments[0] is None:
         # Pages published without a log entry (bulk imports): their own timestamps.

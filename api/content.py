@@ -5,7 +5,7 @@ from django.http import Http404
 from repository.models import DisclosurePage
 
 from .exceptions import ParameterError
-from .params import get_list
+from .params import get_fields, get_list
 from .serializers import allowed_fields, serialize_page
 from .serializers.expansions import EXPANSIONS, expand
 from .visibility import public_pages, url_path_for
@@ -27,14 +27,7 @@ def page_by_id(page_id, root):
 
 
 def requested_fields(query, model):
-    names = get_list(query, "fields")
-    if not names:
-        return None
-    allowed = allowed_fields(model)
-    for name in names:
-        if name not in allowed:
-            raise ParameterError("fields", f"Unknown field '{name[:40]}' for this page type. Available: {', '.join(allowed)}.")
-    return set(names)
+    return get_fields(query, allowed_fields(model), "field for this page type")
 
 
 def requested_expansions(query):

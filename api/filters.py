@@ -5,9 +5,10 @@ wraps it for DRF views and describes the parameters to drf-spectacular.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from rest_framework.filters import BaseFilterBackend
 
-from repository.models import DISCLOSURE_PAGE_MODELS, Agency, FrameworkItem
+from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncementPage, FrameworkItem
 
 from .exceptions import ParameterError
 from .params import get_date, get_fiscal_years, get_list
@@ -31,7 +32,8 @@ CURSOR_ORDERINGS = {"-published", "published", "id", "-id"}
 DEFAULT_ORDERING = "-issue_date"
 DEFAULT_CURSOR_ORDERING = "-published"
 
-FILTER_PARAMS = ("agency", "item", "framework_year", "type", "fiscal_year", "from", "to", "tag")
+FILTER_PARAMS = ("agency", "item", "framework_year", "type", "fiscal_year", "from", "to", "tag", "active")
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def type_names():
@@ -57,7 +59,41 @@ def agency_ids(codes, param="agency"):
     return ids
 
 
-def filter_disclosures(queryset, query):
+def get_active(query):
+    """``active=true|false`` → True/False, absent → None (a 400 naming ``active`` for anything else)."""
+    raw = get_list(query, "active")
+    if not raw:
+        return None
+    if len(raw) > 1 or raw[0].lower() not in BOOLEANS:
+        raise ParameterError("active", "'active' takes true or false.")
+    return BOOLEANS[raw[0].lower()]
+
+
+def listing_type(query):
+    """The one page type a listing is narrowed to (``type=`` naming one, or ``active=``), else None.
+
+    ``active`` concerns emergency announcements only: with a ``type`` that leaves them out it is a 400.
+    """
+    names = type_names()
+    models = []
+    for name in get_list(query, "type"):
+        model = names.get(name) or names.get(name.lower())
+        if model is None:
+            raise ParameterError(
+                "type", f"Unknown page type '{name[:40]}'. Use one of: "
+                + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."
+            )
+        if model not in models:
+            models.append(model)
+    if get_active(query) is not None:
+        if models and EmergencyAnnouncementPage not in models:
+            raise ParameterError("active", "'active' applies to EmergencyAnnouncementPage only; "
+                                 "'type' leaves them out.")
+        return EmergencyAnnouncementPage
+    return models[0] if len(models) == 1 else None
+
+
+def filter_disclosures(queryset, query, now=None):
     codes = get_list(query, "agency")
     if codes:
         queryset = queryset.filter(agency_id__in=agency_ids(codes))
@@ -106,6 +142,13 @@ def filter_disclosures(queryset, query):
     tags = get_list(query, "tag")
     if tags:
         queryset = queryset.filter(tagged_items__tag__name__in=tags).distinct()
+
+    active = get_active(query)
+    if active is not None:
+        listing_type(query)  # 400 when 'type' excludes emergency announcements
+        moment = now or timezone.now()
+        queryset = queryset.filter(content_type=ContentType.objects.get_for_model(EmergencyAnnouncementPage))
+        queryset = queryset.filter(**{f"emergencyannouncementpage__valid_until__{'gt' if active else 'lte'}": moment})
     return queryset
 
 
@@ -123,25 +166,31 @@ def ordering_of(query, cursor=False):
     return ORDERINGS[name]
 
 
+def filter_parameters():
+    """The listing filters and ``ordering`` as drf-spectacular parameters (the view is a plain APIView,
+    so a filter backend's own schema hook is never asked)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    def param(name, description, kind=OpenApiTypes.STR, enum=None):
+        return OpenApiParameter(name, kind, description=description, enum=enum)
+
+    return [
+        param("agency", "Agency code(s), comma-separated; includes every agency below them."),
+        param("item", "OIT item code(s) such as O22, comma-separated."),
+        param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
+        param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
+        param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),
+        param("from", "Issued on or after this ISO date.", OpenApiTypes.DATE),
+        param("to", "Issued on or before this ISO date.", OpenApiTypes.DATE),
+        param("tag", "Tag name(s), comma-separated."),
+        param("active", "Emergency announcements only: true = valid_until still ahead (now < valid_until), "
+              "false = passed.", enum=["true", "false", "1", "0"]),
+        param("ordering", "Sort order (with pagination=cursor: published, -published, id, -id).",
+              enum=sorted(ORDERINGS)),
+    ]
+
+
 class DisclosureFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         return filter_disclosures(queryset, request.query_params)
-
-    def get_schema_operation_parameters(self, view):
-        def param(name, description, schema=None, explode=False):
-            return {
-                "name": name, "required": False, "in": "query", "description": description,
-                "schema": schema or {"type": "string"},
-            }
-
-        return [
-            param("agency", "Agency code(s), comma-separated; includes every agency below them."),
-            param("item", "OIT item code(s) such as O22, comma-separated."),
-            param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
-            param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
-            param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),
-            param("from", "Issued on or after this ISO date.", {"type": "string", "format": "date"}),
-            param("to", "Issued on or before this ISO date.", {"type": "string", "format": "date"}),
-            param("tag", "Tag name(s), comma-separated."),
-            param("ordering", "Sort order.", {"type": "string", "enum": sorted(ORDERINGS)}),
-        ]

@@ -168,23 +168,68 @@ def check_as_of_alone(query, allowed=("as_of",)):
 
 
 def page_as_of(page, moment, root=None):
-    """What the public saw of ``page`` at ``moment``: its public state then, or 404 if it was not live."""
+    """What the public saw of ``page`` at ``moment``: its public state then, or 404 if it was not live.
+
+    ``path`` is where the page was then (from that version's ``url_path``), which may differ from now.
+    """
     replay, _, _ = audit()
-    events = [e for e in replay.object_timeline(Page, page.pk) if e["time"] <= moment]
-    if not events or not events[-1]["live"] or events[-1]["version_id"] is None:
+    last = _last_event(replay, page.pk, moment)
+    if last is None:
         raise Http404("This page was not public at that moment.")
-    last = events[-1]
     state = replay.version_state(last["version_id"])
     data = public_state(state, type(page))
+    then = _path_from_url_path(state.get("url_path"), root)
     return {
         "id": page.pk,
         "type": f"{page._meta.app_label}.{page._meta.object_name}",
         "as_of": moment.isoformat(),
         "version": last["version_id"],
         "since": _iso(last["time"]),
-        "path": path_below_root(page, root),
+        "path": then if then is not None else path_below_root(page, root),
         "state": _jsonable(data),
     }
+
+
+def _last_event(replay, page_id, moment):
+    """The page's last audit event at or before ``moment`` when it left the page live, else None."""
+    events = [e for e in replay.object_timeline(Page, page_id) if e["time"] <= moment]
+    if not events or not events[-1]["live"] or events[-1]["version_id"] is None:
+        return None
+    return events[-1]
+
+
+def _path_from_url_path(url_path, root=None):
+    from .visibility import site_root
+
+    root = root or site_root()
+    if not url_path or root is None or not url_path.startswith(root.url_path):
+        return None
+    return url_path[len(root.url_path):].strip("/")
+
+
+def page_at_path_as_of(path, moment, root=None):
+    """The page that was public at ``path`` at ``moment``, even if it has since moved or been renamed.
+
+    The audit trail records the page row (``url_path`` included) with every event, moves and
+    renames too. The page at that path now answers when it was already there then (one page's
+    timeline); otherwise every page live at that moment is looked up by its ``url_path`` then
+    (one pass over the audit trail, without content). The page must still exist outside a private
+    section (the current view restrictions apply to past reads too); 404 otherwise.
+    """
+    from .visibility import site_root
+
+    root = root or site_root()
+    target = url_path_for(path or "", root)
+    replay, _, _ = audit()
+    current = Page.objects.filter(url_path=target, path__startswith=root.path).values_list("pk", flat=True).first()
+    if current is not None:
+        last = _last_event(replay, current, moment)
+        if last is not None and replay.version_state(last["version_id"]).get("url_path") == target:
+            return page_for_as_of(page_id=current, root=root)
+    for entry in replay.live_pages_as_of(moment, with_content=False):
+        if entry["url_path"] == target:
+            return page_for_as_of(page_id=entry["page_id"], root=root)
+    raise Http404("No public page was at this path at that moment.")
 
 
 def listing_as_of(moment, agency_code=None, root=None):
@@ -219,6 +264,12 @@ def listing_as_of(moment, agency_code=None, root=None):
             "summary": content.get("summary", ""),
             "version": entry["version_id"],
             "since": _iso(entry["since"]),
+            # For filtering and ordering only (api.listings.filter_as_of_rows drops them).
+            "_item_ids": content.get("items") or [],
+            "_tags": [(t.get("tag__state") or {}).get("name") for t in content.get("tagged_items") or []],
+            "_valid_until": content.get("valid_until"),
+            "_first_published_at": content.get("first_published_at"),
+            "_last_published_at": content.get("last_published_at"),
         })
     rows.sort(key=lambda r: (r["issue_date"] or "", r["id"]), reverse=True)
     return rows

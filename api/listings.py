@@ -1,27 +1,23 @@
 """Listing disclosures and children: querysets and rows, as plain functions."""
 
-from repository.models import DisclosurePage
+from repository.models import AgencyPage, DisclosurePage
 
 from .exceptions import ParameterError
 from .filters import filter_disclosures, ordering_of
-from .params import get_choices, get_list
+from .params import get_choices, get_fields, get_list
 from .serializers import keys_of, serialize_listing_row, serialize_with
 from .serializers.context import items_prefetch
-from .serializers.pages import DISCLOSURE_FIELDS, PAGE_FIELDS
+from .serializers.fields import agency_summary
+from .serializers.pages import DISCLOSURE_FIELDS, PAGE_FIELDS, fields_for
 from .visibility import public_disclosures
 
 PAGINATION_MODES = ("pages", "cursor")
 
 
-def listing_fields(query):
-    names = get_list(query, "fields")
-    if not names:
-        return None
-    allowed = keys_of(DISCLOSURE_FIELDS)
-    for name in names:
-        if name not in allowed:
-            raise ParameterError("fields", f"Unknown listing field '{name[:40]}'. Available: {', '.join(allowed)}.")
-    return set(names)
+def listing_fields(query, model=None):
+    """``fields=`` of a listing: any disclosure key, and a type's own keys when the listing has one type."""
+    allowed = keys_of(fields_for(model)) if model is not None else keys_of(DISCLOSURE_FIELDS)
+    return get_fields(query, allowed, "listing field")
 
 
 def pagination_mode(query):
@@ -36,15 +32,21 @@ def disclosure_queryset(query, root, cursor=False):
     return queryset.only(*narrow).order_by(*ordering_of(query, cursor=cursor))
 
 
-def listing_rows(pages, ctx, fields=None):
-    """Serialise one page of disclosures with the fewest queries."""
+def listing_rows(pages, ctx, fields=None, model=None):
+    """Serialise one page of disclosures with the fewest queries.
+
+    With ``model`` (a listing of one page type) rows are read from that type's table,
+    so ``fields=`` may name its own keys (``valid_until``, ``severity``…).
+    """
     pages = list(pages)
     ids = [p.pk for p in pages]
     by_id = {
         p.pk: p
-        for p in DisclosurePage.objects.filter(pk__in=ids).prefetch_related(items_prefetch())
+        for p in (model or DisclosurePage).objects.filter(pk__in=ids).prefetch_related(items_prefetch())
     }
     ctx.preload_agencies({p.agency_id for p in by_id.values()})
+    if model is not None and fields is not None:
+        return [serialize_with(fields_for(model), by_id.get(p.pk, p), ctx, fields) for p in pages]
     return [serialize_listing_row(by_id.get(p.pk, p), ctx, fields) for p in pages]
 
 
@@ -56,20 +58,68 @@ def child_rows(pages, ctx):
     }
     ctx.preload_agencies({p.agency_id for p in disclosures.values()})
     rows = []
+    navigation = navigation_rows([p for p in pages if p.pk not in disclosures], ctx)
     for page in pages:
-        if page.pk in disclosures:
-            rows.append(serialize_listing_row(disclosures[page.pk], ctx))
-        else:
-            rows.append(serialize_with(PAGE_FIELDS, page, ctx))
+        rows.append(serialize_listing_row(disclosures[page.pk], ctx) if page.pk in disclosures else navigation[page.pk])
     return rows
 
 
-def filter_as_of_rows(rows, query):
-    """The listing filters applied to rows of a point-in-time listing (plain dicts)."""
-    from .filters import type_names
+def navigation_rows(pages, ctx):
+    """``{id: row}`` of non-disclosure pages: the summary keys (with the specific ``type``, which
+    comes from the page row's content type) plus ``agency`` for agency pages, in one query."""
+    agency_ids = dict(
+        AgencyPage.objects.filter(pk__in=[p.pk for p in pages if p.specific_class is AgencyPage])
+        .values_list("pk", "agency_id")
+    )
+    ctx.preload_agencies(set(agency_ids.values()))
+    rows = {}
+    for page in pages:
+        row = serialize_with(PAGE_FIELDS, page, ctx)
+        if page.pk in agency_ids:
+            row["agency"] = agency_summary(ctx.agency(agency_ids[page.pk]))
+        rows[page.pk] = row
+    return rows
+
+
+# ``ordering=`` names → the keys of a point-in-time row they sort on.
+AS_OF_ORDER_KEYS = {
+    "issue_date": ("issue_date", "id"),
+    "published": ("_first_published_at", "id"),
+    "modified": ("_last_published_at", "id"),
+    "title": ("title", "id"),
+    "fiscal_year": ("fiscal_year", "issue_date", "id"),
+    "id": ("id",),
+}
+
+
+def filter_as_of_rows(rows, query, moment):
+    """The listing filters and ordering applied to the rows of a point-in-time listing (plain dicts).
+
+    The same parameters and meanings as the live listing: ``item``/``framework_year`` on the items the
+    page was linked to then, ``tag`` on its tags then, ``active`` on its ``valid_until`` against
+    ``moment`` (not now).
+    """
+    from repository.models import FrameworkItem
+
+    from .filters import get_active, listing_type, ordering_of, type_names
     from .params import get_date, get_fiscal_years
 
     items = {c.upper() for c in get_list(query, "item")}
+    framework_years = get_fiscal_years(query, "framework_year")
+    year_item_ids = (
+        set(FrameworkItem.objects.filter(framework__year__in=framework_years).values_list("pk", flat=True))
+        if framework_years else None
+    )
+    if items:
+        known = set(FrameworkItem.objects.filter(code__in=items).values_list("code", flat=True))
+        missing = sorted(items - known)
+        if missing:
+            raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
+        if year_item_ids is not None:
+            # item and framework_year together: that item of those years.
+            year_item_ids = set(
+                FrameworkItem.objects.filter(pk__in=year_item_ids, code__in=items).values_list("pk", flat=True)
+            )
     names = type_names()
     types = set()
     for name in get_list(query, "type"):
@@ -81,9 +131,18 @@ def filter_as_of_rows(rows, query):
     date_from, date_to = get_date(query, "from"), get_date(query, "to")
     if date_from and date_to and date_from > date_to:
         raise ParameterError("from", "'from' is after 'to'.")
+    tags = set(get_list(query, "tag"))
+    active = get_active(query)
+    if active is not None:
+        listing_type(query)  # 400 when 'type' leaves emergency announcements out
+        types = {"repository.EmergencyAnnouncementPage"}
+    ordering_of(query)  # a 400 for an unknown ordering: the same names as the live listing
+    name = (get_list(query, "ordering") or ["-issue_date"])[0]
     kept = []
     for row in rows:
         if items and not items & set(row["item_codes"]):
+            continue
+        if year_item_ids is not None and not year_item_ids & set(row["_item_ids"]):
             continue
         if types and row["type"] not in types:
             continue
@@ -94,5 +153,23 @@ def filter_as_of_rows(rows, query):
             continue
         if date_to and (not day or day > date_to.isoformat()):
             continue
+        if tags and not tags & set(row["_tags"]):
+            continue
+        if active is not None and _active_then(row["_valid_until"], moment) != active:
+            continue
         kept.append(row)
-    return kept
+    keys = AS_OF_ORDER_KEYS[name.lstrip("-")]
+    kept.sort(key=lambda r: tuple(_sortable(r.get(k)) for k in keys), reverse=name.startswith("-"))
+    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
+
+
+def _sortable(value):
+    # None sorts first ascending (last descending), like the database's NULLs in PostgreSQL/SQLite.
+    return (value is not None, value if value is not None else 0)
+
+
+def _active_then(valid_until, moment):
+    from django.utils.dateparse import parse_datetime
+
+    when = parse_datetime(valid_until) if isinstance(valid_until, str) else valid_until
+    return when is not None and moment < when

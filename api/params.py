@@ -115,3 +115,14 @@ def get_choices(query, name, allowed, default=None, multiple=False):
     if len(values) > 1:
         raise ParameterError(name, f"'{name}' takes one value.")
     return values[0] if values else default
+
+
+def get_fields(query, allowed, what="field", name="fields"):
+    """``fields=a,b`` checked against ``allowed`` keys: the set asked for, or ``None`` when absent."""
+    names = get_list(query, name)
+    if not names:
+        return None
+    for value in names:
+        if value not in allowed:
+            raise ParameterError(name, f"Unknown {what} '{_shown(value)}'. Available: {', '.join(allowed)}.")
+    return set(names)

@@ -7,6 +7,8 @@ so that an index that lags behind an unpublish never shows a page the public
 may no longer see.
 """
 
+from django.utils import timezone
+
 from repository.models import DISCLOSURE_PAGE_MODELS
 from repository.thai import format_be_date
 
@@ -92,6 +94,11 @@ def hit_document(hit, page, ctx):
 
 
 def facet_document(facets):
+    """Facets as ``{name: [{value, label, count}]}``; item values add the ``framework_year`` their label is from.
+
+    Labels are Thai: the agency's name, the item's name, the page type's verbose name,
+    ``พ.ศ. <year>``. One query for all agency values and one for all item values.
+    """
     out = {}
     for name, values in (facets or {}).items():
         key = "type" if name == "page_type" else name
@@ -100,7 +107,46 @@ def facet_document(facets):
             value, count = (entry["value"], entry["count"]) if isinstance(entry, dict) else entry
             rows.append({"value": _type_label(value) if key == "type" else value, "count": count})
         out[key] = rows
+    _label_agencies(out.get("agency", []))
+    _label_items(out.get("item", []))
+    for row in out.get("type", []):
+        model = MODEL_BY_NAME.get(str(row["value"]).rsplit(".", 1)[-1].lower())
+        row["label"] = str(model._meta.verbose_name) if model else str(row["value"])
+    for row in out.get("fiscal_year", []):
+        row["label"] = f"พ.ศ. {row['value']}"
+    for rows in out.values():
+        for row in rows:
+            row.setdefault("label", str(row["value"]))
     return out
+
+
+def _label_agencies(rows):
+    from repository.models import Agency
+
+    names = dict(Agency.objects.filter(code__in=[r["value"] for r in rows]).values_list("code", "name_th"))
+    for row in rows:
+        row["label"] = names.get(row["value"], str(row["value"]))
+
+
+def _label_items(rows):
+    """An item code's name in the newest framework year up to the current fiscal year that has it
+    (codes are reused across years with other meanings), else in the newest year that has it."""
+    from repository.fiscal import fiscal_year_of
+    from repository.models import FrameworkItem
+
+    this_year = fiscal_year_of(timezone.localdate())
+    found = {}
+    for code, name, year in (
+        FrameworkItem.objects.filter(code__in=[str(r["value"]).upper() for r in rows])
+        .order_by("-framework__year").values_list("code", "name_th", "framework__year")
+    ):
+        best = found.get(code)
+        if best is None or (best[1] > this_year and year <= this_year):
+            found[code] = (name, year)
+    for row in rows:
+        name, year = found.get(str(row["value"]).upper(), (None, None))
+        row["label"] = name or str(row["value"])
+        row["framework_year"] = year
 
 
 def search(query, ctx):

@@ -4,7 +4,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
-from .views import audit, content, errors, history, listings, oit, search
+from .views import audit, content, directory, errors, history, listings, oit, search
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -29,6 +29,10 @@ v1 = [
     path("audit/verify", audit.VerifyView.as_view(), name="audit-verify"),
     path("audit/events", audit.EventsView.as_view(), name="audit-events"),
     path("audit/export", audit.ExportView.as_view(), name="audit-export"),
+    path("agencies", directory.AgencyListView.as_view(), name="agencies"),
+    path("agencies/<slug:code>", directory.AgencyDetailView.as_view(), name="agency"),
+    path("frameworks", directory.FrameworkListView.as_view(), name="frameworks"),
+    path("frameworks/<int:year>", directory.FrameworkDetailView.as_view(), name="framework"),
     path("disclosures", listings.DisclosureListView.as_view(), name="disclosures"),
     path("search", search.SearchView.as_view(), name="search"),
     path("search/suggest", search.SuggestView.as_view(), name="search-suggest"),

@@ -82,14 +82,14 @@ def toggled(state, name, value):
     return url_for(state, **{name: current})
 
 
-def facet_label(name, value, agency_names, item_names):
+def facet_label(name, value, agency_names, item_names, api_label=None):
     if name == "agency":
-        return agency_names.get(value, value)
+        return api_label or agency_names.get(value, value)
     if name == "item":
-        title = item_names.get(value)
+        title = item_names.get(value) or (api_label if api_label != value else None)
         return f"{value} {title}" if title else value
     if name == "type":
-        return labels.page_type_label(value)
+        return labels.page_type_label(value, api_label)
     if name == "fiscal_year":
         return f"พ.ศ. {value}"
     return str(value)
@@ -110,7 +110,8 @@ def facet_groups(facets, state, agency_names, item_names):
             seen.add(value)
             rows.append({
                 "value": value,
-                "label": facet_label(name, value, agency_names, item_names),
+                # The API's Thai label (agency, item, type, year); the portal's own wording for types.
+                "label": facet_label(name, value, agency_names, item_names, entry.get("label")),
                 "count": entry["count"],
                 "selected": value in selected,
                 "url": toggled(state, name, value),

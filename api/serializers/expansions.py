@@ -3,7 +3,7 @@
 from django.apps import apps
 
 from ..visibility import public_pages
-from .pages import PAGE_FIELDS, f_attachments
+from .pages import f_attachments
 
 EXPANSIONS = ("breadcrumbs", "children", "attachments", "approval")
 CHILDREN_LIMIT = 100
@@ -24,13 +24,15 @@ def _ancestor_paths(page, ctx):
 
 
 def children(page, ctx):
-    from . import serialize_with
+    from ..listings import navigation_rows
 
     rows = public_pages(ctx.root).filter(path__startswith=page.path, depth=page.depth + 1).order_by("path")
     total = rows.count()
+    shown = list(rows[:CHILDREN_LIMIT])
+    by_id = navigation_rows(shown, ctx)
     return {
         "total": total,
-        "items": [serialize_with(PAGE_FIELDS, child, ctx) for child in rows[:CHILDREN_LIMIT]],
+        "items": [by_id[child.pk] for child in shown],
         "truncated": total > CHILDREN_LIMIT,
     }
 

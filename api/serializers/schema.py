@@ -99,9 +99,15 @@ class DisclosureRowSchema(PageSummarySchema):
     since = opt(s.DateTimeField, help_text="as_of listings")
 
 
+class ChildRowSchema(PageSummarySchema):
+    """A child in ``expand=children``: the summary keys, with ``agency`` for agency pages."""
+
+    agency = opt(AgencySchema, allow_null=True, help_text="Agency pages")
+
+
 class ChildrenBlockSchema(s.Serializer):
     total = s.IntegerField()
-    items = s.ListField(child=PageSummarySchema())
+    items = s.ListField(child=ChildRowSchema())
     truncated = s.BooleanField()
 
 
@@ -130,12 +136,10 @@ class ApprovalSummarySchema(s.Serializer):
     override_reason = s.CharField(allow_null=True)
 
 
-class PageSchema(DisclosureRowSchema):
-    """Any public page. Navigation pages carry the summary keys plus ``intro``
-    (and ``agency`` / ``items`` for agency and item pages); disclosures carry
-    the disclosure keys; each disclosure type adds the keys marked with it."""
+class TypedDisclosureRowSchema(DisclosureRowSchema):
+    """A disclosure with the keys of its own type (each marked with the types that have it).
+    Listings of one type may ask for them with ``fields=``."""
 
-    intro = opt(s.CharField, allow_blank=True, help_text="Navigation pages")
     # OfficialOrderPage / PlanReportPage
     kind = opt(s.CharField, help_text="OfficialOrderPage, PlanReportPage")
     kind_label = opt(s.CharField)
@@ -170,6 +174,14 @@ class PageSchema(DisclosureRowSchema):
     month_be = opt(s.CharField, allow_null=True)
     no_procurement = opt(s.BooleanField)
     procurement_rows = opt(s.ListField, child=ProcurementRowSchema())
+
+
+class PageSchema(TypedDisclosureRowSchema):
+    """Any public page. Navigation pages carry the summary keys plus ``intro``
+    (and ``agency`` / ``items`` for agency and item pages); disclosures carry
+    the disclosure keys; each disclosure type adds the keys marked with it."""
+
+    intro = opt(s.CharField, allow_blank=True, help_text="Navigation pages")
     # expand=
     breadcrumbs = opt(s.ListField, child=BreadcrumbSchema(), help_text="expand=breadcrumbs")
     children = opt(ChildrenBlockSchema, help_text="expand=children")
@@ -185,7 +197,7 @@ class DisclosureListSchema(s.Serializer):
     count = opt(s.IntegerField, help_text="Absent with pagination=cursor")
     next = s.CharField(allow_null=True)
     previous = s.CharField(allow_null=True)
-    results = s.ListField(child=DisclosureRowSchema())
+    results = s.ListField(child=TypedDisclosureRowSchema())
 
 
 class ChildrenListSchema(s.Serializer):
@@ -193,6 +205,60 @@ class ChildrenListSchema(s.Serializer):
     next = s.CharField(allow_null=True)
     previous = s.CharField(allow_null=True)
     results = s.ListField(child=DisclosureRowSchema())
+
+
+class AgencyRowSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    kind = s.CharField()
+    kind_label = s.CharField()
+    parent = s.CharField(allow_null=True, help_text="Code of the parent agency (null at the top)")
+    depth = s.IntegerField(help_text="0 for a top-level agency")
+    sub_agencies = s.ListField(child=s.CharField(), help_text="Codes of the agencies directly below")
+    path = s.CharField(allow_blank=True, help_text="Path of its AgencyPage below the site root")
+    canonical_url = s.CharField()
+    api_url = s.CharField()
+    disclosures = s.IntegerField(help_text="Public disclosures of this agency itself")
+    disclosures_total = s.IntegerField(help_text="Public disclosures of this agency and every agency below it")
+
+
+class AgencyListSchema(s.Serializer):
+    results = s.ListField(child=AgencyRowSchema())
+
+
+class FrameworkRowSchema(s.Serializer):
+    year = s.IntegerField(help_text="Buddhist Era")
+    name = s.CharField()
+    items = s.IntegerField(help_text="Number of OIT items")
+
+
+class FrameworkListSchema(s.Serializer):
+    results = s.ListField(child=FrameworkRowSchema())
+
+
+class PageTypeCountSchema(s.Serializer):
+    type = s.CharField(help_text="app_label.ModelName")
+    type_label = s.CharField()
+    count = s.IntegerField()
+
+
+class FrameworkItemSchema(s.Serializer):
+    code = s.CharField()
+    name_th = s.CharField()
+    name_en = s.CharField(allow_blank=True)
+    group = s.CharField(allow_blank=True)
+    recurrence = s.ChoiceField(choices=["once", "monthly", "semi_annual", "annual", "per_event"])
+    recurrence_label = s.CharField()
+    guidance = s.CharField(allow_blank=True)
+    disclosures = s.IntegerField(help_text="Public disclosures answering the item")
+    page_types = s.ListField(child=PageTypeCountSchema(), help_text="The page types of those disclosures")
+
+
+class FrameworkDetailSchema(s.Serializer):
+    year = s.IntegerField()
+    name = s.CharField()
+    items = s.ListField(child=FrameworkItemSchema())
 
 
 ProblemSchema = inline_serializer(
@@ -285,7 +351,10 @@ class SearchHitSchema(s.Serializer):
 
 class FacetValueSchema(s.Serializer):
     value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
+    label = s.CharField(help_text="Thai: agency name, item name, page type name, or พ.ศ. <fiscal year>")
     count = s.IntegerField()
+    framework_year = opt(s.IntegerField, allow_null=True,
+                         help_text="item facets: the framework year whose item name is the label")
 
 
 class SearchResultsSchema(s.Serializer):

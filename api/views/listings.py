@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from .. import history
 from ..content import children_of, page_at_path
 from ..exceptions import ParameterError
-from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, ordering_of
+from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, filter_parameters, listing_type, ordering_of
 from ..listings import (
     child_rows,
     disclosure_queryset,
@@ -35,13 +35,16 @@ class DisclosureListView(ApiView):
     @extend_schema(
         operation_id="disclosures_list",
         summary="Public disclosures, filtered, ordered and paginated",
-        parameters=PAGING_PARAMETERS + [
+        parameters=filter_parameters() + PAGING_PARAMETERS + [
             OpenApiParameter("pagination", OpenApiTypes.STR, enum=["pages", "cursor"],
                              description="'cursor' for deep paging: opaque next/previous links, no count."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque cursor from a previous response."),
-            OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys of each row."),
+            OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys of each row: any "
+                             "disclosure key, and a page type's own keys when the listing has one type (one "
+                             "'type', or 'active')."),
             OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The disclosures the public could see at "
-                             "this moment; combines with agency, item, type, fiscal_year, from, to, page, per_page."),
+                             "this moment; combines with every filter, ordering, page and per_page (not with "
+                             "fields, cursor or pagination)."),
         ],
         responses={200: DisclosureListSchema, **problem_responses(400, 429, 503)},
     )
@@ -50,14 +53,15 @@ class DisclosureListView(ApiView):
         ctx = SerializerContext(request)
         if query.get("as_of"):
             return self.as_of(request, ctx)
-        fields = listing_fields(query)
+        model = listing_type(query)
+        fields = listing_fields(query, model)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query
         queryset = disclosure_queryset(query, ctx.root, cursor=cursor)
         paginator = (
             DisclosureCursorPagination(ordering_of(query, cursor=True)) if cursor else DisclosurePageNumberPagination()
         )
         page = paginator.paginate_queryset(queryset, request, view=self)
-        rows = listing_rows(page, ctx, fields)
+        rows = listing_rows(page, ctx, fields, model)
         if cursor:
             return Response({"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows})
         return Response({
@@ -70,14 +74,14 @@ class DisclosureListView(ApiView):
 
     def as_of(self, request, ctx):
         query = request.query_params
-        history.check_as_of_alone(query, ("as_of", "agency", "item", "type", "fiscal_year", "from", "to", "page", "per_page"))
+        history.check_as_of_alone(query, ("as_of", *FILTER_PARAMS, "ordering", "page", "per_page"))
         moment = get_datetime(query, "as_of")
         codes = get_list(query, "agency")
         if len(codes) > 1:
             raise ParameterError("agency", "With 'as_of', 'agency' takes one code.")
         if codes:
             agency_ids(codes)  # 400 on an unknown code
-        rows = filter_as_of_rows(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), query)
+        rows = filter_as_of_rows(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), query, moment)
         paginator = DisclosurePageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return Response({

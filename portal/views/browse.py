@@ -1,4 +1,4 @@
-"""Browsing: agencies (``/content`` tree, ``/disclosures?agency=``) and ITA items (``/disclosures?item=``)."""
+"""Browsing: agencies (``/agencies``, ``/disclosures?agency=``) and ITA items (``/frameworks``, ``/disclosures?item=``)."""
 
 from django.http import Http404
 
@@ -39,7 +39,7 @@ def _listing(client, page, **filters):
 def agencies(request):
     client = client_for(request)
     rows = directory.agencies(client)
-    year, _ = directory.current_framework(client)
+    year = directory.current_framework_year(client)
     return render_page(request, client, "portal/agencies.html", {"agencies": rows, "framework_year": year})
 
 
@@ -56,22 +56,17 @@ def agency(request, code):
     sections = [c for c in detail["children"]["items"] if c["type"] != directory.AGENCY_TYPE]
     subagencies = [a for a in directory.agencies(client) if a["parent"] == code]
     return render_page(request, client, "portal/agency.html", {
-        "agency": found, "listing": listing, "sections": sections, "subagencies": subagencies,
+        "agency": {**found, "intro": detail.get("intro") or ""}, "listing": listing, "sections": sections,
+        "subagencies": subagencies,
     })
 
 
 def items(request):
     client = client_for(request)
     year, rows = directory.framework_items(client)
-    counts = {}
-    try:
-        facets = client.get("search", per_page=1).get("facets", {})
-        counts = {str(f["value"]): f["count"] for f in facets.get("item", [])}
-    except ApiError:
-        counts = {}
     groups = []
     for row in rows:
-        row = {**row, "count": counts.get(row["code"])}
+        row = {**row, "count": row.get("disclosures")}
         if not groups or groups[-1]["name"] != row["group"]:
             groups.append({"name": row["group"], "items": []})
         groups[-1]["items"].append(row)

@@ -95,6 +95,8 @@ def crawl(client):
     for path in ("", "uthai-thani", "uthai-thani/news", "uthai-thani/news/o4"):
         bodies.append(client.get(f"/api/v1/content/{path}?expand=children").content.decode())
         bodies.append(client.get(f"/api/v1/content/{path}/@children" if path else "/api/v1/content/@children").content.decode())
+    for url in ("/api/v1/agencies", "/api/v1/agencies/uthai-thani", "/api/v1/frameworks", "/api/v1/frameworks/2568"):
+        bodies.append(client.get(url).content.decode())
     cursor = "/api/v1/disclosures?pagination=cursor&per_page=100"
     bodies.append(client.get(cursor).content.decode())
     for url in ("/api/v1/feeds/latest.rss", "/api/v1/feeds/latest.atom", "/api/v1/feeds/agency/uthai-thani.atom"):

@@ -44,7 +44,7 @@ def test_search_finds_a_real_title_with_highlights_and_facets(client, indexed):
     assert top["path"] == f"uthai-thani/news/o4/{page.slug}"
     assert top["highlights"] and "<mark>" in "".join(sum(top["highlights"].values(), []))
     assert {"agency", "item", "type", "fiscal_year"} <= set(data["facets"])
-    assert all({"value", "count"} == set(v) for v in data["facets"]["agency"])
+    assert all({"value", "label", "count"} == set(v) for v in data["facets"]["agency"])
     assert response["ETag"]
 
 
@@ -89,3 +89,34 @@ def test_engine_down_is_a_503_problem(client, indexed, monkeypatch):
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
     assert "refused" not in response.json()["detail"]
+
+
+def test_facets_carry_thai_labels_without_a_query_per_value(client, indexed, tree):
+    from repository.models import FrameworkItem, FrameworkYear
+
+    # The same code in an older framework year means something else: the label is the current year's.
+    old = FrameworkYear.objects.create(year=2563, name="ITA 2563")
+    FrameworkItem.objects.create(framework=old, code="O4", name_th="ชื่อเก่าของรายการ")
+    for page in indexed[:2]:
+        page.items.set([tree.o4])
+        page.save_revision().publish()
+    from search.outbox import drain
+
+    drain()
+    data = client.get("/api/v1/search", {"q": ""}).json()
+    facets = data["facets"]
+    agencies = {f["value"]: f["label"] for f in facets["agency"]}
+    assert agencies == {"uthai-thani": "จังหวัดอุทัยธานี", "other-agency": "หน่วยงานอื่น"}
+    [item] = facets["item"]
+    assert item == {"value": "O4", "label": "ข่าวประชาสัมพันธ์", "framework_year": 2568, "count": 2}
+    assert facets["type"] == [{"value": "repository.NewsPage", "label": "ข่าวประชาสัมพันธ์", "count": 3}]
+    assert all(f["label"] == f"พ.ศ. {f['value']}" for f in facets["fiscal_year"])
+    # Labels cost the same queries however many facet values there are.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one_value:
+        assert len(client.get("/api/v1/search", {"q": "", "agency": "uthai-thani"}).json()["facets"]["agency"]) == 1
+    with CaptureQueriesContext(connection) as two_values:
+        assert len(client.get("/api/v1/search", {"q": ""}).json()["facets"]["agency"]) == 2
+    assert len(two_values) <= len(one_value)
