@@ -114,9 +114,9 @@ class SearchBackend:
         page_ids = sorted({int(pk) for pk in page_ids})
         if not page_ids:
             return
-        public = {page.pk: page for page in docs.public_pages().filter(pk__in=page_ids).specific()}
+        documents = docs.build_documents(docs.public_pages().filter(pk__in=page_ids).order_by("pk"))
+        public = {document.page_id for document in documents}
         gone = [pk for pk in page_ids if pk not in public]
-        documents = [docs.document_for_page(page) for page in public.values()]
         analysed = [docs.analyse_document(document) for document in documents]
         if analysed:
             self.write(analysed)
@@ -159,21 +159,14 @@ class SearchBackend:
     def _chunks(self, queryset, last_id, chunk_size, processes):
         """(analysed documents, last page id) per chunk, segmentation in the pool."""
 
-        def id_chunks():
+        def documents():
             after = last_id
             while True:
-                ids = list(queryset.filter(pk__gt=after).values_list("pk", flat=True)[:chunk_size])
-                if not ids:
+                chunk = docs.build_documents(queryset.filter(pk__gt=after)[:chunk_size])
+                if not chunk:
                     return
-                yield ids
-                after = ids[-1]
-
-        def documents():
-            for ids in id_chunks():
-                pages = {page.pk: page for page in docs.public_pages().filter(pk__in=ids).specific()}
-                for pk in ids:
-                    if pk in pages:
-                        yield docs.document_for_page(pages[pk])
+                yield from chunk
+                after = chunk[-1].page_id
 
         for analysed_chunk in analysed_stream(documents(), processes=processes, chunk_size=chunk_size):
             yield analysed_chunk, analysed_chunk[-1].document.page_id
