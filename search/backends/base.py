@@ -6,6 +6,7 @@ documents, decides what is public, reconciles pages with the index, rebuilds
 in bounded memory with both cores, and reports drift.
 """
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ from .. import documents as docs
 from ..errors import SearchUnavailable
 
 REBUILD_CHUNK = 200
+IN_FLIGHT = 2  # chunks handed to the workers ahead of the one being written
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,9 @@ def analysed_stream(documents, processes=None, chunk_size=REBUILD_CHUNK):
 
     Segmentation dominates indexing time. Documents are read from
     ``documents`` in this thread only (it may query the database), a chunk
-    at a time: while the workers segment one chunk, the next one is read.
+    at a time: while the workers segment up to IN_FLIGHT chunks, the next one
+    is read and the finished one written, so the workers never wait for the
+    writer. At most IN_FLIGHT + 1 chunks are in memory.
     Yields lists of analysed documents, in input order.
     """
     processes = processes if processes is not None else default_processes()
@@ -40,14 +44,13 @@ def analysed_stream(documents, processes=None, chunk_size=REBUILD_CHUNK):
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(processes) as pool:
-        pending = None
+        pending = collections.deque()
         for chunk in chunks:
-            submitted = pool.map_async(_analyse, chunk, chunksize=max(1, len(chunk) // (processes * 4)))
-            if pending is not None:
-                yield pending.get()
-            pending = submitted
-        if pending is not None:
-            yield pending.get()
+            pending.append(pool.map_async(_analyse, chunk, chunksize=max(1, len(chunk) // (processes * 4))))
+            if len(pending) > IN_FLIGHT:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _batched(iterable, size):

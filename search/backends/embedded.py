@@ -38,6 +38,8 @@ TOKENIZER = "porter unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 WEIGHTS = (10.0, 4.0, 1.0, 2.0, 1.0)
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT = 10  # seconds a writer waits for another
+REBUILD_CACHE_KB = 64 * 1024  # SQLite page cache of the rebuild connection
+FTS_AUTOMERGE = 4  # FTS5's default, restored after a rebuild
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -545,7 +547,12 @@ class _RebuildTarget:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(self.path + suffix)
         self.db = backend._open(self.path)
+        # A rebuild file is thrown away if the machine crashes: no fsync. Large
+        # page cache; no incremental merging of FTS5 segments while loading
+        # (each would be merged again later), one full merge ('optimize') at the end.
         self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KB}")
+        self.db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
 
     def last_page_id(self):
         row = self.db.execute("SELECT value FROM meta WHERE key = 'rebuild_last_page_id'").fetchone()
@@ -563,6 +570,7 @@ class _RebuildTarget:
         db = self.db
         db.execute("DELETE FROM meta WHERE key = 'rebuild_last_page_id'")
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('built_at', ?)", (str(time.time()),))
+        db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,))  # back to the default
         db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
         db.execute("INSERT INTO titles (titles) VALUES ('optimize')")
         db.close()
