@@ -89,3 +89,23 @@ def test_get_backend_follows_settings(settings, tmp_path):
     settings.SEARCH = {**settings.SEARCH, "BACKEND": "solr"}
     with pytest.raises(ImproperlyConfigured):
         search.get_backend()
+
+
+def test_snippets_mark_the_words_that_selected_the_documents_not_the_common_ones(backend):
+    from collections import Counter
+
+    from search import analysis
+
+    rows = corpus_rows(30)
+    holders = Counter()
+    for row in rows:
+        holders.update(set(analysis.segment(analysis.normalise(row["body"]))))
+    assert holders["และ"] > len(rows) * 0.25, "และ is in most documents, so it is not required"
+    words = analysis.segment(analysis.normalise(rows[0]["body"]))
+    rare = next(w for w in words if len(w) >= 5 and analysis.is_thai(w) and holders[w] == 1
+                and analysis.query_terms(w) == [w])
+    results = backend.search(SearchQuery(text=f"{rare} และ"))
+    assert [hit.page_id for hit in results.hits] == [rows[0]["id"]]
+    marked = " ".join(s for snippets in results.hits[0].highlights.values() for s in snippets)
+    assert f"<mark>{rare}</mark>" in marked
+    assert "<mark>และ</mark>" not in marked
