@@ -109,3 +109,18 @@ def test_snippets_mark_the_words_that_selected_the_documents_not_the_common_ones
     marked = " ".join(s for snippets in results.hits[0].highlights.values() for s in snippets)
     assert f"<mark>{rare}</mark>" in marked
     assert "<mark>และ</mark>" not in marked
+
+
+def test_a_rebuild_loads_without_merging_then_leaves_the_default_merging_for_later_updates(tmp_path):
+    backend = EmbeddedBackend({"EMBEDDED_PATH": str(tmp_path / "index.sqlite3")})
+    target = backend.begin_rebuild(resume=False)
+    automerge = "SELECT v FROM fts_config WHERE k = 'automerge'"
+    assert target.db.execute(automerge).fetchone()[0] == 0
+    analysed = [analyse_document(document_for_corpus_row(row)) for row in corpus_rows(5)]
+    target.write(analysed, analysed[-1].document.page_id)
+    target.finish()
+    db = backend.connection()
+    assert db.execute(automerge).fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
+    db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+    backend.close()
