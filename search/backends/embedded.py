@@ -113,6 +113,7 @@ class EmbeddedBackend(SearchBackend):
         self._local = threading.local()
         self._columns_lock = threading.Lock()
         self._columns_cache = None
+        self._frequencies = (None, {})  # (index file inode, {word: document frequency})
 
     # --- connections ----------------------------------------------------
 
@@ -241,7 +242,11 @@ class EmbeddedBackend(SearchBackend):
         key = (self._local.connection[1], generation[0] if generation else None)
         with self._columns_lock:
             if self._columns_cache is None or self._columns_cache[0] != key:
-                self._columns_cache = (key, _Columns.load(db))
+                # Document frequencies outlive a publish (a few documents more or less do not
+                # make a word common); reading one costs up to 20 ms for ใน, การ. A rebuild resets them.
+                if self._frequencies[0] != key[0]:
+                    self._frequencies = (key[0], {})
+                self._columns_cache = (key, _Columns.load(db, self._frequencies[1]))
             return self._columns_cache[1]
 
     def _highlight(self, db, hits, terms):
@@ -371,11 +376,11 @@ class _Columns:
     four facets.
     """
 
-    def __init__(self, agency, page_type, fiscal_year, issue_date, items):
+    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None):
         self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
         self.items = items  # page_id -> tuple of item codes (maybe empty)
         self.all_ids = list(agency)
-        self._frequencies = {}
+        self._frequencies = {} if frequencies is None else frequencies
         newest = sorted(self.all_ids, key=lambda p: (issue_date[p] is not None, issue_date[p] or "", p), reverse=True)
         self.rank = {page_id: position for position, page_id in enumerate(newest)}
         numbers, self.combos, self.combo = {}, [], {}
@@ -398,7 +403,7 @@ class _Columns:
         return self._frequencies[folded]
 
     @classmethod
-    def load(cls, db):
+    def load(cls, db, frequencies=None):
         agency, page_type, fiscal_year, issue_date, items = {}, {}, {}, {}, {}
         for page_id, a, t, y, d in db.execute("SELECT page_id, agency, page_type, fiscal_year, issue_date FROM docs"):
             agency[page_id], page_type[page_id], fiscal_year[page_id], issue_date[page_id] = a, t, y, d
@@ -406,7 +411,7 @@ class _Columns:
         for page_id, item in db.execute("SELECT page_id, item FROM doc_items ORDER BY page_id, item"):
             if page_id in items:
                 items[page_id] += (item,)
-        return cls(agency, page_type, fiscal_year, issue_date, items)
+        return cls(agency, page_type, fiscal_year, issue_date, items, frequencies)
 
     def select(self, ids, query):
         ids = list(filter(self.agency.__contains__, ids))

@@ -124,3 +124,21 @@ def test_a_rebuild_loads_without_merging_then_leaves_the_default_merging_for_lat
     assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
     db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
     backend.close()
+
+
+def test_word_frequencies_outlive_a_publish_but_not_a_rebuild(backend):
+    backend.search(SearchQuery(text="นายกรัฐมนตรี และ"))
+    db = backend.connection()
+    frequencies = backend._columns(db)._frequencies
+    assert frequencies.get("และ", 0) > 0
+    row = corpus_rows(31)[30]
+    backend.write([analyse_document(document_for_corpus_row(row))])  # a publish: new generation, new columns
+    columns = backend._columns(backend.connection())
+    assert row["id"] in columns.rank
+    assert columns._frequencies is frequencies and "และ" in columns._frequencies
+    target = backend.begin_rebuild(resume=False)
+    target.write([analyse_document(document_for_corpus_row(row))], row["id"])
+    target.finish()
+    columns = backend._columns(backend.connection())
+    assert columns.all_ids == [row["id"]]
+    assert "และ" not in columns._frequencies, "a new index file starts afresh"
