@@ -381,7 +381,8 @@ class _Columns:
         self.items = items  # page_id -> tuple of item codes (maybe empty)
         self.all_ids = list(agency)
         self._frequencies = {} if frequencies is None else frequencies
-        newest = sorted(self.all_ids, key=lambda p: (issue_date[p] is not None, issue_date[p] or "", p), reverse=True)
+        # newest issue date first, undated last, then highest id (sorts are stable, also in reverse)
+        newest = sorted(sorted(self.all_ids, reverse=True), key=lambda p: issue_date[p] or "", reverse=True)
         self.rank = {page_id: position for position, page_id in enumerate(newest)}
         numbers, self.combos, self.combo = {}, [], {}
         for page_id in self.all_ids:

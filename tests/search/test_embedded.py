@@ -142,3 +142,14 @@ def test_word_frequencies_outlive_a_publish_but_not_a_rebuild(backend):
     columns = backend._columns(backend.connection())
     assert columns.all_ids == [row["id"]]
     assert "และ" not in columns._frequencies, "a new index file starts afresh"
+
+
+def test_newest_first_puts_undated_last_and_breaks_ties_by_highest_id():
+    from search.backends.embedded import _Columns
+
+    dates = {1: "2024-01-01", 2: None, 3: "2025-05-05", 4: "2024-01-01", 5: None, 6: "2023-12-31"}
+    columns = _Columns({p: "a" for p in dates}, {p: "newspage" for p in dates}, {p: 2567 for p in dates}, dates,
+                       {p: () for p in dates})
+    assert columns.newest_first([1, 2, 3, 4, 5, 6]) == [3, 4, 1, 6, 5, 2]
+    assert columns.newest_first([6, 5, 4, 3, 2, 1], limit=3) == [3, 4, 1]
+    assert columns.facets([1, 2, 3])["fiscal_year"] == [(2567, 3)]
