@@ -28,6 +28,7 @@ Elasticsearch treat as a separator.
 import functools
 import re
 import unicodedata
+from itertools import chain
 
 from repository.thai import to_arabic_digits
 
@@ -49,7 +50,9 @@ def normalise(text):
     """Clean ``text`` for indexing or querying, keeping case and digits as written."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    text = str(text)
+    if not unicodedata.is_normalized("NFC", text):  # most text is: checking is much cheaper
+        text = unicodedata.normalize("NFC", text)
     text = text.replace("\u0e4d\u0e32", "\u0e33")  # นิคหิต + สระอา → สระอำ
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
@@ -89,11 +92,7 @@ def segment(text):
         return []
     text = text[:MAX_SEGMENT_INPUT]
     _, cut = _engine()
-    words = []
-    for token in cut(text):
-        if token:
-            words.append(token)
-    return words
+    return [token for token in cut(text) if token]
 
 
 def is_word(token):
@@ -177,9 +176,8 @@ def analyse(text, with_parts=True):
     display = display.replace(WORD_SEPARATOR + "\n", "\n").replace("\n" + WORD_SEPARATOR, "\n")
     parts = []
     if with_parts:
-        for word in set(words):
-            if len(word) >= MIN_PART_SOURCE:
-                parts.extend(word_parts(word))
+        long_words = [word for word in set(words) if len(word) >= MIN_PART_SOURCE]
+        parts = list(chain.from_iterable(map(word_parts, long_words)))
     return Analysed(display, parts)
 
 

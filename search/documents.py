@@ -38,7 +38,8 @@ class SearchDocument:
     fiscal_year: int | None = None
     issue_date: datetime.date | None = None
     summary: str = ""
-    body: str = ""
+    body: str = ""  # plain text
+    body_html: str = ""  # rich text, turned into text by ``analyse_document`` (in a worker) when ``body`` is empty
     document_number: str = ""
     document_number_normalized: str = ""
     tags: list = dataclasses.field(default_factory=list)
@@ -72,11 +73,18 @@ class AnalysedDocument:
 
 
 def analyse_document(document):
-    """Segment every text field once; runs in worker processes during rebuild."""
+    """Segment every text field once; runs in worker processes during rebuild.
+
+    The document kept in the result holds only what the engines store besides
+    the segmented text (ids, filters, titles): the long text fields are
+    dropped, so that workers send back no more than they must.
+    """
+    body_text = document.body or (get_text_for_indexing(document.body_html) if document.body_html else "")
     title = analysis.analyse(document.title)
     summary = analysis.analyse(document.summary)
-    body = analysis.analyse(document.body)
+    body = analysis.analyse(body_text)
     extra = analysis.analyse(document.extra_text())
+    document = dataclasses.replace(document, summary="", body="", body_html="", attachments_text="")
     parts = []
     seen = set()
     for value in (title.parts, summary.parts, body.parts, extra.parts):
@@ -118,31 +126,101 @@ def is_public(page):
 
 def document_for_page(page):
     """The ``SearchDocument`` of a disclosure page (its live, saved content)."""
-    page = page.specific
-    # The owner of the part of the tree the page is in now (a move does not
-    # re-save the specific page, so the stored ``agency`` can lag behind).
-    agency = page.nearest_agency() or page.agency
-    items = list(page.items.all()) or page.inherited_items()
-    body = get_text_for_indexing(page.body or "")
-    return SearchDocument(
-        page_id=page.pk,
-        title=page.title,
-        url_path=page.url_path,
-        page_type=page._meta.model_name,
-        agency=agency.code if agency else "",
-        agency_name=agency.name_th if agency else "",
-        items=sorted({item.code for item in items}),
-        item_names=sorted({item.name_th for item in items}),
-        fiscal_year=page.fiscal_year,
-        issue_date=page.issue_date,
-        summary=page.summary or "",
-        body=body,
-        document_number=page.document_number or "",
-        document_number_normalized=page.document_number_normalized or "",
-        tags=sorted(tag.name for tag in page.tags.all()),
-        attachments_text=attachments_text(page),
-        version=version_of(page.last_published_at, page.url_path),
-    )
+    from repository.models import DisclosurePage
+
+    found = build_documents(DisclosurePage.objects.filter(pk=page.pk))
+    return found[0] if found else None
+
+
+_PAGE_FIELDS = (
+    "pk", "title", "url_path", "path", "content_type_id", "agency_id", "summary", "body", "document_number",
+    "document_number_normalized", "fiscal_year", "issue_date", "last_published_at",
+)
+
+
+def build_documents(queryset):
+    """``SearchDocument``s of the disclosure pages of ``queryset``, in its order.
+
+    A fixed number of queries whatever the number of pages (the rebuild reads
+    chunks of hundreds): the pages' own columns with ``values()``, then one
+    query each for the agencies above them, their items, the items of their
+    ItemPage parents, their tags and their attachments. No page objects are
+    built. The rich text body is left as HTML (``body_html``): turning it into
+    text is done by ``analyse_document``, in the worker processes.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from repository.models import Agency, AgencyPage, DisclosureAttachment, DisclosurePage, DisclosureTag, ItemPage
+
+    rows = list(queryset.values(*_PAGE_FIELDS))
+    if not rows:
+        return []
+    ids = [row["pk"] for row in rows]
+    step = DisclosurePage.steplen
+
+    ancestor_paths = {row["path"][:end] for row in rows for end in range(step, len(row["path"]), step)}
+    agency_at = {  # AgencyPage path -> (code, name) of its agency, or None
+        path: (code, name) if code is not None else None
+        for path, code, name in AgencyPage.objects.filter(path__in=ancestor_paths).values_list(
+            "path", "agency__code", "agency__name_th"
+        )
+    }
+    stored_agency = {
+        pk: (code, name)
+        for pk, code, name in Agency.objects.filter(
+            pk__in={row["agency_id"] for row in rows if row["agency_id"]}
+        ).values_list("pk", "code", "name_th")
+    }
+
+    own_items = {}
+    for pk, code, name in DisclosurePage.objects.filter(pk__in=ids, items__isnull=False).values_list(
+        "pk", "items__code", "items__name_th"
+    ):
+        own_items.setdefault(pk, []).append((code, name))
+    parent_items = {}
+    parent_paths = {row["path"][:-step] for row in rows}
+    for path, code, name in ItemPage.objects.filter(path__in=parent_paths, items__isnull=False).values_list(
+        "path", "items__code", "items__name_th"
+    ):
+        parent_items.setdefault(path, []).append((code, name))
+
+    tags = {}
+    for pk, name in DisclosureTag.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name"):
+        tags.setdefault(pk, []).append(name)
+    attachments = {}
+    for attachment in DisclosureAttachment.objects.filter(page_id__in=ids).select_related("document").order_by(
+        "page_id", "sort_order", "pk"
+    ):
+        attachments.setdefault(attachment.page_id, []).append(attachment)
+
+    documents = []
+    for row in rows:
+        pk, path = row["pk"], row["path"]
+        # The owner of the part of the tree the page is in now (a move does not
+        # re-save the specific page, so the stored ``agency`` can lag behind).
+        nearest = next((path[:end] for end in range(len(path) - step, 0, -step) if path[:end] in agency_at), None)
+        agency = (agency_at[nearest] if nearest else None) or stored_agency.get(row["agency_id"])
+        items = own_items.get(pk) or parent_items.get(path[:-step], [])
+        documents.append(SearchDocument(
+            page_id=pk,
+            title=row["title"],
+            url_path=row["url_path"],
+            page_type=ContentType.objects.get_for_id(row["content_type_id"]).model,
+            agency=agency[0] if agency else "",
+            agency_name=agency[1] if agency else "",
+            items=sorted({code for code, _ in items}),
+            item_names=sorted({name for _, name in items}),
+            fiscal_year=row["fiscal_year"],
+            issue_date=row["issue_date"],
+            summary=row["summary"] or "",
+            body_html=row["body"] or "",
+            document_number=row["document_number"] or "",
+            document_number_normalized=row["document_number_normalized"] or "",
+            tags=sorted(tags.get(pk, [])),
+            attachments_text=attachments_text(attachments.get(pk, [])),
+            version=version_of(row["last_published_at"], row["url_path"]),
+        ))
+    return documents
 
 
 def version_of(last_published_at, url_path):
@@ -150,11 +228,11 @@ def version_of(last_published_at, url_path):
     return f"{last_published_at.isoformat() if last_published_at else ''}|{url_path or ''}"
 
 
-def attachments_text(page):
-    """Text of the page's PDF attachments, where it can be extracted."""
+def attachments_text(attachments):
+    """Text of a page's attachments (``DisclosureAttachment``s with their document): titles, and PDF text."""
     texts = []
     budget = MAX_ATTACHMENT_CHARS
-    for attachment in page.attachments.select_related("document"):
+    for attachment in attachments:
         document = attachment.document
         title = attachment.title or document.title
         texts.append(title)

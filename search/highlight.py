@@ -82,8 +82,8 @@ class Matcher:
                     return term_stem
         return None
 
-    def words(self, text):
-        """(start, end, term) of every matching word of ``text``, in order.
+    def words(self, text, limit=None):
+        """(start, end, term) of every matching word of ``text`` (the first ``limit``), in order.
 
         Candidate places are found by one regular expression (in C); only the
         words around them are checked.
@@ -101,6 +101,8 @@ class Matcher:
             if term:
                 found.append((start, end, term))
                 last_end = end
+                if limit is not None and len(found) >= limit:
+                    break
         return found
 
 
@@ -153,7 +155,7 @@ def snippets(display, matcher, fragment_chars=160, fragments=2, max_hits=300):
     if not display or not matcher:
         return []
     text = display[:MAX_SNIPPET_SOURCE]
-    found = matcher.words(text)[:max_hits]
+    found = matcher.words(text, limit=max_hits)  # a long query of common words matches everywhere
     if not found:
         return []
     lead = fragment_chars // 4

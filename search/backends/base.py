@@ -6,6 +6,7 @@ documents, decides what is public, reconciles pages with the index, rebuilds
 in bounded memory with both cores, and reports drift.
 """
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ from .. import documents as docs
 from ..errors import SearchUnavailable
 
 REBUILD_CHUNK = 200
+IN_FLIGHT = 2  # chunks handed to the workers ahead of the one being written
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,9 @@ def analysed_stream(documents, processes=None, chunk_size=REBUILD_CHUNK):
 
     Segmentation dominates indexing time. Documents are read from
     ``documents`` in this thread only (it may query the database), a chunk
-    at a time: while the workers segment one chunk, the next one is read.
+    at a time: while the workers segment up to IN_FLIGHT chunks, the next one
+    is read and the finished one written, so the workers never wait for the
+    writer. At most IN_FLIGHT + 1 chunks are in memory.
     Yields lists of analysed documents, in input order.
     """
     processes = processes if processes is not None else default_processes()
@@ -40,14 +44,13 @@ def analysed_stream(documents, processes=None, chunk_size=REBUILD_CHUNK):
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(processes) as pool:
-        pending = None
+        pending = collections.deque()
         for chunk in chunks:
-            submitted = pool.map_async(_analyse, chunk, chunksize=max(1, len(chunk) // (processes * 4)))
-            if pending is not None:
-                yield pending.get()
-            pending = submitted
-        if pending is not None:
-            yield pending.get()
+            pending.append(pool.map_async(_analyse, chunk, chunksize=max(1, len(chunk) // (processes * 4))))
+            if len(pending) > IN_FLIGHT:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _batched(iterable, size):
@@ -114,9 +117,9 @@ class SearchBackend:
         page_ids = sorted({int(pk) for pk in page_ids})
         if not page_ids:
             return
-        public = {page.pk: page for page in docs.public_pages().filter(pk__in=page_ids).specific()}
+        documents = docs.build_documents(docs.public_pages().filter(pk__in=page_ids).order_by("pk"))
+        public = {document.page_id for document in documents}
         gone = [pk for pk in page_ids if pk not in public]
-        documents = [docs.document_for_page(page) for page in public.values()]
         analysed = [docs.analyse_document(document) for document in documents]
         if analysed:
             self.write(analysed)
@@ -159,21 +162,14 @@ class SearchBackend:
     def _chunks(self, queryset, last_id, chunk_size, processes):
         """(analysed documents, last page id) per chunk, segmentation in the pool."""
 
-        def id_chunks():
+        def documents():
             after = last_id
             while True:
-                ids = list(queryset.filter(pk__gt=after).values_list("pk", flat=True)[:chunk_size])
-                if not ids:
+                chunk = docs.build_documents(queryset.filter(pk__gt=after)[:chunk_size])
+                if not chunk:
                     return
-                yield ids
-                after = ids[-1]
-
-        def documents():
-            for ids in id_chunks():
-                pages = {page.pk: page for page in docs.public_pages().filter(pk__in=ids).specific()}
-                for pk in ids:
-                    if pk in pages:
-                        yield docs.document_for_page(pages[pk])
+                yield from chunk
+                after = chunk[-1].page_id
 
         for analysed_chunk in analysed_stream(documents(), processes=processes, chunk_size=chunk_size):
             yield analysed_chunk, analysed_chunk[-1].document.page_id

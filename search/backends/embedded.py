@@ -19,12 +19,12 @@ User text never reaches FTS5 as syntax: every term is a double-quoted string.
 
 import contextlib
 import datetime
+import heapq
 import os
 import sqlite3
 import threading
 import time
 from collections import Counter
-from itertools import chain
 
 from repository.thai import to_arabic_digits, to_thai_digits
 
@@ -38,6 +38,8 @@ TOKENIZER = "porter unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 WEIGHTS = (10.0, 4.0, 1.0, 2.0, 1.0)
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT = 10  # seconds a writer waits for another
+REBUILD_CACHE_KB = 64 * 1024  # SQLite page cache of the rebuild connection
+FTS_AUTOMERGE = 4  # FTS5's default, restored after a rebuild
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -74,25 +76,32 @@ def fts_string(text):
     return '"' + text.replace('"', '""') + '"'
 
 
-def term_expression(term):
-    """One query word as FTS5: its digit variants, and its parts as a phrase.
-
-    ``๒๒๔/๒๕๖๑`` matches ``224/2561`` and the reverse; a compound typed whole
-    (จัดซื้อจัดจ้าง) also matches a text where the segmenter cut it in two.
-    """
+def term_variants(term):
+    """(the word and its digit variants, its compound parts or ())."""
     variants = [term]
     for variant in (to_arabic_digits(term), to_thai_digits(term)):
         if variant not in variants:
             variants.append(variant)
     parts = analysis.word_parts(term)
-    if parts and len(parts) > 1:
-        variants.append(" ".join(parts))
+    return variants, (parts if parts and len(parts) > 1 else ())
+
+
+def term_expression(term, with_parts=True):
+    """One query word as FTS5: its digit variants, and its parts as a phrase.
+
+    ``๒๒๔/๒๕๖๑`` matches ``224/2561`` and the reverse; a compound typed whole
+    (จัดซื้อจัดจ้าง) also matches a text where the segmenter cut it in two.
+    """
+    variants, parts = term_variants(term)
+    if parts and with_parts:
+        variants = variants + [" ".join(parts)]
     strings = [fts_string(v) for v in variants]
     return strings[0] if len(strings) == 1 else "(" + " OR ".join(strings) + ")"
 
 
-def match_expression(terms, operator="AND"):
-    return f" {operator} ".join(term_expression(term) for term in terms)
+def match_expression(terms, operator="AND", with_parts=True):
+    """The FTS5 query of ``terms``; without the compounds' parts, the cheaper one used for ranking."""
+    return f" {operator} ".join(term_expression(term, with_parts) for term in terms)
 
 
 class EmbeddedBackend(SearchBackend):
@@ -104,6 +113,7 @@ class EmbeddedBackend(SearchBackend):
         self._local = threading.local()
         self._columns_lock = threading.Lock()
         self._columns_cache = None
+        self._frequencies = (None, {})  # (index file inode, {word: document frequency})
 
     # --- connections ----------------------------------------------------
 
@@ -204,25 +214,26 @@ class EmbeddedBackend(SearchBackend):
         if query.text and not terms:
             return empty
         columns = self._columns(db)
-        expression = None
+        ranking, required = None, terms
         if terms:
-            expression, ids = _matching(db, terms, columns)
+            ranking, required, ids = _matching(db, terms, columns)
         else:
             ids = columns.all_ids
         filtered = columns.select(ids, query)
         facets = columns.facets(filtered)
         scores = {}
+        needed = query.offset + query.per_page
         if query.sort == "date" or not terms:
-            ordered = columns.newest_first(filtered)
+            ordered = columns.newest_first(filtered, limit=needed)
         else:
-            needed = query.offset + query.per_page
             ordered, scores = _ranked(
-                db, expression, terms, ids, filtered, columns, needed, filtered_out=len(filtered) != len(ids)
+                db, ranking, terms, ids, filtered, columns, needed, filtered_out=len(filtered) != len(ids)
             )
         page_ids = ordered[query.offset : query.offset + query.per_page]
         hits = _hits(db, page_ids, scores)
         if terms and hits:
-            self._highlight(db, hits, terms)
+            # the words that selected the documents: a common word (และ, การ) marked everywhere says nothing
+            self._highlight(db, hits, required)
         return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
     def _columns(self, db):
@@ -231,7 +242,11 @@ class EmbeddedBackend(SearchBackend):
         key = (self._local.connection[1], generation[0] if generation else None)
         with self._columns_lock:
             if self._columns_cache is None or self._columns_cache[0] != key:
-                self._columns_cache = (key, _Columns.load(db))
+                # Document frequencies outlive a publish (a few documents more or less do not
+                # make a word common); reading one costs up to 20 ms for ใน, การ. A rebuild resets them.
+                if self._frequencies[0] != key[0]:
+                    self._frequencies = (key[0], {})
+                self._columns_cache = (key, _Columns.load(db, self._frequencies[1]))
             return self._columns_cache[1]
 
     def _highlight(self, db, hits, terms):
@@ -292,6 +307,7 @@ class EmbeddedBackend(SearchBackend):
 _FACETS = ("agency", "item", "page_type", "fiscal_year")
 
 
+_WEIGHTS = ", ".join(str(w) for w in WEIGHTS)
 RANK_LIMIT = 2000  # matches ranked by BM25 in full; above it, title matches first (see docs/SEARCH.md)
 
 
@@ -299,7 +315,7 @@ COMMON_SHARE = 0.25  # a word in more than this share of documents is not requir
 
 
 def _matching(db, terms, columns):
-    """(FTS5 expression, matching page ids).
+    """(FTS5 expression to rank with, the words required, matching page ids).
 
     Every word must match, except words so common they select nothing (in
     more than a quarter of the documents, such as ใน, และ, ของ): requiring
@@ -308,12 +324,20 @@ def _matching(db, terms, columns):
     """
     limit = COMMON_SHARE * max(1, len(columns.all_ids))
     required = [t for t in terms if columns.document_frequency(db, t) <= limit] or terms
+    operator = "AND"
     expression = match_expression(required)
-    ids = [row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
+    ids = _match_ids(db, expression)
     if not ids and len(required) > 1:
-        expression = match_expression(required, "OR")
-        ids = [row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
-    return expression, ids
+        operator = "OR"
+        expression = match_expression(required, operator)
+        ids = _match_ids(db, expression)
+    return match_expression(required, operator, with_parts=False), required, ids
+
+
+def _match_ids(db, expression):
+    """Ids of the documents matching ``expression``, as one string from SQLite (a fifth cheaper than rows)."""
+    joined = db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
+    return list(map(int, joined.split(","))) if joined else []
 
 
 def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out):
@@ -323,12 +347,14 @@ def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out)
     documents holding the words next to each other as typed first. A broader
     query ranks its title matches by BM25, then the other matches newest first:
     scoring tens of thousands of documents would cost more than the answer is
-    worth.
+    worth. ``expression`` leaves out the compounds' parts: a phrase of very
+    common parts (การ ลงทุน) costs BM25 a scan of the whole index, for the few
+    documents matched only through a compound cut in two, which rank after
+    the scored ones, newest first.
     """
-    weights = ", ".join(str(w) for w in WEIGHTS)
     broad = len(ids) > RANK_LIMIT
     ranked_expression = f"{{title}} : ({expression})" if broad else expression
-    sql = f"SELECT rowid, bm25(fts, {weights}) AS score FROM fts WHERE fts MATCH ?"
+    sql = f"SELECT rowid, bm25(fts, {_WEIGHTS}) AS score FROM fts WHERE fts MATCH ?"
     params = [ranked_expression]
     if broad and not filtered_out:
         sql += " ORDER BY score LIMIT ?"  # SQLite keeps only the best: nothing else is needed
@@ -342,18 +368,36 @@ def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out)
     candidates = bm25 if wanted is None else [p for p in bm25 if p in wanted]
     ordered = sorted(candidates, key=lambda p: (p not in adjacent, bm25[p], p))
     if len(ordered) < needed:
-        ordered += columns.newest_first([p for p in filtered if p not in bm25])
+        ordered += columns.newest_first([p for p in filtered if p not in bm25], limit=needed - len(ordered))
     return ordered, {p: -score for p, score in bm25.items()}
 
 
 class _Columns:
-    """Filter and facet values of every indexed document, in memory (a few MB per 100k)."""
+    """Filter and facet values of every indexed document, in memory (a few MB per 100k).
 
-    def __init__(self, agency, page_type, fiscal_year, issue_date, items):
+    Precomputed once per index generation, so that a search costs C-speed
+    passes over its matching ids: ``rank`` (position in newest-first order)
+    sorts with no Python key function, and ``combo`` numbers each distinct
+    (agency, page type, fiscal year, items) so that one ``Counter`` gives all
+    four facets.
+    """
+
+    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None):
         self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
         self.items = items  # page_id -> tuple of item codes (maybe empty)
         self.all_ids = list(agency)
-        self._frequencies = {}
+        self._frequencies = {} if frequencies is None else frequencies
+        # newest issue date first, undated last, then highest id (sorts are stable, also in reverse)
+        newest = sorted(sorted(self.all_ids, reverse=True), key=lambda p: issue_date[p] or "", reverse=True)
+        self.rank = {page_id: position for position, page_id in enumerate(newest)}
+        numbers, self.combos, self.combo = {}, [], {}
+        for page_id in self.all_ids:
+            key = (agency[page_id], page_type[page_id], fiscal_year[page_id], items[page_id])
+            number = numbers.get(key)
+            if number is None:
+                number = numbers[key] = len(self.combos)
+                self.combos.append(key)
+            self.combo[page_id] = number
 
     def document_frequency(self, db, term):
         """How many documents hold ``term`` (cached with these columns)."""
@@ -366,7 +410,7 @@ class _Columns:
         return self._frequencies[folded]
 
     @classmethod
-    def load(cls, db):
+    def load(cls, db, frequencies=None):
         agency, page_type, fiscal_year, issue_date, items = {}, {}, {}, {}, {}
         for page_id, a, t, y, d in db.execute("SELECT page_id, agency, page_type, fiscal_year, issue_date FROM docs"):
             agency[page_id], page_type[page_id], fiscal_year[page_id], issue_date[page_id] = a, t, y, d
@@ -374,11 +418,10 @@ class _Columns:
         for page_id, item in db.execute("SELECT page_id, item FROM doc_items ORDER BY page_id, item"):
             if page_id in items:
                 items[page_id] += (item,)
-        return cls(agency, page_type, fiscal_year, issue_date, items)
+        return cls(agency, page_type, fiscal_year, issue_date, items, frequencies)
 
     def select(self, ids, query):
-        known = self.agency
-        ids = [p for p in ids if p in known]
+        ids = list(filter(self.agency.__contains__, ids))
         if not query.has_filters():
             return ids
         if query.agency:
@@ -401,19 +444,26 @@ class _Columns:
         return ids
 
     def facets(self, ids):
+        agency, page_type, fiscal_year, item = Counter(), Counter(), Counter(), Counter()
+        for number, n in Counter(map(self.combo.__getitem__, ids)).items():
+            a, t, y, codes = self.combos[number]
+            agency[a] += n
+            page_type[t] += n
+            fiscal_year[y] += n
+            for code in codes:
+                item[code] += n
+
         def ranked(counter):
             return sorted(((v, n) for v, n in counter.items() if v not in (None, "")), key=lambda pair: (-pair[1], pair[0]))
 
-        return {
-            "agency": ranked(Counter(map(self.agency.__getitem__, ids))),
-            "item": ranked(Counter(chain.from_iterable(map(self.items.__getitem__, ids)))),
-            "page_type": ranked(Counter(map(self.page_type.__getitem__, ids))),
-            "fiscal_year": ranked(Counter(map(self.fiscal_year.__getitem__, ids))),
-        }
+        return {"agency": ranked(agency), "item": ranked(item), "page_type": ranked(page_type),
+                "fiscal_year": ranked(fiscal_year)}
 
-    def newest_first(self, ids):
-        dates = self.issue_date
-        return sorted(ids, key=lambda p: (dates[p] is not None, dates[p] or "", p), reverse=True)
+    def newest_first(self, ids, limit=None):
+        """``ids`` by issue date, newest first (then highest id); only the first ``limit`` when given."""
+        if limit is not None and limit < len(ids):
+            return heapq.nsmallest(limit, ids, key=self.rank.__getitem__)
+        return sorted(ids, key=self.rank.__getitem__)
 
 
 def _hits(db, page_ids, scores):
@@ -509,7 +559,12 @@ class _RebuildTarget:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(self.path + suffix)
         self.db = backend._open(self.path)
+        # A rebuild file is thrown away if the machine crashes: no fsync. Large
+        # page cache; no incremental merging of FTS5 segments while loading
+        # (each would be merged again later), one full merge ('optimize') at the end.
         self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KB}")
+        self.db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
 
     def last_page_id(self):
         row = self.db.execute("SELECT value FROM meta WHERE key = 'rebuild_last_page_id'").fetchone()
@@ -527,6 +582,7 @@ class _RebuildTarget:
         db = self.db
         db.execute("DELETE FROM meta WHERE key = 'rebuild_last_page_id'")
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('built_at', ?)", (str(time.time()),))
+        db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,))  # back to the default
         db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
         db.execute("INSERT INTO titles (titles) VALUES ('optimize')")
         db.close()

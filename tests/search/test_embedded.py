@@ -89,3 +89,67 @@ def test_get_backend_follows_settings(settings, tmp_path):
     settings.SEARCH = {**settings.SEARCH, "BACKEND": "solr"}
     with pytest.raises(ImproperlyConfigured):
         search.get_backend()
+
+
+def test_snippets_mark_the_words_that_selected_the_documents_not_the_common_ones(backend):
+    from collections import Counter
+
+    from search import analysis
+
+    rows = corpus_rows(30)
+    holders = Counter()
+    for row in rows:
+        holders.update(set(analysis.segment(analysis.normalise(row["body"]))))
+    assert holders["และ"] > len(rows) * 0.25, "และ is in most documents, so it is not required"
+    words = analysis.segment(analysis.normalise(rows[0]["body"]))
+    rare = next(w for w in words if len(w) >= 5 and analysis.is_thai(w) and holders[w] == 1
+                and analysis.query_terms(w) == [w])
+    results = backend.search(SearchQuery(text=f"{rare} และ"))
+    assert [hit.page_id for hit in results.hits] == [rows[0]["id"]]
+    marked = " ".join(s for snippets in results.hits[0].highlights.values() for s in snippets)
+    assert f"<mark>{rare}</mark>" in marked
+    assert "<mark>และ</mark>" not in marked
+
+
+def test_a_rebuild_loads_without_merging_then_leaves_the_default_merging_for_later_updates(tmp_path):
+    backend = EmbeddedBackend({"EMBEDDED_PATH": str(tmp_path / "index.sqlite3")})
+    target = backend.begin_rebuild(resume=False)
+    automerge = "SELECT v FROM fts_config WHERE k = 'automerge'"
+    assert target.db.execute(automerge).fetchone()[0] == 0
+    analysed = [analyse_document(document_for_corpus_row(row)) for row in corpus_rows(5)]
+    target.write(analysed, analysed[-1].document.page_id)
+    target.finish()
+    db = backend.connection()
+    assert db.execute(automerge).fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
+    db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+    backend.close()
+
+
+def test_word_frequencies_outlive_a_publish_but_not_a_rebuild(backend):
+    backend.search(SearchQuery(text="นายกรัฐมนตรี และ"))
+    db = backend.connection()
+    frequencies = backend._columns(db)._frequencies
+    assert frequencies.get("และ", 0) > 0
+    row = corpus_rows(31)[30]
+    backend.write([analyse_document(document_for_corpus_row(row))])  # a publish: new generation, new columns
+    columns = backend._columns(backend.connection())
+    assert row["id"] in columns.rank
+    assert columns._frequencies is frequencies and "และ" in columns._frequencies
+    target = backend.begin_rebuild(resume=False)
+    target.write([analyse_document(document_for_corpus_row(row))], row["id"])
+    target.finish()
+    columns = backend._columns(backend.connection())
+    assert columns.all_ids == [row["id"]]
+    assert "และ" not in columns._frequencies, "a new index file starts afresh"
+
+
+def test_newest_first_puts_undated_last_and_breaks_ties_by_highest_id():
+    from search.backends.embedded import _Columns
+
+    dates = {1: "2024-01-01", 2: None, 3: "2025-05-05", 4: "2024-01-01", 5: None, 6: "2023-12-31"}
+    columns = _Columns({p: "a" for p in dates}, {p: "newspage" for p in dates}, {p: 2567 for p in dates}, dates,
+                       {p: () for p in dates})
+    assert columns.newest_first([1, 2, 3, 4, 5, 6]) == [3, 4, 1, 6, 5, 2]
+    assert columns.newest_first([6, 5, 4, 3, 2, 1], limit=3) == [3, 4, 1]
+    assert columns.facets([1, 2, 3])["fiscal_year"] == [(2567, 3)]

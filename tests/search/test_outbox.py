@@ -176,19 +176,19 @@ def test_rebuild_is_resumable_and_swaps_in_when_complete(site, rows, monkeypatch
     backend.clear()
 
     calls = {"n": 0}
-    real = docs.document_for_page
+    real = docs.build_documents
 
-    def failing(page):
+    def failing(queryset):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 3:  # the third chunk of two pages
             raise RuntimeError("interrupted")
-        return real(page)
+        return real(queryset)
 
-    monkeypatch.setattr(docs, "document_for_page", failing)
+    monkeypatch.setattr(docs, "build_documents", failing)
     with pytest.raises(RuntimeError):
         backend.rebuild(chunk_size=2, processes=1)
     assert not indexed_ids(), "the live index is untouched until the rebuild completes"
-    monkeypatch.setattr(docs, "document_for_page", real)
+    monkeypatch.setattr(docs, "build_documents", real)
 
     written = backend.rebuild(chunk_size=2, processes=1)
     assert 0 < written < len(pages), "the second run resumes after the chunks already written"
