@@ -128,8 +128,9 @@ def generate(pages, per_page, seed=2568, batch=2000):
     labels_by_id = {pk: label for label, pk in labels.items()}
     events = plan(pages, per_page, rng)
     live = {}
-    head = GENESIS_SEAL
-    sequence = 0
+    # Append after whatever the migrations recorded (e.g. the role groups' permissions).
+    current = ChainHead.objects.filter(pk=1).values("sequence", "seal").first()
+    sequence, head = (current["sequence"], current["seal"]) if current else (0, GENESIS_SEAL)
     started = time.perf_counter()
     for start in range(0, len(events), batch):
         chunk = events[start:start + batch]
@@ -209,9 +210,9 @@ def main():
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
-    existing = AuditRecord.objects.count()
+    existing = AuditRecord.objects.filter(object_model="repository.newspage").count()
     if existing and not args.reuse:
-        sys.exit(f"the database already holds {existing:,} audit entries; use a scratch database or --reuse")
+        sys.exit(f"the database already holds {existing:,} generated audit entries; use a scratch database or --reuse")
     if not existing:
         from repository.audit.triggers import create_triggers
 
@@ -224,7 +225,7 @@ def main():
             cursor.execute("ANALYZE")
     entries = AuditRecord.objects.count()
     versions = Version.objects.count()
-    pages = AuditRecord.objects.values("page_id").distinct().count()
+    pages = AuditRecord.objects.filter(page_id__isnull=False).values("page_id").distinct().count()
     print(f"history: {entries:,} entries, {versions:,} reversion versions, {pages:,} pages")
 
     rng = random.Random(1)
