@@ -69,8 +69,8 @@ VERSION_TEMPLATE = ('{{"content_type":{},"data_sha256":{},"db":{},"format":{},"i
 
 # SQLite: exact renderings, or NULL for any value of another type or form (which sends the batch to the exact check).
 _SQLITE_INT = "CASE typeof({0}) WHEN 'integer' THEN CAST({0} AS TEXT) WHEN 'null' THEN 'null' END"
-_SQLITE_BOOL = ("CASE typeof({0}) WHEN 'null' THEN 'null' WHEN 'integer' THEN "
-                "CASE WHEN {0} <> 0 THEN 'true' ELSE 'false' END END")
+# As Django's SQLite converter for "bool" columns reads a value (its text is b"1" or it is false).
+_SQLITE_BOOL = "CASE WHEN {0} IS NULL THEN 'null' WHEN CAST({0} AS TEXT) = '1' THEN 'true' ELSE 'false' END"
 _DIGITS = "[0-9]"
 _SQLITE_STAMP = (f"{_DIGITS * 4}-{_DIGITS * 2}-{_DIGITS * 2} {_DIGITS * 2}:{_DIGITS * 2}:{_DIGITS * 2}")
 # As canonical.canonical_time_from_sqlite renders Django's stored UTC text.
