@@ -1,3 +1,4 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -26,3 +27,11 @@ class FrameworkYearViewSet(SnippetViewSet):
 
 register_snippet(AgencyViewSet)
 register_snippet(FrameworkYearViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_repository_log_actions(actions):
+    from .signals import ACTION_AGENCY_FOLLOWS_TREE
+
+    actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
+                            "Agency changed: the page moved with a page above it")

@@ -247,32 +247,26 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
         start = end
 
 
-def verify_chain(using=None):
+def verify_chain(using=None, workers=None):
     """Recompute every seal and the links between them.
 
     Returns a ``VerifyResult``: ok with the count and head seal, or the first
-    bad entry (by sequence number) and why.
+    bad entry (by sequence number) and why. Long chains are checked by ranges
+    in ``workers`` processes (default: one per core, or ``AUDIT_VERIFY_WORKERS``)
+    when the caller is outside a transaction; see ``verification.py``.
     """
     from .models import AuditRecord, ChainHead
+    from .verification import verify_ranges
 
     using = using or DEFAULT_DB_ALIAS
-    expected_sequence, previous = 1, GENESIS_SEAL
+    outcome = verify_ranges(using, workers=workers)
+    count, previous = outcome.count, outcome.head
+    if not outcome.ok:
+        return VerifyResult(ok=False, count=count, head=previous, first_bad=outcome.first_bad, reason=outcome.reason)
 
     def bad(sequence, reason):
-        return VerifyResult(ok=False, count=expected_sequence - 1, head=previous, first_bad=sequence, reason=reason)
+        return VerifyResult(ok=False, count=count, head=previous, first_bad=sequence, reason=reason)
 
-    for record, payload, seal in iter_entries(using):
-        sequence = record["sequence"]
-        if sequence != expected_sequence:
-            return bad(expected_sequence, f"entry {expected_sequence} is missing (next present is {sequence})")
-        if payload is None:
-            return bad(sequence, f"entry {sequence}: its reversion revision {record['revision_id']} is missing")
-        if record["previous_seal"] != previous:
-            return bad(sequence, f"entry {sequence}: previous seal does not match the seal of entry {sequence - 1}")
-        if compute_seal(payload) != seal:
-            return bad(sequence, f"entry {sequence}: contents do not match its seal (recorded data was altered)")
-        previous, expected_sequence = seal, sequence + 1
-    count = expected_sequence - 1
     head = ChainHead.objects.using(using).filter(pk=1).values("sequence", "seal").first()
     if head is not None and head["sequence"] > count:
         return bad(count + 1, f"the chain head says {head['sequence']} entries but only {count} remain "

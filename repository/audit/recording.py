@@ -98,6 +98,10 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
     if isinstance(obj, Page) and obj.depth and obj.depth > 1:
         # Where the page sat, so that a deleted page can be restored to its old parent.
         extra["parent_id"] = Page.objects.filter(path=obj.path[: -Page.steplen]).values_list("pk", flat=True).first()
+    if isinstance(obj, Page):
+        # The page's own view restrictions after the action (its descendants inherit them): as-of reads
+        # must not call a page public while it, or a page above it, was private.
+        extra["view_restrictions"] = view_restrictions_after(obj, action, (log_entry.data or {}) if log_entry else {})
     meta = describe(obj, action)
     meta.update(
         action=action,
@@ -117,6 +121,30 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
             reversion.add_meta(AuditRecord, **meta)
         # Still inside the transaction that holds the chain lock: the head is ours.
         return AuditRecord.objects.order_by("-sequence").first()
+
+
+RESTRICTION_ACTIONS = ("wagtail.view_restriction.create", "wagtail.view_restriction.edit",
+                       "wagtail.view_restriction.delete")
+
+
+def view_restrictions_after(page, action, data):
+    """The restriction types (e.g. ["password"]) on the page itself once ``action`` is done, sorted.
+
+    Wagtail logs ``wagtail.view_restriction.delete`` before it deletes the row, so that one is left out;
+    a deleted page's restrictions go with it.
+    """
+    from wagtail.models import PageViewRestriction
+
+    if action == ACTION_DELETE:
+        return []
+    types = sorted(PageViewRestriction.objects.filter(page_id=page.pk).values_list("restriction_type", flat=True))
+    if action == "wagtail.view_restriction.delete":
+        removed = (data.get("restriction") or {}).get("type")
+        if removed in types:
+            types.remove(removed)
+        elif types:
+            types.pop()
+    return types
 
 
 def _log_entry_object(log_entry):

@@ -6,6 +6,7 @@ Public functions (called by the API and the admin views):
 * ``version_state(version_id)`` — the object's fields at that version, with child rows.
 * ``state_as_of(model, pk, moment)`` — the object's state at a moment (None if it did not exist).
 * ``live_pages_as_of(moment, agency=None)`` — the pages publicly live at a moment, with their content.
+* ``restricted_paths_as_of(moment)`` — the pages that were privately restricted then (with what is below them).
 * ``published_versions(page)`` — the versions of a page that were published.
 * ``iter_events(since=None, until=None, agency=None)`` — all events in chain order (``audit replay``).
 """
@@ -20,6 +21,7 @@ from wagtail.models import Page
 
 from .canonical import canonical_time
 from .models import PUBLICATION_ACTIONS, AuditRecord
+from .recording import RESTRICTION_ACTIONS
 from .states import assemble_state, load_revisions, version_rows
 
 EVENT_FIELDS = ("sequence", "at", "user_name", "action", "revision__comment", "version_id", "object_model",
@@ -123,7 +125,9 @@ def live_pages_as_of(moment, agency=None, with_content=True):
 
     Answers "what did the public see on 1 March 2568 at 09:00?": for every page,
     its last audit entry at or before the moment decides whether it was live,
-    and that entry's version holds the content it showed then. ``agency`` (an
+    and that entry's version holds the content it showed then. Pages under a
+    view restriction at that moment (their own or a page's above them) are left
+    out: they were not public. ``agency`` (an
     Agency, its code or id) narrows to that agency and the agencies below it.
     Returns a list of dicts sorted by URL path: page_id, model, title, url_path,
     agency, item_codes, version_id, sequence, since (the time of that entry), and
@@ -140,10 +144,13 @@ def live_pages_as_of(moment, agency=None, with_content=True):
                                "version_id", "revision_id", "agency_code", "item_codes"))
     revision_ids = [row["revision_id"] for row in rows]
     states = load_revisions(revision_ids, None if with_content else {"wagtailcore.page"}) if rows else {}
+    private = tuple(restricted_paths_as_of(moment).values())
     pages = []
     for row in rows:
         revision_rows = states.get(row["revision_id"], {})
         page_fields = revision_rows.get(("wagtailcore.page", row["object_id"]), {})
+        if private and page_fields.get("path", "").startswith(private):
+            continue  # it, or a page above it, was restricted (password, groups, login) at that moment
         entry = {
             "page_id": row["page_id"],
             "model": row["object_model"],
@@ -160,6 +167,40 @@ def live_pages_as_of(moment, agency=None, with_content=True):
         pages.append(entry)
     pages.sort(key=lambda p: (p["url_path"], p["page_id"]))
     return pages
+
+
+def restricted_paths_as_of(moment):
+    """{page_id: tree path} of the pages that had a view restriction of their own at ``moment``.
+
+    A page is private while it or any page above it is restricted, so a page whose
+    tree path at that moment starts with one of these paths was not public. Each
+    page entry records the page's own restrictions after the action
+    (``extra.view_restrictions``); entries from before that was recorded are read
+    by their action (create and edit restrict, delete lifts).
+    """
+    moment = ensure_aware(moment)
+    ever_restricted = AuditRecord.objects.filter(action__in=RESTRICTION_ACTIONS, at__lte=moment).values("page_id")
+    latest = (AuditRecord.objects.filter(page_id__in=ever_restricted, at__lte=moment)
+              .values("page_id").annotate(last=Max("sequence")).values("last"))
+    restricted = []
+    for row in AuditRecord.objects.filter(sequence__in=latest).values("page_id", "object_id", "revision_id",
+                                                                      "action", "extra"):
+        extra = row["extra"] or {}
+        if "view_restrictions" in extra:
+            is_restricted = bool(extra["view_restrictions"])
+        else:
+            is_restricted = row["action"] in RESTRICTION_ACTIONS[:2]
+        if is_restricted:
+            restricted.append(row)
+    if not restricted:
+        return {}
+    states = load_revisions([row["revision_id"] for row in restricted], {"wagtailcore.page"})
+    paths = {}
+    for row in restricted:
+        page_fields = states.get(row["revision_id"], {}).get(("wagtailcore.page", row["object_id"]))
+        if page_fields and page_fields.get("path"):
+            paths[row["page_id"]] = page_fields["path"]
+    return paths
 
 
 def iter_events(since=None, until=None, agency=None):

@@ -81,35 +81,38 @@ def _plan(model_label):
     return tuple(plan)
 
 
-def assemble_state(model_label, object_id, rows, _seen=None):
+def assemble_state(model_label, object_id, rows, _seen=None, _by_label=None):
     """One object's state: its own row, merged with its parent rows, with followed child rows nested.
 
     ``rows`` is {(model_label, object_id): fields} for one revision.
     """
-    fields = rows.get((model_label, str(object_id)))
+    object_id = str(object_id)
+    fields = rows.get((model_label, object_id))
     if fields is None:
         return None
     seen = _seen or set()
-    seen.add((model_label, str(object_id)))
+    seen.add((model_label, object_id))
     state = {"id": _coerce_pk(object_id), **fields}
     for kind, name, related_label, remote_name in _plan(model_label) or ():
         if kind == "parent":
-            parent_id = fields.get(name, object_id)
-            parent = assemble_state(related_label, parent_id, rows, seen)
+            parent = assemble_state(related_label, fields.get(name, object_id), rows, seen, _by_label)
             if parent:
-                merged = dict(parent)
-                merged.update(state)
-                state = merged
+                parent.update(state)
+                state = parent
         elif kind == "children":
+            if _by_label is None:
+                _by_label = {}
+                for label, pk in rows:
+                    _by_label.setdefault(label, []).append(pk)
             children = [
-                assemble_state(label, pk, rows, seen)
-                for (label, pk), child in rows.items()
-                if label == related_label and str(child.get(remote_name)) == str(object_id) and (label, pk) not in seen
+                assemble_state(related_label, pk, rows, seen, _by_label)
+                for pk in _by_label.get(related_label, ())
+                if str(rows[(related_label, pk)].get(remote_name)) == object_id and (related_label, pk) not in seen
             ]
             children.sort(key=lambda c: (c.get("sort_order") if c.get("sort_order") is not None else 0, c["id"]))
             state[name] = children
         else:
-            target = assemble_state(related_label, fields.get(name), rows, seen)
+            target = assemble_state(related_label, fields.get(name), rows, seen, _by_label)
             if target is not None:
                 state[f"{name}__state"] = target
     return state

@@ -113,3 +113,42 @@ def test_parse_moment():
     assert parse_moment("2025-03-01T09:00+07:00") == at((3, 1), 9)
     with pytest.raises(ValueError):
         parse_moment("1 มีนาคม 2568")
+
+
+def test_pages_under_a_view_restriction_were_not_public_then(tree, admin_user, clock):
+    """A password on a page (or a page above it) takes it, and what is below it, out of the public state."""
+    from wagtail.models import PageViewRestriction
+
+    clock["now"] = at((2, 20), 10)
+    a = make_news(tree["item_page"], admin_user, title="ข่าวเอ", body="<p>ก</p>", slug="a")
+    b = make_news(tree["item_page"], admin_user, title="ข่าวบี", body="<p>ข</p>", slug="b")
+    c = make_news(tree["other_item_page"], admin_user, title="ข่าวซี", body="<p>ค</p>", slug="c")
+    clock["now"] = at((3, 1), 8)
+    on_section = PageViewRestriction(page=tree["item_page"], restriction_type="password", password="ลับ")
+    on_section.save(user=admin_user)
+    clock["now"] = at((3, 2), 8)
+    on_page = PageViewRestriction(page=c, restriction_type="login")
+    on_page.save(user=admin_user)
+    clock["now"] = at((3, 3), 8)
+    on_section.delete(user=admin_user)
+    clock["now"] = None
+
+    def news_seen(moment, **kwargs):
+        # (The item page itself gets entries from its restriction's log and is listed while public.)
+        return set(_seen(moment, **kwargs)) & {a.pk, b.pk, c.pk}
+
+    assert news_seen(at((2, 28), 0)) == {a.pk, b.pk, c.pk}
+    assert news_seen(at((3, 1), 9)) == {c.pk}  # a and b sit below the restricted item page
+    assert tree["item_page"].pk not in _seen(at((3, 1), 9))
+    assert news_seen(at((3, 2), 9)) == set()
+    assert news_seen(at((3, 3), 9)) == {a.pk, b.pk}  # the section's password was lifted; c still needs a login
+    assert news_seen(at((3, 3), 9), agency="uthai-thani") == {a.pk, b.pk}
+    # Recorded in the sealed entries themselves.
+    entries = object_timeline(NewsPage, c.pk)
+    assert entries[-1]["action"] == "wagtail.view_restriction.create"
+    from repository.audit.models import AuditRecord
+
+    assert AuditRecord.objects.get(sequence=entries[-1]["sequence"]).extra["view_restrictions"] == ["login"]
+    section = AuditRecord.objects.filter(page_id=tree["item_page"].pk).order_by("sequence")
+    assert [r.extra["view_restrictions"] for r in section if r.action.startswith("wagtail.view_restriction")] == \
+        [["password"], []]

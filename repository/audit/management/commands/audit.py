@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="recompute the hash chain; OK with count and head seal, or the first bad entry")
+        verify = sub.add_parser("verify", help="recompute the hash chain; OK with count and head seal, or the first bad entry")
+        verify.add_argument("--workers", type=int, help="processes checking ranges of the chain (default: one per core)")
         sub.add_parser("head", help="print the current head seal as JSON")
         export = sub.add_parser("export", help="write a self-contained archive (NDJSON + manifest.json)")
         export.add_argument("--output", required=True, help="directory to write into")
@@ -29,8 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand, **options):
         return getattr(self, f"handle_{subcommand}")(**options)
 
-    def handle_verify(self, **options):
-        result = verify_chain()
+    def handle_verify(self, workers=None, **options):
+        result = verify_chain(workers=workers)
         if not result.ok:
             raise CommandError(f"FAILED at entry {result.first_bad}: {result.reason} "
                                f"({result.count} entries verified before it)")
