@@ -177,6 +177,8 @@ def page_as_of(page, moment, root=None):
     if last is None:
         raise Http404("This page was not public at that moment.")
     state = replay.version_state(last["version_id"])
+    if _was_private(replay, state.get("path") or page.path, moment):
+        raise Http404("This page was not public at that moment.")
     data = public_state(state, type(page))
     then = _path_from_url_path(state.get("url_path"), root)
     return {
@@ -196,6 +198,11 @@ def _last_event(replay, page_id, moment):
     if not events or not events[-1]["live"] or events[-1]["version_id"] is None:
         return None
     return events[-1]
+
+
+def _was_private(replay, tree_path, moment):
+    """Whether the page at ``tree_path`` (its tree path then) sat under a view restriction at ``moment``."""
+    return any(tree_path.startswith(restricted) for restricted in replay.restricted_paths_as_of(moment).values())
 
 
 def _path_from_url_path(url_path, root=None):

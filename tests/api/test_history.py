@@ -165,3 +165,28 @@ def test_session_auth_works_for_auditors(auditor, story):
     session = APIClient()
     session.force_login(auditor)
     assert session.get("/api/v1/audit/verify").status_code == 200
+
+
+def test_as_of_a_page_that_was_private_then_is_not_found(client, tree, editor):
+    """A page under a view restriction at that moment was not public then, even if it is public now."""
+    from wagtail.models import PageViewRestriction
+
+    page = tree.news()
+    time.sleep(0.01)
+    before = timezone.now()
+    time.sleep(0.01)
+    restriction = PageViewRestriction(page=tree.item_page, restriction_type="login")
+    restriction.save(user=editor)
+    time.sleep(0.01)
+    while_private = timezone.now()
+    time.sleep(0.01)
+    restriction.delete(user=editor)
+    time.sleep(0.01)
+    after = timezone.now()
+
+    def status(moment):
+        return client.get(f"/api/v1/pages/{page.pk}", {"as_of": moment.isoformat()}).status_code
+
+    assert (status(before), status(while_private), status(after)) == (200, 404, 200)
+    by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{page.slug}", {"as_of": while_private.isoformat()})
+    assert by_path.status_code == 404 and by_path["Content-Type"].startswith("application/problem+json")
