@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from .. import caching
+from .. import caching, state
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import AnonymousRateThrottle
@@ -35,6 +35,13 @@ class ApiView(APIView):
     public_cache = True
     # Output that depends on who asks (history, audit) must say so to caches.
     varies_by_user = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            # Reads write nothing: the repository's generation is read once for the whole request.
+            with state.one_generation():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_exception_handler(self):
         return exception_handler
