@@ -1,5 +1,6 @@
 """What every API view shares: problem details, throttling, auth, conditional GETs."""
 
+from django.db import transaction
 from django.http import HttpResponseNotModified
 from django.utils.http import http_date
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -36,12 +37,24 @@ class ApiView(APIView):
     # Output that depends on who asks (history, audit) must say so to caches.
     varies_by_user = False
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # No ATOMIC_REQUESTS transaction around reads (they write nothing: the throttle
+        # counts in the cache); dispatch() opens one for any other method.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
     def dispatch(self, request, *args, **kwargs):
-        if request.method in ("GET", "HEAD"):
-            # Reads write nothing: the repository's generation is read once for the whole request.
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            # The repository's generation is read once for the whole request.
             with state.one_generation():
-                return super().dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+                if not transaction.get_connection().in_atomic_block:
+                    return super().dispatch(request, *args, **kwargs)
+                # Called inside a transaction (in-process, tests): a savepoint of its own, since
+                # DRF marks the current atomic block for rollback when it answers an error.
+                with transaction.atomic():
+                    return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
 
     def get_exception_handler(self):
         return exception_handler

@@ -20,7 +20,9 @@ from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPaginat
 from ..params import get_datetime, get_list
 from ..serializers import SerializerContext
 from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
+from ..state import cached_document
 from .base import ApiView
+from .content import document_key
 
 PAGING_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="Page number (page-number pagination)."),
@@ -47,9 +49,14 @@ class DisclosureListView(ApiView):
     )
     def get(self, request):
         query = request.query_params
-        ctx = SerializerContext(request)
         if query.get("as_of"):
-            return self.as_of(request, ctx)
+            return self.as_of(request, SerializerContext(request))
+        # Memoised per process like detail documents: dropped by any public change (api/state.py).
+        return Response(cached_document(document_key(request, "disclosures", ""), lambda: self.listing(request)))
+
+    def listing(self, request):
+        query = request.query_params
+        ctx = SerializerContext(request)
         fields = listing_fields(query)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query
         queryset = disclosure_queryset(query, ctx.root, cursor=cursor)
@@ -59,13 +66,13 @@ class DisclosureListView(ApiView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = listing_rows(page, ctx, fields)
         if cursor:
-            return Response({"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows})
-        return Response({
+            return {"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows}
+        return {
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": rows,
-        })
+        }
 
 
     def as_of(self, request, ctx):
