@@ -9,7 +9,9 @@ migrate, ``load_demo --news 0``, the full 62k-item corpus through
 gunicorn (production settings, ``gthread`` workers, keep-alive, no anonymous
 rate limit) on 127.0.0.1 and drives it with a small load generator (threads
 with keep-alive ``http.client`` connections, a fixed time per scenario). Each
-scenario uses the same pages for both APIs. Results: requests/s, p50, p99, and
+scenario uses the same pages for both APIs. Last, v1 detail and listing run
+again on a server with the per-process memo off (``API_STATE_TTL=0``): the
+API's cost when nothing is cached. Results: requests/s, p50, p99, and
 errors, printed as a Markdown table and written to ``VAR_DIR/bench-results.json``.
 """
 
@@ -160,7 +162,7 @@ def sample(port, seed=2568):
     return {"ids": ids, "paths": paths, "filters": filters, "parents": list(parents.values()), "words": words}
 
 
-def start_server(var_dir, port, workers, threads):
+def start_server(var_dir, port, workers, threads, extra_env=None):
     env = {
         **environment(var_dir),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -169,6 +171,7 @@ def start_server(var_dir, port, workers, threads):
         "SECURE_SSL_REDIRECT": "0",
         "API_ANON_THROTTLE_RATE": "",
         "DATABASE_CONN_MAX_AGE": "600",
+        **(extra_env or {}),
     }
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
@@ -246,6 +249,18 @@ def main(argv=None):
             results.append(result)
             print(f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
                   f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+        if not only or "nomemo" in only:
+            # The same v1 requests with the per-process memo switched off (API_STATE_TTL=0):
+            # every answer built from the database, the API's cost without any cache.
+            server.terminate()
+            server.wait(timeout=20)
+            server = start_server(var_dir, port, args.workers, args.threads, {"API_STATE_TTL": "0"})
+            for group, label, requests, expect in scenarios(data, etags)[:3:2]:
+                result = drive(port, requests, args.seconds, args.concurrency, expect)
+                result.update(group="nomemo", of=group, label=label + " (memo off)")
+                results.append(result)
+                print(f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                      f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -261,6 +276,9 @@ def main(argv=None):
     for group in ("detail", "listing", "search"):
         if (group, "v1") in by and (group, "v2") in by and by[(group, "v2")]["rps"]:
             print(f"{group}: v1 / v2 = {by[(group, 'v1')]['rps'] / by[(group, 'v2')]['rps']:.2f}×")
+    for r in results:
+        if r["group"] == "nomemo" and (r["of"], "v2") in by and by[(r["of"], "v2")]["rps"]:
+            print(f"{r['of']} with the memo off: v1 / v2 = {r['rps'] / by[(r['of'], 'v2')]['rps']:.2f}×")
 
 
 if __name__ == "__main__":

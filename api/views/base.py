@@ -13,6 +13,8 @@ from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import AnonymousRateThrottle
 
+READS = ("GET", "HEAD", "OPTIONS")
+
 
 class _NotModified(Exception):
     pass
@@ -44,15 +46,10 @@ class ApiView(APIView):
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in READS:
             # The repository's generation is read once for the whole request.
             with state.one_generation():
-                if not transaction.get_connection().in_atomic_block:
-                    return super().dispatch(request, *args, **kwargs)
-                # Called inside a transaction (in-process, tests): a savepoint of its own, since
-                # DRF marks the current atomic block for rollback when it answers an error.
-                with transaction.atomic():
-                    return super().dispatch(request, *args, **kwargs)
+                return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)
 
@@ -73,7 +70,17 @@ class ApiView(APIView):
             response["Last-Modified"] = http_date(self._last_modified.timestamp())
             response["Cache-Control"] = caching.cache_control(self.public_cache)
             return response
-        return super().handle_exception(exc)
+        if getattr(getattr(self, "request", None), "method", None) not in READS:
+            return super().handle_exception(exc)
+        # DRF marks the enclosing transaction for rollback when it answers an error. A read
+        # wrote nothing to undo and must not doom the transaction of whoever called it
+        # in-process (the portal, a test); database errors are not answered here and still do.
+        connection = transaction.get_connection()
+        doomed = connection.needs_rollback
+        response = super().handle_exception(exc)
+        if connection.in_atomic_block:
+            transaction.set_rollback(doomed)
+        return response
 
     def last_modified_for(self, request):
         return getattr(self, "_last_modified", None)
