@@ -122,7 +122,7 @@ def cached_document(key, build):
     cached document never outlives the visibility it was built under.
     """
     ttl = getattr(settings, "API_STATE_TTL", 1.0)
-    if not ttl:
+    if not ttl or not getattr(settings, "API_DOCUMENT_MEMO", True):
         return build()
     current = generation()
     now = time.monotonic()

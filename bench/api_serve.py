@@ -10,8 +10,8 @@ gunicorn (production settings, ``gthread`` workers, keep-alive, no anonymous
 rate limit) on 127.0.0.1 and drives it with a small load generator (threads
 with keep-alive ``http.client`` connections, a fixed time per scenario). Each
 scenario uses the same pages for both APIs. Last, v1 detail and listing run
-again on a server with the per-process memo off (``API_STATE_TTL=0``): the
-API's cost when nothing is cached. Results: requests/s, p50, p99, and
+again on a server with the document memo off (``API_DOCUMENT_MEMO=0``): every
+answer built from the database. Results: requests/s, p50, p99, and
 errors, printed as a Markdown table and written to ``VAR_DIR/bench-results.json``.
 """
 
@@ -250,11 +250,11 @@ def main(argv=None):
             print(f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
                   f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
         if not only or "nomemo" in only:
-            # The same v1 requests with the per-process memo switched off (API_STATE_TTL=0):
-            # every answer built from the database, the API's cost without any cache.
+            # The same v1 requests with the document memo switched off (API_DOCUMENT_MEMO=0):
+            # every answer built from the database (repository-wide facts stay memoised).
             server.terminate()
             server.wait(timeout=20)
-            server = start_server(var_dir, port, args.workers, args.threads, {"API_STATE_TTL": "0"})
+            server = start_server(var_dir, port, args.workers, args.threads, {"API_DOCUMENT_MEMO": "0"})
             for group, label, requests, expect in scenarios(data, etags)[:3:2]:
                 result = drive(port, requests, args.seconds, args.concurrency, expect)
                 result.update(group="nomemo", of=group, label=label + " (memo off)")

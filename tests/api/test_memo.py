@@ -137,3 +137,15 @@ def test_fields_expand_and_as_of_are_separate_documents(client, tree, memo):
     assert "breadcrumbs" in crumbs and "breadcrumbs" not in whole
     assert "breadcrumbs" not in client.get(url).json()
     assert client.get(url + "?as_of=2000-01-01").status_code == 404  # not public then; never from the memo
+
+
+def test_document_memo_can_be_switched_off(client, tree, memo, settings):
+    """``API_DOCUMENT_MEMO = False`` (the benchmark's "memo off" run): every answer built from the database."""
+    settings.API_DOCUMENT_MEMO = False
+    page = tree.news()
+    url = f"/api/v1/pages/{page.pk}"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert len(selects(queries)) > 1
