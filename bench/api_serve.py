@@ -189,6 +189,12 @@ def start_server(var_dir, port, workers, threads, extra_env=None):
     raise SystemExit("gunicorn did not start")
 
 
+def warm(port, data):
+    """Warm every worker a little (imports, connections, the repository-fact memo)."""
+    for path in [f"/api/v1/pages/{i}" for i in data["ids"][:20]] + [f"/api/v2/pages/{i}/" for i in data["ids"][:20]]:
+        Client(port).get(path)
+
+
 def scenarios(data, etags):
     ids, filters, parents, words = data["ids"], data["filters"], data["parents"], data["words"]
     q = urllib.parse.quote
@@ -236,9 +242,7 @@ def main(argv=None):
         server.terminate()
         server.wait(timeout=20)
         server = start_server(var_dir, port, args.workers, args.threads)  # WhiteNoise indexes files at start-up
-        for path, _ in [(f"/api/v1/pages/{i}", None) for i in data["ids"][:20]] + [(f"/api/v2/pages/{i}/", None) for i in data["ids"][:20]]:
-            client = Client(port)
-            client.get(path)  # warm every worker a little
+        warm(port, data)
         only = {s for s in args.only.split(",") if s}
         results = []
         for group, label, requests, expect in scenarios(data, etags):
@@ -255,6 +259,7 @@ def main(argv=None):
             server.terminate()
             server.wait(timeout=20)
             server = start_server(var_dir, port, args.workers, args.threads, {"API_DOCUMENT_MEMO": "0"})
+            warm(port, data)
             for group, label, requests, expect in scenarios(data, etags)[:3:2]:
                 result = drive(port, requests, args.seconds, args.concurrency, expect)
                 result.update(group="nomemo", of=group, label=label + " (memo off)")
