@@ -1,6 +1,6 @@
 """Benchmark the delivery API under gunicorn against Wagtail's API v2 and a static file, in one run.
 
-    SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve --prepare      # build var/bench (≈ 2 min + search index)
+    SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve --prepare      # build var/bench (≈ 2 min + ≈ 20 min search index)
     SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve [--workers 4] [--concurrency 8] [--seconds 10]
 
 ``--prepare`` builds a repository in ``VAR_DIR`` (default ``var/bench``):
