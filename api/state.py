@@ -10,11 +10,14 @@ for expiries, which log nothing; 0 in tests disables the memo).
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from django.conf import settings
 
 _lock = threading.Lock()
 _memo = {}
+_local = threading.local()
+_UNREAD = object()
 
 
 def memoized(key, compute):
@@ -32,25 +35,56 @@ def memoized(key, compute):
     return value
 
 
+def _generation_sql(connection):
+    from wagtail.models import CollectionViewRestriction, ModelLogEntry, PageLogEntry, PageViewRestriction
+
+    q = connection.ops.quote_name
+    parts = []
+    for model, aggregates in (
+        (PageLogEntry, ("MAX",)),
+        (ModelLogEntry, ("MAX",)),
+        (PageViewRestriction, ("COUNT", "MAX")),
+        (CollectionViewRestriction, ("COUNT", "MAX")),
+    ):
+        table, pk = q(model._meta.db_table), q(model._meta.pk.column)
+        parts.extend(f"(SELECT {aggregate}({pk}) FROM {table})" for aggregate in aggregates)
+    return "SELECT " + ", ".join(parts)
+
+
 def generation():
     """A cheap fingerprint of everything that can change visibility or Last-Modified.
 
-    Index-only look-ups: the newest page and model log entries and the view
-    restrictions. Publish, unpublish, move, delete and privacy changes all write
-    one of them, so a memo keyed on this is refreshed by the next request after
-    a change, not after a TTL. Expiries write nothing, so the memo also turns
-    over every ``settings.API_STATE_TTL`` seconds.
+    One statement of index-only look-ups: the newest page and model log entries
+    and the page and collection view restrictions. Publish, unpublish, move,
+    delete and privacy changes all write one of them, so a memo keyed on this
+    is refreshed by the next request after a change, not after a TTL. Expiries
+    write nothing, so the memo also turns over every ``settings.API_STATE_TTL``
+    seconds. Inside :func:`one_generation` (an API request) it is read once.
     """
-    from django.db.models import Count, Max
-    from wagtail.models import ModelLogEntry, PageLogEntry, PageViewRestriction
+    pinned = getattr(_local, "generation", None)
+    if pinned is not None and pinned is not _UNREAD:
+        return pinned
+    from django.db import connection
 
-    restrictions = PageViewRestriction.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    return (
-        PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
-        ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
-        restrictions["n"],
-        restrictions["m"],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_generation_sql(connection))
+        current = tuple(cursor.fetchone())
+    if pinned is _UNREAD:
+        _local.generation = current
+    return current
+
+
+@contextmanager
+def one_generation():
+    """Within this block (one read-only request) :func:`generation` queries the database once."""
+    if getattr(_local, "generation", None) is not None:  # nested (an in-process API call): keep the outer one
+        yield
+        return
+    _local.generation = _UNREAD
+    try:
+        yield
+    finally:
+        _local.generation = None
 
 
 def memoized_by_generation(key, compute):
@@ -88,7 +122,7 @@ def cached_document(key, build):
     cached document never outlives the visibility it was built under.
     """
     ttl = getattr(settings, "API_STATE_TTL", 1.0)
-    if not ttl:
+    if not ttl or not getattr(settings, "API_DOCUMENT_MEMO", True):
         return build()
     current = generation()
     now = time.monotonic()

@@ -22,12 +22,26 @@ from repository.models import DisclosurePage
 from .state import memoized_by_generation
 
 
+def default_site():
+    """``(root page, root URL)`` of the default site (its root page falls back to the first site's).
+
+    Read on every request, changed almost never: memoised like the other
+    repository-wide facts (Wagtail logs site edits, moves and renames).
+    """
+
+    def compute():
+        sites = list(Site.objects.select_related("root_page").order_by("-is_default_site", "pk")[:1])
+        if not sites:
+            return None, ""
+        site = sites[0]
+        return site.root_page, (site.root_url if site.is_default_site else "").rstrip("/")
+
+    return memoized_by_generation("default_site", compute)
+
+
 def site_root():
     """The root page of the default site (the HomePage)."""
-    site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
-    if site is None:
-        site = Site.objects.select_related("root_page").order_by("pk").first()
-    return site.root_page if site else None
+    return default_site()[0]
 
 
 def hidden_branch_paths():

@@ -1,6 +1,6 @@
 """Benchmark the delivery API under gunicorn against Wagtail's API v2 and a static file, in one run.
 
-    SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve --prepare      # build var/bench (≈ 2 min + search index)
+    SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve --prepare      # build var/bench (≈ 2 min + ≈ 20 min search index)
     SHARED_DIR=/work/shared .venv/bin/python -m bench.api_serve [--workers 4] [--concurrency 8] [--seconds 10]
 
 ``--prepare`` builds a repository in ``VAR_DIR`` (default ``var/bench``):
@@ -9,7 +9,9 @@ migrate, ``load_demo --news 0``, the full 62k-item corpus through
 gunicorn (production settings, ``gthread`` workers, keep-alive, no anonymous
 rate limit) on 127.0.0.1 and drives it with a small load generator (threads
 with keep-alive ``http.client`` connections, a fixed time per scenario). Each
-scenario uses the same pages for both APIs. Results: requests/s, p50, p99, and
+scenario uses the same pages for both APIs. Last, v1 detail and listing run
+again on a server with the document memo off (``API_DOCUMENT_MEMO=0``): every
+answer built from the database. Results: requests/s, p50, p99, and
 errors, printed as a Markdown table and written to ``VAR_DIR/bench-results.json``.
 """
 
@@ -160,7 +162,7 @@ def sample(port, seed=2568):
     return {"ids": ids, "paths": paths, "filters": filters, "parents": list(parents.values()), "words": words}
 
 
-def start_server(var_dir, port, workers, threads):
+def start_server(var_dir, port, workers, threads, extra_env=None):
     env = {
         **environment(var_dir),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -169,6 +171,7 @@ def start_server(var_dir, port, workers, threads):
         "SECURE_SSL_REDIRECT": "0",
         "API_ANON_THROTTLE_RATE": "",
         "DATABASE_CONN_MAX_AGE": "600",
+        **(extra_env or {}),
     }
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
@@ -184,6 +187,12 @@ def start_server(var_dir, port, workers, threads):
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def warm(port, data):
+    """Warm every worker a little (imports, connections, the repository-fact memo)."""
+    for path in [f"/api/v1/pages/{i}" for i in data["ids"][:20]] + [f"/api/v2/pages/{i}/" for i in data["ids"][:20]]:
+        Client(port).get(path)
 
 
 def scenarios(data, etags):
@@ -233,9 +242,7 @@ def main(argv=None):
         server.terminate()
         server.wait(timeout=20)
         server = start_server(var_dir, port, args.workers, args.threads)  # WhiteNoise indexes files at start-up
-        for path, _ in [(f"/api/v1/pages/{i}", None) for i in data["ids"][:20]] + [(f"/api/v2/pages/{i}/", None) for i in data["ids"][:20]]:
-            client = Client(port)
-            client.get(path)  # warm every worker a little
+        warm(port, data)
         only = {s for s in args.only.split(",") if s}
         results = []
         for group, label, requests, expect in scenarios(data, etags):
@@ -246,6 +253,19 @@ def main(argv=None):
             results.append(result)
             print(f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
                   f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+        if not only or "nomemo" in only:
+            # The same v1 requests with the document memo switched off (API_DOCUMENT_MEMO=0):
+            # every answer built from the database (repository-wide facts stay memoised).
+            server.terminate()
+            server.wait(timeout=20)
+            server = start_server(var_dir, port, args.workers, args.threads, {"API_DOCUMENT_MEMO": "0"})
+            warm(port, data)
+            for group, label, requests, expect in scenarios(data, etags)[:3:2]:
+                result = drive(port, requests, args.seconds, args.concurrency, expect)
+                result.update(group="nomemo", of=group, label=label + " (memo off)")
+                results.append(result)
+                print(f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                      f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -261,6 +281,9 @@ def main(argv=None):
     for group in ("detail", "listing", "search"):
         if (group, "v1") in by and (group, "v2") in by and by[(group, "v2")]["rps"]:
             print(f"{group}: v1 / v2 = {by[(group, 'v1')]['rps'] / by[(group, 'v2')]['rps']:.2f}×")
+    for r in results:
+        if r["group"] == "nomemo" and (r["of"], "v2") in by and by[(r["of"], "v2")]["rps"]:
+            print(f"{r['of']} with the memo off: v1 / v2 = {r['rps'] / by[(r['of'], 'v2')]['rps']:.2f}×")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,23 @@
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from wagtail.models import Site
 
 from repository.models import Agency, FrameworkItem
 
-from ..visibility import path_below_root, site_root
+from ..state import memoized_by_generation
+from ..visibility import default_site, path_below_root
 from .pages import restricted_collection_ids
 
 API_CONTENT_PREFIX = "/api/v1/content/"
+
+
+def _item_order(item):
+    return (item.framework.year, item.sort_order, item.code)
+
+
+def framework_items():
+    """Every OIT item with its framework, by id (a few hundred rows, memoised per process)."""
+    return FrameworkItem.objects.select_related("framework").in_bulk()
 
 
 def items_prefetch():
@@ -19,12 +28,12 @@ def items_prefetch():
 class SerializerContext:
     def __init__(self, request=None, root=None, moment=None):
         self.request = request
-        self.root = root or site_root()
+        default_root, self.site_root_url = default_site()
+        self.root = root or default_root
         self.moment = moment or timezone.now()
-        self._agencies = {}
+        # A small table read by every disclosure: memoised per process like the other repository facts.
+        self._agencies = dict(memoized_by_generation("agencies", Agency.objects.in_bulk))
         self._restricted = None
-        site = Site.objects.filter(is_default_site=True).first()
-        self.site_root_url = (site.root_url if site else "").rstrip("/")
 
     # URLs
     def absolute(self, url):
@@ -60,9 +69,13 @@ class SerializerContext:
         cache = getattr(page, "_prefetched_objects_cache", {})
         if "items" in cache:
             return list(cache["items"])
-        return list(page.items.select_related("framework").order_by("framework__year", "sort_order", "code"))
+        ids = list(page.items.values_list("pk", flat=True))
+        known = memoized_by_generation("framework_items", framework_items)
+        if any(i not in known for i in ids):
+            known = {**known, **FrameworkItem.objects.select_related("framework").in_bulk(ids)}
+        return sorted((known[i] for i in ids if i in known), key=_item_order)
 
     def restricted_collections(self):
         if self._restricted is None:
-            self._restricted = restricted_collection_ids()
+            self._restricted = memoized_by_generation("restricted_collections", restricted_collection_ids)
         return self._restricted

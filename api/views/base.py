@@ -1,5 +1,6 @@
 """What every API view shares: problem details, throttling, auth, conditional GETs."""
 
+from django.db import transaction
 from django.http import HttpResponseNotModified
 from django.utils.http import http_date
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -7,10 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from .. import caching
+from .. import caching, state
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import AnonymousRateThrottle
+
+READS = ("GET", "HEAD", "OPTIONS")
 
 
 class _NotModified(Exception):
@@ -36,6 +39,20 @@ class ApiView(APIView):
     # Output that depends on who asks (history, audit) must say so to caches.
     varies_by_user = False
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # No ATOMIC_REQUESTS transaction around reads (they write nothing: the throttle
+        # counts in the cache); dispatch() opens one for any other method.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in READS:
+            # The repository's generation is read once for the whole request.
+            with state.one_generation():
+                return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
     def get_exception_handler(self):
         return exception_handler
 
@@ -53,7 +70,17 @@ class ApiView(APIView):
             response["Last-Modified"] = http_date(self._last_modified.timestamp())
             response["Cache-Control"] = caching.cache_control(self.public_cache)
             return response
-        return super().handle_exception(exc)
+        if getattr(getattr(self, "request", None), "method", None) not in READS:
+            return super().handle_exception(exc)
+        # DRF marks the enclosing transaction for rollback when it answers an error. A read
+        # wrote nothing to undo and must not doom the transaction of whoever called it
+        # in-process (the portal, a test); database errors are not answered here and still do.
+        connection = transaction.get_connection()
+        doomed = connection.needs_rollback
+        response = super().handle_exception(exc)
+        if connection.in_atomic_block:
+            transaction.set_rollback(doomed)
+        return response
 
     def last_modified_for(self, request):
         return getattr(self, "_last_modified", None)

@@ -20,7 +20,9 @@ from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPaginat
 from ..params import get_datetime, get_list
 from ..serializers import SerializerContext
 from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
+from ..state import cached_document
 from .base import ApiView
+from .content import document_key
 
 PAGING_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="Page number (page-number pagination)."),
@@ -50,9 +52,14 @@ class DisclosureListView(ApiView):
     )
     def get(self, request):
         query = request.query_params
-        ctx = SerializerContext(request)
         if query.get("as_of"):
-            return self.as_of(request, ctx)
+            return self.as_of(request, SerializerContext(request))
+        # Memoised per process like detail documents: dropped by any public change (api/state.py).
+        return Response(cached_document(document_key(request, "disclosures", ""), lambda: self.listing(request)))
+
+    def listing(self, request):
+        query = request.query_params
+        ctx = SerializerContext(request)
         model = listing_type(query)
         fields = listing_fields(query, model)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query
@@ -63,13 +70,13 @@ class DisclosureListView(ApiView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = listing_rows(page, ctx, fields, model)
         if cursor:
-            return Response({"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows})
-        return Response({
+            return {"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows}
+        return {
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": rows,
-        })
+        }
 
 
     def as_of(self, request, ctx):

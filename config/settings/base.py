@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
+# Whether detail and listing answers are memoised too (off: built from the database each time).
+API_DOCUMENT_MEMO = env.env_bool("API_DOCUMENT_MEMO", True)
 
 CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
