@@ -37,7 +37,8 @@ def _flushable_audit_trail(request):
 
     What migrations created (Wagtail's root page, locale and collection, the workflow, the
     groups) a flush removes too: tests that need it after another transactional test mark
-    themselves ``django_db(transaction=True, serialized_rollback=True)``, Django's own way.
+    themselves ``django_db(transaction=True, serialized_rollback=True)``, Django's own way
+    (every transactional test must: see pytest_collection_modifyitems).
     """
     if not _is_transactional(request.node):
         yield
@@ -56,3 +57,26 @@ def _flushable_audit_trail(request):
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     finally:
         triggers.create_triggers(connection)
+
+
+
+def _starts_from_migrations(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Every transactional test must start from what migrations made: ``serialized_rollback=True``.
+
+    A flush after a test that reloads the migrated data does not re-create content types and
+    permissions (Django inhibits post_migrate then), and a flush after one that does not reload
+    re-creates them with new keys on PostgreSQL (whose flush keeps sequences), which a later
+    reload collides with. Either way a mix breaks whichever test comes next, so none is allowed.
+    """
+    mixed = [item.nodeid for item in items if _is_transactional(item) and not _starts_from_migrations(item)]
+    if mixed:
+        raise pytest.UsageError(
+            "transactional tests must mark django_db(transaction=True, serialized_rollback=True) "
+            "(see tests/conftest.py): " + ", ".join(mixed)
+        )

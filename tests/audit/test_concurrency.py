@@ -24,7 +24,7 @@ pytestmark = [
         reason="needs PostgreSQL (set DATABASE_URL=postgres://...): SQLite's global write lock "
                "serialises writers by itself, so there is no concurrency to test",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
