@@ -233,7 +233,7 @@ class EmbeddedBackend(SearchBackend):
         hits = _hits(db, page_ids, scores)
         if terms and hits:
             # the words that selected the documents: a common word (และ, การ) marked everywhere says nothing
-            self._highlight(db, hits, required)
+            self._highlight(db, hits, required, terms)
         return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
     def _columns(self, db):
@@ -249,7 +249,7 @@ class EmbeddedBackend(SearchBackend):
                 self._columns_cache = (key, _Columns.load(db, self._frequencies[1]))
             return self._columns_cache[1]
 
-    def _highlight(self, db, hits, terms):
+    def _highlight(self, db, hits, terms, all_terms):
         ids = [hit.page_id for hit in hits]
         placeholders = ",".join("?" * len(ids))
         fields = {
@@ -263,6 +263,9 @@ class EmbeddedBackend(SearchBackend):
         }
         for hit in hits:
             hit.highlights = highlight.highlights_for(fields.get(hit.page_id, {}), terms)
+            if not hit.highlights and all_terms != terms:
+                # the selecting words were only ones marks cannot show (e.g. "(COVID-19)"): mark them all
+                hit.highlights = highlight.highlights_for(fields.get(hit.page_id, {}), all_terms)
 
     def suggest(self, prefix, limit=10):
         """Titles holding what the user has typed so far, those starting with it first."""
