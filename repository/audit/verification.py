@@ -30,6 +30,7 @@ so the batch goes to the exact check: the fast way never passes an entry the
 reference would fail.
 """
 
+import gc
 import json
 import os
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from .chain import _RECORD_SQL, _version_sql, build_payload, content_type_labels
 PARALLEL_MIN_ENTRIES = 20_000
 RANGE_SIZE = 10_000
 BATCH_SIZE = 5_000
+SQLITE_MMAP_BYTES = 1 << 34  # address space only: SQLite maps no more than the file
 
 _canonical_extra = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                     allow_nan=False).encode
@@ -58,14 +60,16 @@ MISSING, REVISION, LINK, CONTENTS = 0, 1, 2, 3
 
 # One payload's canonical JSON (keys sorted at every level); see chain.build_payload.
 PAYLOAD_TEMPLATE = (
-    '{{"action":{},"agency":{{"code":{},"id":{}}},"at":{},"extra":{},"item_codes":[{}],"live":{},'
-    '"log":{{"id":{},"model":{}}},"object":{{"id":{},"model":{},"repr":{}}},"page_id":{},"previous_seal":{},'
-    '"revision":{{"comment":{},"date_created":{},"id":{}}},"sequence":{:d},"user":{{"id":{},"name":{}}},'
+    '{"action":%s,"agency":{"code":%s,"id":%s},"at":%s,"extra":%s,"item_codes":[%s],"live":%s,'
+    '"log":{"id":%s,"model":%s},"object":{"id":%s,"model":%s,"repr":%s},"page_id":%s,"previous_seal":%s,'
+    '"revision":{"comment":%s,"date_created":%s,"id":%s},"sequence":%d,"user":{"id":%s,"name":%s},'
     f'"v":{PAYLOAD_VERSION:d},'
-    '"version_id":{},"versions":[{}]}}'
+    '"version_id":%s,"versions":[%s]}'
 )
-VERSION_TEMPLATE = ('{{"content_type":{},"data_sha256":{},"db":{},"format":{},"id":{:d},"object_id":{},'
-                    '"object_repr":{}}}')
+# printf-style: faster than str.format over many arguments. The digest is hex, so it is quoted here; the
+# id is an INTEGER PRIMARY KEY (only ever an integer, so "%d" cannot round a stored real).
+VERSION_TEMPLATE = '{"content_type":%s,"data_sha256":"%s","db":%s,"format":%s,"id":%d,"object_id":%s,"object_repr":%s}'
+
 
 # SQLite: exact renderings, or NULL for any value of another type or form (which sends the batch to the exact check).
 _SQLITE_INT = "CASE typeof({0}) WHEN 'integer' THEN CAST({0} AS TEXT) WHEN 'null' THEN 'null' END"
@@ -118,6 +122,14 @@ class _Quoted(dict):
         return value
 
 
+class _QuotedStrings(dict):
+    """A string → its JSON string, for columns with few distinct values (``db``, ``format``)."""
+
+    def __missing__(self, key):
+        value = self[key] = encode_basestring(key)
+        return value
+
+
 class _Extras(dict):
     """stored ``extra`` (JSON text, or the driver's decoded value) → its canonical JSON."""
 
@@ -165,6 +177,11 @@ class FastReader:
         self.version_sql = _version_sql(self.vendor, with_data=False) + " ORDER BY revision_id, id"
         self.extras = _Extras()
         self.item_codes = _ItemCodes()
+        self.quoted = _QuotedStrings()
+        if self.vendor == "sqlite" and not self.connection.is_in_memory_db():
+            # Read pages straight from the OS page cache instead of copying each into SQLite's own.
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
 
     def fetch(self, lo, hi):
         with self.connection.cursor() as cursor:
@@ -181,12 +198,13 @@ class FastReader:
         column = _columns(version_rows)
         revisions = [row[1] for row in version_rows]
         if self.vendor == "postgresql":
-            digests = map(encode_basestring, column(7))  # hashed by PostgreSQL
+            digests = column(7)  # hashed by PostgreSQL
         else:
-            digests = map(encode_basestring, map(_hexdigest, map(sha256, column(7))))
-        s = encode_basestring
-        fragments = list(map(VERSION_TEMPLATE.format, map(self.quoted_labels.__getitem__, column(2)), digests,
-                             map(s, column(4)), map(s, column(5)), column(0), map(s, column(3)), map(s, column(6))))
+            digests = map(_hexdigest, map(sha256, column(7)))
+        s, quoted = encode_basestring, self.quoted.__getitem__
+        fragments = list(map(VERSION_TEMPLATE.__mod__, zip(
+            map(self.quoted_labels.__getitem__, column(2)), digests, map(quoted, column(4)), map(quoted, column(5)),
+            column(0), map(s, column(3)), map(s, column(6)), strict=True)))
         # First and one-past-last index of each revision's run.
         first = dict(zip(reversed(revisions), range(len(revisions) - 1, -1, -1), strict=True))
         end = dict(zip(revisions, range(1, len(revisions) + 1), strict=True))
@@ -209,13 +227,14 @@ class FastReader:
         if self.vendor == "postgresql":  # the driver may hand jsonb over decoded
             extras = [value if isinstance(value, str) else json.dumps(value) for value in extras]
         # Columns 7, 11, 12, 17, 20, 21, 23 are numbers, null or booleans already rendered by SQL.
-        return list(map(
-            PAYLOAD_TEMPLATE.format, map(s, column(5)), map(s, column(6)), column(7), map(s, column(8)),
+        quoted = self.quoted.__getitem__
+        return list(map(PAYLOAD_TEMPLATE.__mod__, zip(
+            map(quoted, column(5)), map(quoted, column(6)), column(7), map(s, column(8)),
             map(self.extras.__getitem__, extras), map(self.item_codes.__getitem__, column(10)), column(11),
-            column(12), map(s, column(13)), map(s, column(14)), map(s, column(15)), map(s, column(16)),
+            column(12), map(quoted, column(13)), map(s, column(14)), map(quoted, column(15)), map(s, column(16)),
             column(17), map(s, column(1)), map(s, column(18)), map(s, column(19)), column(20), column(0),
-            column(21), map(s, column(22)), column(23), versions,
-        ))
+            column(21), map(s, column(22)), column(23), versions, strict=True,
+        )))
 
     def check_fast(self, lo, hi, previous):
         """True if every entry in (lo, hi] is present, linked (to ``previous`` too, if known) and sealed right."""
@@ -315,7 +334,21 @@ class ExactChecker:
 
 
 def check_range(using, lo, hi, batch_size=BATCH_SIZE):
-    """Check entries with sequence in (lo, hi]; return a ``RangeResult``."""
+    """Check entries with sequence in (lo, hi]; return a ``RangeResult``.
+
+    The cyclic garbage collector is paused meanwhile: checking makes no reference cycles, but its
+    row tuples would set off collections that walk the whole heap (costly in a large process).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_range(using, lo, hi, batch_size)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_range(using, lo, hi, batch_size):
     fast = FastReader(using)
     exact = None
     result = RangeResult(lo=lo, hi=hi)
@@ -334,8 +367,9 @@ def check_range(using, lo, hi, batch_size=BATCH_SIZE):
             previous = exact.check(start, end, result, previous)
             if previous is None:
                 return result
-        if len(fast.extras) > 20_000:
-            fast.extras.clear()
+        for memo in (fast.extras, fast.quoted):
+            if len(memo) > 20_000:
+                memo.clear()
         start = end
     result.last_seal = previous
     return result
