@@ -8,12 +8,24 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _search_index_path(settings, tmp_path):
-    """The embedded search index of a test lives in its own folder, never in var/."""
+def search_settings(settings, tmp_path):
+    """Every test searches the embedded engine, in an index of its own folder (never var/).
+
+    Whatever the environment says (``ELASTICSEARCH_URL`` set to run the Elasticsearch
+    suite, say), publishing in a test feeds this index; the Elasticsearch tests choose
+    their engine themselves (tests/search/conftest.py ``engine_config``). Backends built
+    from earlier settings are dropped before and after.
+    """
     import search
 
-    settings.SEARCH = {**settings.SEARCH, "EMBEDDED_PATH": str(tmp_path / "search.sqlite3")}
-    yield
+    search.reset_backends()
+    settings.SEARCH = {
+        "BACKEND": "embedded",
+        "EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
+        "ELASTICSEARCH_URL": "",
+        "ELASTICSEARCH_INDEX_PREFIX": "disclosures",
+    }
+    yield settings.SEARCH
     search.reset_backends()
 
 

@@ -8,8 +8,6 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-pytest.importorskip("repository.audit.replay", reason="the audit app has not landed on this branch yet")
-
 pytestmark = pytest.mark.django_db
 
 

@@ -2,20 +2,7 @@
 
 import pytest
 
-search = pytest.importorskip("search.outbox", reason="the search app has not landed on this branch yet")
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def search_index(settings, tmp_path):
-    import search as search_app
-
-    search_app.reset_backends()
-    settings.SEARCH = {"BACKEND": "embedded", "EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
-                       "ELASTICSEARCH_URL": "", "ELASTICSEARCH_INDEX_PREFIX": "disclosures"}
-    yield
-    search_app.reset_backends()
 
 
 @pytest.fixture

@@ -11,23 +11,14 @@ from tests.portal.builders import Site, attach, news_records, portal_url
 
 from .portal_browser import axe_violations, needs_chromium, open_page, screenshot
 
-pytest.importorskip("search.outbox", reason="the search app has not landed on this branch yet")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
               needs_chromium]
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
-    import search as search_app
-
+def _settings(settings):
     settings.PORTAL_DIRECTORY_TTL = 0
     settings.API_ANON_THROTTLE_RATE = ""
-    search_app.reset_backends()
-    settings.SEARCH = {"BACKEND": "embedded", "EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
-                       "ELASTICSEARCH_URL": "", "ELASTICSEARCH_INDEX_PREFIX": "disclosures"}
-    yield
-    search_app.reset_backends()
 
 
 @pytest.fixture
@@ -100,7 +91,6 @@ def test_facet_changes_counts(browser_page, site):
 
 
 def test_history_diff(browser_page, site):
-    pytest.importorskip("repository.audit.replay", reason="the audit app has not landed on this branch yet")
     target = site.pages[1]
     target.summary = "ปรับปรุงข้อมูล " + target.summary
     target.save_revision().publish()

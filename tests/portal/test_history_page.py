@@ -2,9 +2,7 @@
 
 import pytest
 
-pytest.importorskip("repository.audit.replay", reason="the audit app has not landed on this branch yet")
-
-from .builders import news_records, portal_url  # noqa: E402
+from .builders import news_records, portal_url
 
 pytestmark = pytest.mark.django_db
 

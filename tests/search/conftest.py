@@ -2,23 +2,6 @@ import os
 
 import pytest
 
-import search
-
-
-@pytest.fixture(autouse=True)
-def search_settings(settings, tmp_path):
-    """Each test gets its own embedded index file; cached backends are dropped."""
-    search.reset_backends()
-    settings.SEARCH = {
-        "BACKEND": "embedded",
-        "EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
-        "ELASTICSEARCH_URL": "",
-        "ELASTICSEARCH_INDEX_PREFIX": "disclosures",
-    }
-    yield settings.SEARCH
-    search.reset_backends()
-
-
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ENGINES = [
     "embedded",
