@@ -61,7 +61,7 @@ MISSING, REVISION, LINK, CONTENTS = 0, 1, 2, 3
 # One payload's canonical JSON (keys sorted at every level); see chain.build_payload.
 PAYLOAD_TEMPLATE = (
     '{"action":%s,"agency":{"code":%s,"id":%s},"at":%s,"extra":%s,"item_codes":[%s],"live":%s,'
-    '"log":{"id":%s,"model":%s},"object":{"id":%s,"model":%s,"repr":%s},"page_id":%s,"previous_seal":%s,'
+    '"log":{"id":%s,"model":%s},"object":{"id":%s,"model":%s,"repr":%s},"page_id":%s,"previous_seal":"%s",'
     '"revision":{"comment":%s,"date_created":%s,"id":%s},"sequence":%d,"user":{"id":%s,"name":%s},'
     f'"v":{PAYLOAD_VERSION:d},'
     '"version_id":%s,"versions":[%s]}'
@@ -78,13 +78,16 @@ _SQLITE_BOOL = "CASE WHEN {0} IS NULL THEN 'null' WHEN CAST({0} AS TEXT) = '1' T
 _DIGITS = "[0-9]"
 _SQLITE_STAMP = (f"{_DIGITS * 4}-{_DIGITS * 2}-{_DIGITS * 2} {_DIGITS * 2}:{_DIGITS * 2}:{_DIGITS * 2}")
 # As canonical.canonical_time_from_sqlite renders Django's stored UTC text.
+# Times come out as JSON strings, quotes included (their characters need no escaping).
 _SQLITE_TIME = (f"CASE WHEN {{0}} GLOB '{_SQLITE_STAMP}.{_DIGITS * 6}' THEN "
-                f"substr({{0}}, 1, 10) || 'T' || substr({{0}}, 12) || 'Z' "
-                f"WHEN {{0}} GLOB '{_SQLITE_STAMP}' THEN substr({{0}}, 1, 10) || 'T' || substr({{0}}, 12) || '.000000Z' "
+                f"'\"' || substr({{0}}, 1, 10) || 'T' || substr({{0}}, 12) || 'Z\"' "
+                f"WHEN {{0}} GLOB '{_SQLITE_STAMP}' THEN "
+                f"'\"' || substr({{0}}, 1, 10) || 'T' || substr({{0}}, 12) || '.000000Z\"' "
                 "END")
 _PG_INT = "COALESCE(({0})::text, 'null')"
 _PG_BOOL = "CASE WHEN {0} IS NULL THEN 'null' WHEN {0} THEN 'true' ELSE 'false' END"
 _PG_TIME = "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+_PG_QUOTED_TIME = "'\"' || " + _PG_TIME + " || '\"'"
 
 _FAST_RECORD_SQL = (
     "SELECT r.sequence, r.previous_seal, r.seal, v.id, r.revision_id, "
@@ -100,7 +103,7 @@ def _fast_record_sql(vendor):
     if vendor == "sqlite":
         number, boolean, moment = _SQLITE_INT, _SQLITE_BOOL, _SQLITE_TIME
     else:
-        number, boolean, moment = _PG_INT, _PG_BOOL, _PG_TIME
+        number, boolean, moment = _PG_INT, _PG_BOOL, _PG_QUOTED_TIME
     return _FAST_RECORD_SQL.format(
         agency_id=number.format("r.agency_id"), at=moment.format("r.at"), live=boolean.format("r.live"),
         log_entry_id=number.format("r.log_entry_id"), page_id=number.format("r.page_id"),
@@ -226,14 +229,16 @@ class FastReader:
         extras = column(9)
         if self.vendor == "postgresql":  # the driver may hand jsonb over decoded
             extras = [value if isinstance(value, str) else json.dumps(value) for value in extras]
-        # Columns 7, 11, 12, 17, 20, 21, 23 are numbers, null or booleans already rendered by SQL.
+        # Columns 7, 11, 12, 17, 20, 21, 23 are numbers, null or booleans and 8, 19 times, already rendered
+        # by SQL. The previous seal (1) goes in unescaped between the template's quotes: a batch passes only
+        # if it equals the stored seal before it, itself a checked hex digest (or the genesis seal).
         quoted = self.quoted.__getitem__
         return list(map(PAYLOAD_TEMPLATE.__mod__, zip(
-            map(quoted, column(5)), map(quoted, column(6)), column(7), map(s, column(8)),
+            map(quoted, column(5)), map(quoted, column(6)), column(7), column(8),
             map(self.extras.__getitem__, extras), map(self.item_codes.__getitem__, column(10)), column(11),
             column(12), map(quoted, column(13)), map(s, column(14)), map(quoted, column(15)), map(s, column(16)),
-            column(17), map(s, column(1)), map(s, column(18)), map(s, column(19)), column(20), column(0),
-            column(21), map(s, column(22)), column(23), versions, strict=True,
+            column(17), column(1), map(s, column(18)), column(19), column(20), column(0),
+            column(21), map(quoted, column(22)), column(23), versions, strict=True,
         )))
 
     def check_fast(self, lo, hi, previous):
