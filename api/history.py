@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from .exceptions import ParameterError
 from .serializers import allowed_fields
+from .serializers.fields import date_pair
 from .visibility import path_below_root, public_pages, url_path_for
 
 # Keys of a stored state the public may see besides the serialised field names.
@@ -68,13 +69,13 @@ def public_state(state, model):
 
 
 def _public_event(event):
-    return {"version": event["version_id"], "time": _iso(event["time"]), "action": event["action"]}
+    return {"version": event["version_id"], **date_pair("time", event["time"]), "action": event["action"]}
 
 
 def _auditor_event(event):
     return {
         "version": event["version_id"],
-        "time": _iso(event["time"]),
+        **date_pair("time", event["time"]),
         "action": event["action"],
         "user": event["user"],
         "comment": event["comment"],

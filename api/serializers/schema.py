@@ -382,6 +382,7 @@ class SuggestionsSchema(s.Serializer):
 class HistoryEventSchema(s.Serializer):
     version = s.IntegerField(allow_null=True, help_text="Reversion version id: use with @history/<version> and @diff")
     time = s.DateTimeField()
+    time_be = s.CharField(help_text="The same moment for Thai readers, Bangkok time: 1 มีนาคม 2568 09:00 น.")
     action = s.CharField(help_text="Wagtail log action, e.g. wagtail.publish")
     user = opt(s.CharField, allow_blank=True, help_text="Auditors only: display name (never an e-mail)")
     comment = opt(s.CharField, allow_blank=True, allow_null=True, help_text="Auditors only")

@@ -1,5 +1,6 @@
 """@history, @history/<version>, @diff, ?as_of= and the audit endpoints, on the real audit trail."""
 
+import datetime
 import time
 
 import pytest
@@ -7,6 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+
+THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +59,11 @@ def test_anonymous_history_lists_published_versions_only(client, story):
     data = client.get(f"/api/v1/pages/{page.pk}/@history").json()
     assert data["auditor"] is False
     assert [v["action"] for v in data["versions"]] == ["wagtail.publish", "wagtail.publish"]
-    assert all(set(v) == {"version", "time", "action"} for v in data["versions"])
+    assert all(set(v) == {"version", "time", "time_be", "action"} for v in data["versions"])
+    published = timezone.localtime(datetime.datetime.fromisoformat(data["versions"][-1]["time"]))
+    assert published.utcoffset() == datetime.timedelta(hours=7)  # Bangkok
+    assert data["versions"][-1]["time_be"] == f"{published.day} {THAI_MONTHS[published.month - 1]} " \
+        f"{published.year + 543} {published:%H:%M} น."
     by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{page.slug}/@history").json()
     assert by_path["versions"] == data["versions"]
 
