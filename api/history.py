@@ -9,6 +9,7 @@ A version is named by its reversion version id (``version`` in the events);
 ``@history/<n>`` takes that id, the same for everybody.
 """
 
+from django.apps import apps
 from django.http import Http404
 from wagtail.models import Page
 
@@ -55,11 +56,12 @@ def find_page(path=None, page_id=None, auditor=False, root=None):
 
 
 class DeletedPage:
-    """A page that no longer exists, known only to the audit trail."""
+    """A page that no longer exists, known only to the audit trail (its model and tree path when known)."""
 
-    def __init__(self, pk):
+    def __init__(self, pk, specific_class=None, path=None):
         self.pk = pk
-        self.specific_class = None
+        self.specific_class = specific_class
+        self.path = path
 
 
 def public_state(state, model):
@@ -151,9 +153,33 @@ def page_for_as_of(path=None, page_id=None, root=None):
         queryset = queryset.exclude(path__startswith=restricted)
     page = queryset.filter(pk=page_id).first() if page_id is not None else \
         queryset.filter(url_path=url_path_for(path or "", root)).first()
+    if page is None and page_id is not None:
+        page = deleted_page(page_id, root)
     if page is None:
         raise Http404("No page here.")
-    return page.specific
+    return page if isinstance(page, DeletedPage) else page.specific
+
+
+def deleted_page(page_id, root):
+    """A page deleted since, as the audit trail last recorded it, if it sat below ``root`` outside a section
+    that is private now (the current view restrictions apply to past reads, as for pages that still exist)."""
+    if Page.objects.filter(pk=page_id).exists():
+        return None  # it exists, outside this site or in a private section
+    replay, _, _ = audit()
+    versions = [e for e in replay.object_timeline(Page, page_id) if e["version_id"] is not None]
+    if not versions:
+        return None
+    state = replay.version_state(versions[-1]["version_id"])
+    tree_path = state.get("path") or ""
+    if not tree_path.startswith(root.path) or any(tree_path.startswith(p) for p in _restricted_tree_paths()):
+        return None
+    try:
+        model = apps.get_model(versions[-1]["object"]["model"])
+    except (LookupError, ValueError, KeyError, TypeError):
+        return None
+    if not issubclass(model, Page):
+        return None
+    return DeletedPage(page_id, specific_class=model, path=tree_path)
 
 
 def _restricted_tree_paths():
@@ -180,15 +206,18 @@ def page_as_of(page, moment, root=None):
     state = replay.version_state(last["version_id"])
     if _was_private(replay, state.get("path") or page.path, moment):
         raise Http404("This page was not public at that moment.")
-    data = public_state(state, type(page))
+    model = page.specific_class if isinstance(page, DeletedPage) else type(page)
+    data = public_state(state, model)
     then = _path_from_url_path(state.get("url_path"), root)
+    if then is None and not isinstance(page, DeletedPage):
+        then = path_below_root(page, root)
     return {
         "id": page.pk,
-        "type": f"{page._meta.app_label}.{page._meta.object_name}",
+        "type": f"{model._meta.app_label}.{model._meta.object_name}",
         "as_of": moment.isoformat(),
         "version": last["version_id"],
         "since": _iso(last["time"]),
-        "path": then if then is not None else path_below_root(page, root),
+        "path": then,
         "state": _jsonable(data),
     }
 

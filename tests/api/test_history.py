@@ -196,3 +196,36 @@ def test_as_of_a_page_that_was_private_then_is_not_found(client, tree, editor):
     assert (status(before), status(while_private), status(after)) == (200, 404, 200)
     by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{page.slug}", {"as_of": while_private.isoformat()})
     assert by_path.status_code == 404 and by_path["Content-Type"].startswith("application/problem+json")
+
+
+def test_as_of_reaches_a_page_deleted_since_by_id_and_by_path(client, story):
+    """What the public saw then stays answerable after the page is gone from the tree."""
+    page = story["page"]
+    page_id, slug = page.pk, page.slug
+    moment = story["between"].isoformat()
+    before = client.get(f"/api/v1/pages/{page_id}", {"as_of": moment}).json()
+    page.delete()
+    by_id = client.get(f"/api/v1/pages/{page_id}", {"as_of": moment})
+    assert by_id.status_code == 200
+    data = by_id.json()
+    assert data == before
+    assert data["state"]["title"] == story["first_title"] and data["type"] == "repository.NewsPage"
+    assert data["path"] == f"uthai-thani/news/o4/{slug}"
+    by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{slug}", {"as_of": moment}).json()
+    assert by_path == data
+    # now it is gone: there is nothing to read at this moment, and no page at all without as_of
+    assert client.get(f"/api/v1/pages/{page_id}", {"as_of": timezone.now().isoformat()}).status_code == 404
+    assert client.get(f"/api/v1/pages/{page_id}").status_code == 404
+    assert client.get("/api/v1/pages/999999", {"as_of": moment}).status_code == 404
+
+
+def test_as_of_a_deleted_page_in_a_section_private_now_is_not_found(client, story, editor):
+    from wagtail.models import PageViewRestriction
+
+    page = story["page"]
+    moment = story["between"].isoformat()
+    restriction = PageViewRestriction(page=page.get_parent(), restriction_type="login")
+    restriction.save(user=editor)
+    page_id = page.pk
+    page.delete()
+    assert client.get(f"/api/v1/pages/{page_id}", {"as_of": moment}).status_code == 404
