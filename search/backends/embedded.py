@@ -40,6 +40,8 @@ SCHEMA_VERSION = "1"
 BUSY_TIMEOUT = 10  # seconds a writer waits for another
 REBUILD_CACHE_KB = 64 * 1024  # SQLite page cache of the rebuild connection
 FTS_AUTOMERGE = 4  # FTS5's default, restored after a rebuild
+CHANGES_KEPT = 1000  # generations of the change log kept; a reader further behind reloads everything
+DELTA_LIMIT = 5000  # more changed pages than this since a reader's columns: it reloads them all
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -57,6 +59,10 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_issue_date ON docs (issue_date, page_id);
 CREATE TABLE IF NOT EXISTS doc_items (page_id INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (page_id, item));
 CREATE INDEX IF NOT EXISTS doc_items_item ON doc_items (item);
+-- Pages written or deleted by each generation, so that readers update what they keep in memory
+-- instead of reloading it all (meta 'changes_since': the oldest generation the log is complete after).
+CREATE TABLE IF NOT EXISTS changes (generation INTEGER NOT NULL, page_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_generation ON changes (generation);
 CREATE TABLE IF NOT EXISTS content (
     page_id INTEGER PRIMARY KEY, title TEXT, summary TEXT, body TEXT, extra TEXT, parts TEXT
 );
@@ -237,17 +243,30 @@ class EmbeddedBackend(SearchBackend):
         return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
     def _columns(self, db):
-        """The filter and facet columns of every document, kept in memory until the index changes."""
+        """The filter and facet columns of every document, kept in memory and brought up to date.
+
+        After a publish only the pages it changed are read again (from the change log);
+        after a rebuild, or when this process is too far behind, everything is.
+        """
         generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        key = (self._local.connection[1], generation[0] if generation else None)
+        key = (self._local.connection[1], int(generation[0]) if generation else None)
         with self._columns_lock:
-            if self._columns_cache is None or self._columns_cache[0] != key:
-                # Document frequencies outlive a publish (a few documents more or less do not
-                # make a word common); reading one costs up to 20 ms for ใน, การ. A rebuild resets them.
-                if self._frequencies[0] != key[0]:
-                    self._frequencies = (key[0], {})
-                self._columns_cache = (key, _Columns.load(db, self._frequencies[1]))
-            return self._columns_cache[1]
+            cached = self._columns_cache
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            # Document frequencies outlive a publish (a few documents more or less do not
+            # make a word common); reading one costs up to 20 ms for ใน, การ. A rebuild resets them.
+            if self._frequencies[0] != key[0]:
+                self._frequencies = (key[0], {})
+            changed = None
+            if cached is not None and cached[0][0] == key[0]:
+                changed = _changed_since(db, cached[0][1])
+            if changed is not None:
+                columns = cached[1].updated(db, changed)
+            else:
+                columns = _Columns.load(db, self._frequencies[1])
+            self._columns_cache = (key, columns)
+            return columns
 
     def _highlight(self, db, hits, terms, all_terms):
         ids = [hit.page_id for hit in hits]
@@ -378,29 +397,70 @@ def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out)
 class _Columns:
     """Filter and facet values of every indexed document, in memory (a few MB per 100k).
 
-    Precomputed once per index generation, so that a search costs C-speed
-    passes over its matching ids: ``rank`` (position in newest-first order)
-    sorts with no Python key function, and ``combo`` numbers each distinct
-    (agency, page type, fiscal year, items) so that one ``Counter`` gives all
-    four facets.
+    Precomputed per document, so that a search costs C-speed passes over its
+    matching ids and a publish changes only the entries of the pages it wrote:
+    ``order_key`` (newest issue date first, undated last, then highest id) sorts
+    with no Python key function, and ``combo`` numbers each distinct (agency,
+    page type, fiscal year, items) so that one ``Counter`` gives all four facets.
     """
 
-    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None):
+    _ID_BITS = 40  # page ids below 2**40 (a trillion) keep the order key exact
+
+    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None, combos=None):
         self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
         self.items = items  # page_id -> tuple of item codes (maybe empty)
         self.all_ids = list(agency)
         self._frequencies = {} if frequencies is None else frequencies
-        # newest issue date first, undated last, then highest id (sorts are stable, also in reverse)
-        newest = sorted(sorted(self.all_ids, reverse=True), key=lambda p: issue_date[p] or "", reverse=True)
-        self.rank = {page_id: position for position, page_id in enumerate(newest)}
-        numbers, self.combos, self.combo = {}, [], {}
-        for page_id in self.all_ids:
+        self.combos, self._numbers = ([], {}) if combos is None else (list(combos[0]), dict(combos[1]))
+        self._ordinals = {}
+        self.order_key, self.combo = {}, {}
+        self._derive(self.all_ids)
+
+    def _derive(self, page_ids):
+        """``order_key`` and ``combo`` of ``page_ids`` from their column values."""
+        agency, page_type, fiscal_year, issue_date, items = (
+            self.agency, self.page_type, self.fiscal_year, self.issue_date, self.items)
+        numbers, combos, ordinals = self._numbers, self.combos, self._ordinals
+        for page_id in page_ids:
+            date = issue_date[page_id]
+            ordinal = ordinals.get(date)
+            if ordinal is None:
+                ordinal = ordinals[date] = _date_ordinal(date)
+            self.order_key[page_id] = -((ordinal << self._ID_BITS) | page_id)
             key = (agency[page_id], page_type[page_id], fiscal_year[page_id], items[page_id])
             number = numbers.get(key)
             if number is None:
-                number = numbers[key] = len(self.combos)
-                self.combos.append(key)
+                number = numbers[key] = len(combos)
+                combos.append(key)
             self.combo[page_id] = number
+
+    @classmethod
+    def load(cls, db, frequencies=None):
+        agency, page_type, fiscal_year, issue_date, items = {}, {}, {}, {}, {}
+        _read_rows(db, "", (), agency, page_type, fiscal_year, issue_date, items)
+        return cls(agency, page_type, fiscal_year, issue_date, items, frequencies)
+
+    def updated(self, db, page_ids):
+        """A copy with the current rows of ``page_ids`` (written, or gone if deleted); self stays as it is,
+        for searches still reading it."""
+        fresh = object.__new__(type(self))
+        fresh.agency, fresh.page_type, fresh.fiscal_year = dict(self.agency), dict(self.page_type), dict(self.fiscal_year)
+        fresh.issue_date, fresh.items = dict(self.issue_date), dict(self.items)
+        fresh.order_key, fresh.combo = dict(self.order_key), dict(self.combo)
+        fresh.combos, fresh._numbers, fresh._ordinals = list(self.combos), dict(self._numbers), dict(self._ordinals)
+        fresh._frequencies = self._frequencies
+        for page_id in page_ids:
+            for values in (fresh.agency, fresh.page_type, fresh.fiscal_year, fresh.issue_date, fresh.items,
+                           fresh.order_key, fresh.combo):
+                values.pop(page_id, None)
+        for start in range(0, len(page_ids), 500):
+            batch = list(page_ids[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            found = _read_rows(db, f"WHERE page_id IN ({marks})", batch, fresh.agency, fresh.page_type,
+                               fresh.fiscal_year, fresh.issue_date, fresh.items)
+            fresh._derive(found)
+        fresh.all_ids = list(fresh.agency)
+        return fresh
 
     def document_frequency(self, db, term):
         """How many documents hold ``term`` (cached with these columns)."""
@@ -411,17 +471,6 @@ class _Columns:
             row = db.execute("SELECT doc FROM temp.vocab WHERE term = ?", (folded,)).fetchone()
             self._frequencies[folded] = row[0] if row else 0
         return self._frequencies[folded]
-
-    @classmethod
-    def load(cls, db, frequencies=None):
-        agency, page_type, fiscal_year, issue_date, items = {}, {}, {}, {}, {}
-        for page_id, a, t, y, d in db.execute("SELECT page_id, agency, page_type, fiscal_year, issue_date FROM docs"):
-            agency[page_id], page_type[page_id], fiscal_year[page_id], issue_date[page_id] = a, t, y, d
-            items[page_id] = ()
-        for page_id, item in db.execute("SELECT page_id, item FROM doc_items ORDER BY page_id, item"):
-            if page_id in items:
-                items[page_id] += (item,)
-        return cls(agency, page_type, fiscal_year, issue_date, items, frequencies)
 
     def select(self, ids, query):
         ids = list(filter(self.agency.__contains__, ids))
@@ -465,8 +514,43 @@ class _Columns:
     def newest_first(self, ids, limit=None):
         """``ids`` by issue date, newest first (then highest id); only the first ``limit`` when given."""
         if limit is not None and limit < len(ids):
-            return heapq.nsmallest(limit, ids, key=self.rank.__getitem__)
-        return sorted(ids, key=self.rank.__getitem__)
+            return heapq.nsmallest(limit, ids, key=self.order_key.__getitem__)
+        return sorted(ids, key=self.order_key.__getitem__)
+
+
+def _date_ordinal(text):
+    """An ISO date's day number (0 for none), so that later dates sort first once negated."""
+    if not text:
+        return 0
+    try:
+        return datetime.date.fromisoformat(text).toordinal()
+    except (TypeError, ValueError):
+        return 0
+
+
+def _read_rows(db, where, params, agency, page_type, fiscal_year, issue_date, items):
+    """Read documents' column values (all, or those ``where`` selects) into the dicts; return their ids."""
+    found = []
+    for page_id, a, t, y, d in db.execute(
+        f"SELECT page_id, agency, page_type, fiscal_year, issue_date FROM docs {where}", params
+    ):
+        agency[page_id], page_type[page_id], fiscal_year[page_id], issue_date[page_id] = a, t, y, d
+        items[page_id] = ()
+        found.append(page_id)
+    for page_id, item in db.execute(f"SELECT page_id, item FROM doc_items {where} ORDER BY page_id, item", params):
+        if page_id in items:
+            items[page_id] += (item,)
+    return found
+
+
+def _changed_since(db, generation):
+    """Pages written or deleted after ``generation``, or None when the log cannot tell (or they are many)."""
+    since = db.execute("SELECT value FROM meta WHERE key = 'changes_since'").fetchone()
+    if generation is None or since is None or int(since[0]) > generation:
+        return None
+    page_ids = [row[0] for row in db.execute(
+        "SELECT DISTINCT page_id FROM changes WHERE generation > ? LIMIT ?", (generation, DELTA_LIMIT + 1))]
+    return page_ids if len(page_ids) <= DELTA_LIMIT else None
 
 
 def _hits(db, page_ids, scores):
@@ -497,15 +581,32 @@ def _hits(db, page_ids, scores):
     return hits
 
 
-def _bump_generation(db):
-    db.execute(
+def _bump_generation(db, page_ids=None):
+    """Start a new generation of the index; log ``page_ids`` as changed by it (None: nothing is logged)."""
+    generation = db.execute(
         "INSERT INTO meta (key, value) VALUES ('generation', 1) "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-    )
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
+    ).fetchone()[0]
+    if page_ids is None:
+        return
+    # The log is complete after the generation before the first one that wrote to it.
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_since', ?)", (generation - 1,))
+    db.executemany("INSERT INTO changes (generation, page_id) VALUES (?, ?)",
+                   [(generation, page_id) for page_id in page_ids])
+    if generation % 100 == 0:
+        oldest = generation - CHANGES_KEPT
+        db.execute("DELETE FROM changes WHERE generation <= ?", (oldest,))
+        db.execute("UPDATE meta SET value = max(CAST(value AS INTEGER), ?) WHERE key = 'changes_since'", (oldest,))
 
 
-def _insert(db, analysed_documents):
-    _bump_generation(db)
+def _forget_changes(db):
+    """Readers cannot follow what happens next by the log: they reload everything (a clear, a rebuild)."""
+    db.execute("DELETE FROM changes")
+    db.execute("DELETE FROM meta WHERE key = 'changes_since'")
+
+
+def _insert(db, analysed_documents, log=True):
+    _bump_generation(db, [a.document.page_id for a in analysed_documents] if log else None)
     doc_rows, item_rows, content_rows = [], [], []
     for analysed in analysed_documents:
         d = analysed.document
@@ -524,8 +625,8 @@ def _insert(db, analysed_documents):
     db.executemany("INSERT INTO titles (rowid, title_folded) VALUES (?, ?)", [(r[0], r[2]) for r in doc_rows])
 
 
-def _delete(db, page_ids):
-    _bump_generation(db)
+def _delete(db, page_ids, log=True):
+    _bump_generation(db, page_ids if log else None)
     for start in range(0, len(page_ids), 500):
         ids = page_ids[start : start + 500]
         marks = ",".join("?" * len(ids))
@@ -545,6 +646,7 @@ def _delete(db, page_ids):
 
 def _clear(db):
     _bump_generation(db)
+    _forget_changes(db)
     for table in ("content", "doc_items", "docs"):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
@@ -575,8 +677,8 @@ class _RebuildTarget:
 
     def write(self, analysed_documents, last_page_id):
         with self.backend._transaction(self.db) as db:
-            _delete(db, [a.document.page_id for a in analysed_documents])
-            _insert(db, analysed_documents)
+            _delete(db, [a.document.page_id for a in analysed_documents], log=False)
+            _insert(db, analysed_documents, log=False)
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild_last_page_id', ?)", (str(last_page_id),)
             )
@@ -584,6 +686,7 @@ class _RebuildTarget:
     def finish(self):
         db = self.db
         db.execute("DELETE FROM meta WHERE key = 'rebuild_last_page_id'")
+        _forget_changes(db)  # a rebuild resumed over an older file may hold a log; readers reload a new file anyway
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('built_at', ?)", (str(time.time()),))
         db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,))  # back to the default
         db.execute("INSERT INTO fts (fts) VALUES ('optimize')")

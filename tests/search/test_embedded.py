@@ -134,7 +134,7 @@ def test_word_frequencies_outlive_a_publish_but_not_a_rebuild(backend):
     row = corpus_rows(31)[30]
     backend.write([analyse_document(document_for_corpus_row(row))])  # a publish: new generation, new columns
     columns = backend._columns(backend.connection())
-    assert row["id"] in columns.rank
+    assert row["id"] in columns.order_key
     assert columns._frequencies is frequencies and "และ" in columns._frequencies
     target = backend.begin_rebuild(resume=False)
     target.write([analyse_document(document_for_corpus_row(row))], row["id"])
@@ -153,3 +153,67 @@ def test_newest_first_puts_undated_last_and_breaks_ties_by_highest_id():
     assert columns.newest_first([1, 2, 3, 4, 5, 6]) == [3, 4, 1, 6, 5, 2]
     assert columns.newest_first([6, 5, 4, 3, 2, 1], limit=3) == [3, 4, 1]
     assert columns.facets([1, 2, 3])["fiscal_year"] == [(2567, 3)]
+
+
+def _same_columns(a, b):
+    for name in ("agency", "page_type", "fiscal_year", "issue_date", "items", "order_key"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert sorted(a.all_ids) == sorted(b.all_ids)
+    assert a.facets(a.all_ids) == b.facets(b.all_ids)
+    assert a.newest_first(a.all_ids) == b.newest_first(b.all_ids)
+
+
+def test_a_publish_updates_the_columns_in_memory_by_the_change_log(backend, monkeypatch):
+    from search.backends import embedded
+
+    backend.search(SearchQuery(text="นายกรัฐมนตรี"))
+    before = backend._columns(backend.connection())
+    rows = corpus_rows(33)
+    changed = dict(rows[0], date="2001-02-03", category=rows[1]["category"])  # re-dated, another agency
+    monkeypatch.setattr(embedded._Columns, "load", classmethod(lambda cls, db, frequencies=None: pytest.fail(
+        "a publish must not reload every document")))
+    backend.write([analyse_document(document_for_corpus_row(r)) for r in (changed, rows[31], rows[32])])
+    backend.delete([rows[2]["id"]])
+    after = backend._columns(backend.connection())
+    assert after is not before and rows[2]["id"] in before.agency, "searches still reading the old columns keep them"
+    assert rows[2]["id"] not in after.agency and {rows[31]["id"], rows[32]["id"]} <= set(after.all_ids)
+    monkeypatch.undo()
+    _same_columns(after, embedded._Columns.load(backend.connection()))
+    results = backend.search(SearchQuery(text="", sort="date", per_page=50))
+    assert results.total == 31 and [h.page_id for h in results.hits][-1] == changed["id"]
+
+
+def test_columns_reload_whole_when_the_log_cannot_tell(backend, monkeypatch):
+    from search.backends import embedded
+
+    backend.search(SearchQuery(text=""))
+    loads = []
+    original = embedded._Columns.load.__func__
+    monkeypatch.setattr(embedded._Columns, "load", classmethod(
+        lambda cls, db, frequencies=None: loads.append(1) or original(cls, db, frequencies)))
+    row = corpus_rows(31)[30]
+    db = backend.connection()
+    backend.write([analyse_document(document_for_corpus_row(row))])
+    db.execute("UPDATE meta SET value = value + 100 WHERE key = 'changes_since'")  # pruned past this reader
+    assert row["id"] in backend._columns(db).agency and loads == [1]
+    backend.clear()
+    assert backend._columns(db).all_ids == [] and loads == [1, 1]
+    assert db.execute("SELECT count(*) FROM changes").fetchone()[0] == 0
+
+
+def test_the_change_log_is_pruned_and_says_from_when_it_is_complete(backend, monkeypatch):
+    from search.backends import embedded
+
+    monkeypatch.setattr(embedded, "CHANGES_KEPT", 3)
+    db = backend.connection()
+    row = corpus_rows(1)[0]
+    document = analyse_document(document_for_corpus_row(row))
+    while int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) % 100 != 0:
+        backend.delete([row["id"]])
+    generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+    assert db.execute("SELECT min(generation) FROM changes").fetchone()[0] == generation - 2
+    assert int(db.execute("SELECT value FROM meta WHERE key = 'changes_since'").fetchone()[0]) == generation - 3
+    assert embedded._changed_since(db, generation - 3) == [row["id"]]
+    assert embedded._changed_since(db, generation - 4) is None
+    backend.write([document])
+    assert embedded._changed_since(db, generation) == [row["id"]]
