@@ -406,13 +406,12 @@ class _Columns:
 
     _ID_BITS = 40  # page ids below 2**40 (a trillion) keep the order key exact
 
-    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None, combos=None):
+    def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None):
         self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
         self.items = items  # page_id -> tuple of item codes (maybe empty)
         self.all_ids = list(agency)
         self._frequencies = {} if frequencies is None else frequencies
-        self.combos, self._numbers = ([], {}) if combos is None else (list(combos[0]), dict(combos[1]))
-        self._ordinals = {}
+        self.combos, self._numbers, self._ordinals = [], {}, {}
         self.order_key, self.combo = {}, {}
         self._derive(self.all_ids)
 
