@@ -71,6 +71,23 @@ def current_task(draft):
     return state.current_task_state.task.specific if state and state.current_task_state else None
 
 
+def wait_until(page, condition, tries=40):
+    """Poll ``condition`` while the browser's request finishes on the live server (up to 10 s)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        page.wait_for_timeout(250)
+    return condition()
+
+
+def approve_in_editor(page, edit_url):
+    """The workflow's "approve" action from the page editor's action menu (approver and publisher alike)."""
+    page.goto(edit_url)
+    open_action_menu(page)
+    page.locator("button[data-workflow-action-name='approve']").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_provider_approver_publisher_take_a_draft_live(
     browser_page, live_server, draft, provider, approver, publisher
@@ -101,11 +118,7 @@ def test_provider_approver_publisher_take_a_draft_live(
     modal.locator("button[type='submit']").click()
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('.modal.show')")
-    for _ in range(40):
-        if isinstance(current_task(draft), ApprovalTask):
-            break
-        page.wait_for_timeout(250)
-    assert isinstance(current_task(draft), ApprovalTask)
+    assert wait_until(page, lambda: isinstance(current_task(draft), ApprovalTask))
     shot(page, 4, "provider-requested")
 
     # 3. The approver reviews the form and approves.
@@ -113,30 +126,21 @@ def test_provider_approver_publisher_take_a_draft_live(
     page.goto(f"{live_server.url}/admin/approvals/pages/{draft.pk}/")
     assert "ส่งผ่านเบราว์เซอร์เพื่อทดสอบ" in page.content()
     shot(page, 5, "approver-reviews-form")
-    page.goto(edit_url)
-    open_action_menu(page)
-    page.locator("button[data-workflow-action-name='approve']").first.click()
-    page.wait_for_load_state("networkidle")
-    for _ in range(40):
-        if isinstance(current_task(draft), PublicationTask):
-            break
-        page.wait_for_timeout(250)
-    assert isinstance(current_task(draft), PublicationTask)
+    approve_in_editor(page, edit_url)
+    assert wait_until(page, lambda: isinstance(current_task(draft), PublicationTask))
     shot(page, 6, "approver-approved")
 
     # 4. The publisher puts it live.
     log_in(page, live_server, publisher)
     page.goto(edit_url)
     shot(page, 7, "publisher-editor")
-    open_action_menu(page)
-    page.locator("button[data-workflow-action-name='approve']").first.click()
-    page.wait_for_load_state("networkidle")
-    for _ in range(40):
+    approve_in_editor(page, edit_url)
+
+    def is_live():
         draft.refresh_from_db()
-        if draft.live:
-            break
-        page.wait_for_timeout(250)
-    assert draft.live
+        return draft.live
+
+    assert wait_until(page, is_live)
 
     form = ApprovalForm.objects.get(page=draft)
     assert (form.provider, form.approver, form.publisher) == (provider, approver, publisher)
