@@ -204,11 +204,13 @@ def page_as_of(page, moment, root=None):
     if last is None:
         raise Http404("This page was not public at that moment.")
     state = replay.version_state(last["version_id"])
-    if _was_private(replay, state.get("path") or page.path, moment):
+    moves = replay.moves_as_of(moment)
+    tree_path, url_path = _paths_then(replay, state, last, moves, page.path)
+    if _was_private(replay, tree_path, moment, moves):
         raise Http404("This page was not public at that moment.")
     model = page.specific_class if isinstance(page, DeletedPage) else type(page)
     data = public_state(state, model)
-    then = _path_from_url_path(state.get("url_path"), root)
+    then = _path_from_url_path(url_path, root)
     if then is None and not isinstance(page, DeletedPage):
         then = path_below_root(page, root)
     return {
@@ -230,9 +232,16 @@ def _last_event(replay, page_id, moment):
     return events[-1]
 
 
-def _was_private(replay, tree_path, moment):
+def _paths_then(replay, state, event, moves, fallback_path=None):
+    """A page's tree and URL paths then: its entry's, carried through the later ``moves`` of pages above it."""
+    return replay.follow_moves(state.get("path") or fallback_path or "", state.get("url_path") or "",
+                               event["sequence"], moves)
+
+
+def _was_private(replay, tree_path, moment, moves):
     """Whether the page at ``tree_path`` (its tree path then) sat under a view restriction at ``moment``."""
-    return any(tree_path.startswith(restricted) for restricted in replay.restricted_paths_as_of(moment).values())
+    restricted = replay.restricted_paths_as_of(moment, moves).values()
+    return any(tree_path.startswith(path) for path in restricted)
 
 
 def _path_from_url_path(url_path, root=None):
@@ -261,7 +270,8 @@ def page_at_path_as_of(path, moment, root=None):
     current = Page.objects.filter(url_path=target, path__startswith=root.path).values_list("pk", flat=True).first()
     if current is not None:
         last = _last_event(replay, current, moment)
-        if last is not None and replay.version_state(last["version_id"]).get("url_path") == target:
+        state = replay.version_state(last["version_id"]) if last is not None else None
+        if state is not None and _paths_then(replay, state, last, replay.moves_as_of(moment))[1] == target:
             return page_for_as_of(page_id=current, root=root)
     for entry in replay.live_pages_as_of(moment, with_content=False):
         if entry["url_path"] == target:

@@ -7,6 +7,7 @@ Public functions (called by the API and the admin views):
 * ``state_as_of(model, pk, moment)`` — the object's state at a moment (None if it did not exist).
 * ``live_pages_as_of(moment, agency=None)`` — the pages publicly live at a moment, with their content.
 * ``restricted_paths_as_of(moment)`` — the pages that were privately restricted then (with what is below them).
+* ``moves_as_of(moment)`` and ``follow_moves(...)`` — where pages below a moved page were, after the move.
 * ``published_versions(page)`` — the versions of a page that were published.
 * ``iter_events(since=None, until=None, agency=None)`` — all events in chain order (``audit replay``).
 """
@@ -120,6 +121,62 @@ def _agency_ids(agency):
     return agency.descendant_ids()
 
 
+class Move:
+    """A page moved (entry ``sequence``): its tree path and URL path before and after."""
+
+    __slots__ = ("sequence", "page_id", "old_path", "new_path", "old_url", "new_url")
+
+    def __init__(self, sequence, page_id, old_path, new_path, old_url, new_url):
+        self.sequence, self.page_id = sequence, page_id
+        self.old_path, self.new_path, self.old_url, self.new_url = old_path, new_path, old_url, new_url
+
+
+def moves_as_of(moment):
+    """The page moves recorded up to ``moment``, oldest first.
+
+    Treebeard and Wagtail rewrite the tree and URL paths of the pages below a moved
+    page in SQL and log only the moved page, so the entries of the pages below keep
+    their old paths until their next action; ``follow_moves`` derives where they were.
+    """
+    moment = ensure_aware(moment)
+    moves = list(AuditRecord.objects.filter(action="wagtail.move", at__lte=moment, page_id__isnull=False)
+                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id"))
+    if not moves:
+        return []
+    before = {}
+    for move in moves:
+        before[move["sequence"]] = (AuditRecord.objects.filter(page_id=move["page_id"], sequence__lt=move["sequence"])
+                                    .order_by("-sequence").values("object_id", "revision_id").first())
+    revisions = [m["revision_id"] for m in moves] + [b["revision_id"] for b in before.values() if b]
+    states = load_revisions(revisions, {"wagtailcore.page"})
+    found = []
+    for move in moves:
+        previous = before[move["sequence"]]
+        if previous is None:
+            continue
+        old = states.get(previous["revision_id"], {}).get(("wagtailcore.page", previous["object_id"])) or {}
+        new = states.get(move["revision_id"], {}).get(("wagtailcore.page", move["object_id"])) or {}
+        if not old.get("path") or not new.get("path"):
+            continue
+        if (old["path"], old.get("url_path")) != (new["path"], new.get("url_path")):
+            found.append(Move(move["sequence"], move["page_id"], old["path"], new["path"],
+                              old.get("url_path") or "", new.get("url_path") or ""))
+    return found
+
+
+def follow_moves(path, url_path, sequence, moves):
+    """A page's tree and URL paths recorded at entry ``sequence``, carried through the later ``moves``
+    of pages above it (each applies to what the earlier ones made of the paths)."""
+    for move in moves:
+        if move.sequence <= sequence or not path or len(path) <= len(move.old_path):
+            continue
+        if path.startswith(move.old_path):
+            path = move.new_path + path[len(move.old_path):]
+            if move.old_url and url_path and url_path.startswith(move.old_url):
+                url_path = move.new_url + url_path[len(move.old_url):]
+    return path, url_path
+
+
 def live_pages_as_of(moment, agency=None, with_content=True):
     """Which pages were publicly live at ``moment``, with what content.
 
@@ -144,18 +201,21 @@ def live_pages_as_of(moment, agency=None, with_content=True):
                                "version_id", "revision_id", "agency_code", "item_codes"))
     revision_ids = [row["revision_id"] for row in rows]
     states = load_revisions(revision_ids, None if with_content else {"wagtailcore.page"}) if rows else {}
-    private = tuple(restricted_paths_as_of(moment).values())
+    moves = moves_as_of(moment)
+    private = tuple(restricted_paths_as_of(moment, moves).values())
     pages = []
     for row in rows:
         revision_rows = states.get(row["revision_id"], {})
         page_fields = revision_rows.get(("wagtailcore.page", row["object_id"]), {})
-        if private and page_fields.get("path", "").startswith(private):
+        path, url_path = follow_moves(page_fields.get("path", ""), page_fields.get("url_path", ""),
+                                      row["sequence"], moves)
+        if private and path.startswith(private):
             continue  # it, or a page above it, was restricted (password, groups, login) at that moment
         entry = {
             "page_id": row["page_id"],
             "model": row["object_model"],
             "title": page_fields.get("title", row["object_repr"]),
-            "url_path": page_fields.get("url_path", ""),
+            "url_path": url_path,
             "agency": row["agency_code"],
             "item_codes": row["item_codes"].split(),
             "version_id": row["version_id"],
@@ -169,7 +229,7 @@ def live_pages_as_of(moment, agency=None, with_content=True):
     return pages
 
 
-def restricted_paths_as_of(moment):
+def restricted_paths_as_of(moment, moves=None):
     """{page_id: tree path} of the pages that had a view restriction of their own at ``moment``.
 
     A page is private while it or any page above it is restricted, so a page whose
@@ -179,12 +239,13 @@ def restricted_paths_as_of(moment):
     by their action (create and edit restrict, delete lifts).
     """
     moment = ensure_aware(moment)
+    moves = moves_as_of(moment) if moves is None else moves
     ever_restricted = AuditRecord.objects.filter(action__in=RESTRICTION_ACTIONS, at__lte=moment).values("page_id")
     latest = (AuditRecord.objects.filter(page_id__in=ever_restricted, at__lte=moment)
               .values("page_id").annotate(last=Max("sequence")).values("last"))
     restricted = []
-    for row in AuditRecord.objects.filter(sequence__in=latest).values("page_id", "object_id", "revision_id",
-                                                                      "action", "extra"):
+    for row in AuditRecord.objects.filter(sequence__in=latest).values("sequence", "page_id", "object_id",
+                                                                      "revision_id", "action", "extra"):
         extra = row["extra"] or {}
         if "view_restrictions" in extra:
             is_restricted = bool(extra["view_restrictions"])
@@ -199,7 +260,7 @@ def restricted_paths_as_of(moment):
     for row in restricted:
         page_fields = states.get(row["revision_id"], {}).get(("wagtailcore.page", row["object_id"]))
         if page_fields and page_fields.get("path"):
-            paths[row["page_id"]] = page_fields["path"]
+            paths[row["page_id"]] = follow_moves(page_fields["path"], "", row["sequence"], moves)[0]
     return paths
 
 

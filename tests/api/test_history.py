@@ -229,3 +229,31 @@ def test_as_of_a_deleted_page_in_a_section_private_now_is_not_found(client, stor
     page_id = page.pk
     page.delete()
     assert client.get(f"/api/v1/pages/{page_id}", {"as_of": moment}).status_code == 404
+
+
+def test_as_of_by_path_follows_a_move_of_a_page_above(client, tree, admin_user):
+    """Moving an item page within its agency logs only that page; the news below is where the move put it."""
+    from wagtail.models import Page
+
+    from repository.models import ItemGroupPage
+
+    from .builders import add
+
+    archive = add(tree.province_page, ItemGroupPage(title="คลังข่าว", slug="archive"))
+    page = tree.news()
+    old_path, new_path = f"uthai-thani/news/o4/{page.slug}", f"uthai-thani/archive/o4/{page.slug}"
+    time.sleep(0.01)
+    before = timezone.now().isoformat()
+    time.sleep(0.01)
+    Page.objects.get(pk=tree.item_page.pk).move(archive, pos="last-child", user=admin_user)
+    time.sleep(0.01)
+    after = timezone.now().isoformat()
+
+    def at(path, moment):
+        return client.get(f"/api/v1/content/{path}", {"as_of": moment})
+
+    assert at(old_path, before).json()["path"] == old_path
+    assert at(new_path, before).status_code == 404
+    assert at(new_path, after).json()["path"] == new_path
+    assert at(old_path, after).status_code == 404
+    assert client.get(f"/api/v1/pages/{page.pk}", {"as_of": after}).json()["path"] == new_path
