@@ -16,7 +16,7 @@ import datetime
 import re
 
 from django.apps import apps
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -139,22 +139,23 @@ def moves_as_of(moment):
     their old paths until their next action; ``follow_moves`` derives where they were.
     """
     moment = ensure_aware(moment)
+    # The moved page's entry just before each move holds where it was.
+    previous = AuditRecord.objects.filter(page_id=OuterRef("page_id"), sequence__lt=OuterRef("sequence")).order_by(
+        "-sequence")
     moves = list(AuditRecord.objects.filter(action="wagtail.move", at__lte=moment, page_id__isnull=False)
-                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id"))
+                 .annotate(previous_revision=Subquery(previous.values("revision_id")[:1]),
+                           previous_object=Subquery(previous.values("object_id")[:1]))
+                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id", "previous_revision",
+                                              "previous_object"))
     if not moves:
         return []
-    before = {}
-    for move in moves:
-        before[move["sequence"]] = (AuditRecord.objects.filter(page_id=move["page_id"], sequence__lt=move["sequence"])
-                                    .order_by("-sequence").values("object_id", "revision_id").first())
-    revisions = [m["revision_id"] for m in moves] + [b["revision_id"] for b in before.values() if b]
+    revisions = [m["revision_id"] for m in moves] + [m["previous_revision"] for m in moves if m["previous_revision"]]
     states = load_revisions(revisions, {"wagtailcore.page"})
     found = []
     for move in moves:
-        previous = before[move["sequence"]]
-        if previous is None:
+        if move["previous_revision"] is None:
             continue
-        old = states.get(previous["revision_id"], {}).get(("wagtailcore.page", previous["object_id"])) or {}
+        old = states.get(move["previous_revision"], {}).get(("wagtailcore.page", move["previous_object"])) or {}
         new = states.get(move["revision_id"], {}).get(("wagtailcore.page", move["object_id"])) or {}
         if not old.get("path") or not new.get("path"):
             continue
