@@ -121,6 +121,10 @@ def _agency_ids(agency):
     return agency.descendant_ids()
 
 
+# A move to another parent, or among siblings (the tree path changes, the URL path stays).
+MOVE_ACTIONS = ("wagtail.move", "wagtail.reorder")
+
+
 class Move:
     """A page moved (entry ``sequence``): its tree path and URL path before and after."""
 
@@ -142,11 +146,12 @@ def moves_as_of(moment):
     # The moved page's entry just before each move holds where it was.
     previous = AuditRecord.objects.filter(page_id=OuterRef("page_id"), sequence__lt=OuterRef("sequence")).order_by(
         "-sequence")
-    moves = list(AuditRecord.objects.filter(action="wagtail.move", at__lte=moment, page_id__isnull=False)
-                 .annotate(previous_revision=Subquery(previous.values("revision_id")[:1]),
+    moves = list(AuditRecord.objects.filter(action__in=MOVE_ACTIONS, at__lte=moment, page_id__isnull=False)
+                 .annotate(previous_sequence=Subquery(previous.values("sequence")[:1]),
+                           previous_revision=Subquery(previous.values("revision_id")[:1]),
                            previous_object=Subquery(previous.values("object_id")[:1]))
-                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id", "previous_revision",
-                                              "previous_object"))
+                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id", "previous_sequence",
+                                              "previous_revision", "previous_object"))
     if not moves:
         return []
     revisions = [m["revision_id"] for m in moves] + [m["previous_revision"] for m in moves if m["previous_revision"]]
@@ -159,9 +164,11 @@ def moves_as_of(moment):
         new = states.get(move["revision_id"], {}).get(("wagtailcore.page", move["object_id"])) or {}
         if not old.get("path") or not new.get("path"):
             continue
-        if (old["path"], old.get("url_path")) != (new["path"], new.get("url_path")):
-            found.append(Move(move["sequence"], move["page_id"], old["path"], new["path"],
-                              old.get("url_path") or "", new.get("url_path") or ""))
+        # Where the moved page was just before: its entry, itself carried through the earlier moves above it.
+        old_path, old_url = follow_moves(old["path"], old.get("url_path") or "", move["previous_sequence"], found)
+        if (old_path, old_url) != (new["path"], new.get("url_path") or ""):
+            found.append(Move(move["sequence"], move["page_id"], old_path, new["path"], old_url,
+                              new.get("url_path") or ""))
     return found
 
 

@@ -257,3 +257,30 @@ def test_as_of_by_path_follows_a_move_of_a_page_above(client, tree, admin_user):
     assert at(new_path, after).json()["path"] == new_path
     assert at(old_path, after).status_code == 404
     assert client.get(f"/api/v1/pages/{page.pk}", {"as_of": after}).json()["path"] == new_path
+
+
+def test_as_of_follows_a_move_below_a_page_moved_earlier(client, tree, admin_user):
+    """The second move's page last had an entry before the first move: its old place is derived too."""
+    from wagtail.models import Page
+
+    from repository.models import ItemGroupPage
+
+    from .builders import add
+
+    page = tree.news(tree.office_item_page)
+    Page.objects.get(pk=tree.office_page.pk).move(tree.home, pos="last-child", user=admin_user)  # first move
+    archive = add(Page.objects.get(pk=tree.office_page.pk), ItemGroupPage(title="คลังข่าว", slug="archive"))
+    time.sleep(0.01)
+    between = timezone.now().isoformat()
+    time.sleep(0.01)
+    Page.objects.get(pk=tree.office_item_page.pk).move(archive, pos="last-child", user=admin_user)  # second move
+    time.sleep(0.01)
+    after = timezone.now().isoformat()
+    page.refresh_from_db()
+    assert page.url_path.endswith(f"/office/archive/o4/{page.slug}/")
+
+    def path(moment):
+        return client.get(f"/api/v1/pages/{page.pk}", {"as_of": moment}).json()["path"]
+
+    assert (path(between), path(after)) == (f"office/news/o4/{page.slug}", f"office/archive/o4/{page.slug}")
+    assert client.get(f"/api/v1/content/office/archive/o4/{page.slug}", {"as_of": after}).json()["id"] == page.pk
