@@ -54,3 +54,25 @@ def test_demo_is_real_and_idempotent():
     users = get_user_model().objects.filter(username__in=["provider", "approver", "publisher", "auditor", "admin"])
     assert all(user.full_name and user.position for user in users) and users.count() == 5
     assert "demo-provider-2568" in out.getvalue()
+
+
+def test_the_demo_command_is_quiet_unless_asked(settings, capsys, caplog):
+    """``make run`` shows a progress bar and the logins, not a line per page action or the workflow's e-mails."""
+    import logging
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # as in config.settings.dev
+    with caplog.at_level(logging.INFO):
+        call_command("load_demo", news=2, verbosity=1)
+    printed = capsys.readouterr()
+    assert "Demo ready: 2 news page(s)" in printed.out
+    assert "Content-Type:" not in printed.out + printed.err
+    # The history's notifications were written, to memory: the demo users' addresses lead nowhere.
+    assert any(address.endswith("@demo.invalid") for message in mail.outbox for address in message.to)
+    assert not [r for r in caplog.records if r.name.startswith("wagtail") and r.levelno < logging.WARNING]
+    assert logging.getLogger("wagtail").level == logging.NOTSET  # as it was
+    with caplog.at_level(logging.INFO):
+        call_command("load_demo", news=3, verbosity=2)
+    assert [r for r in caplog.records if r.name.startswith("wagtail") and r.levelno == logging.INFO]
