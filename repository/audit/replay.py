@@ -14,6 +14,7 @@ Public functions (called by the API and the admin views):
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Max, OuterRef, Subquery
@@ -125,14 +126,16 @@ def _agency_ids(agency):
 MOVE_ACTIONS = ("wagtail.move", "wagtail.reorder")
 
 
+@dataclass(frozen=True, slots=True)
 class Move:
     """A page moved (entry ``sequence``): its tree path and URL path before and after."""
 
-    __slots__ = ("sequence", "page_id", "old_path", "new_path", "old_url", "new_url")
-
-    def __init__(self, sequence, page_id, old_path, new_path, old_url, new_url):
-        self.sequence, self.page_id = sequence, page_id
-        self.old_path, self.new_path, self.old_url, self.new_url = old_path, new_path, old_url, new_url
+    sequence: int
+    page_id: int
+    old_path: str
+    new_path: str
+    old_url: str
+    new_url: str
 
 
 def moves_as_of(moment):

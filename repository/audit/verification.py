@@ -126,7 +126,8 @@ class _Quoted(dict):
 
 
 class _QuotedStrings(dict):
-    """A string → its JSON string, for columns with few distinct values (``db``, ``format``)."""
+    """A string → its JSON string, for columns with few distinct values (action, models, agency code,
+    user name, a version's ``db`` and ``format``)."""
 
     def __missing__(self, key):
         value = self[key] = encode_basestring(key)
