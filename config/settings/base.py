@@ -145,6 +145,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Transparency disclosure repository API",
     "VERSION": "1.0.0",
     "PREPROCESSING_HOOKS": ["api.schema_hooks.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_hooks.uri_too_long_everywhere",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
