@@ -21,6 +21,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import tree
 from .canonical import canonical_time
 from .models import PUBLICATION_ACTIONS, AuditRecord
 from .recording import RESTRICTION_ACTIONS
@@ -123,12 +124,16 @@ def _agency_ids(agency):
 
 
 # A move to another parent, or among siblings (the tree path changes, the URL path stays).
-MOVE_ACTIONS = ("wagtail.move", "wagtail.reorder")
+MOVE_ACTIONS = tree.MOVE_ACTIONS
 
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """A page moved (entry ``sequence``): its tree path and URL path before and after."""
+    """A page moved (entry ``sequence``): its tree path and URL path before and after.
+
+    The siblings a move shifted to make room (``audit.children_renumbered``) are moves too, with the
+    move's own sequence: moves with one sequence happened at once.
+    """
 
     sequence: int
     page_id: int
@@ -153,38 +158,67 @@ def moves_as_of(moment):
                  .annotate(previous_sequence=Subquery(previous.values("sequence")[:1]),
                            previous_revision=Subquery(previous.values("revision_id")[:1]),
                            previous_object=Subquery(previous.values("object_id")[:1]))
-                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id", "previous_sequence",
-                                              "previous_revision", "previous_object"))
+                 .order_by("sequence").values("sequence", "page_id", "object_id", "revision_id", "log_entry_id",
+                                              "previous_sequence", "previous_revision", "previous_object"))
     if not moves:
         return []
+    shifts = _shifts_as_of(moment)
     revisions = [m["revision_id"] for m in moves] + [m["previous_revision"] for m in moves if m["previous_revision"]]
     states = load_revisions(revisions, {"wagtailcore.page"})
     found = []
     for move in moves:
-        if move["previous_revision"] is None:
-            continue
+        group = []
+        for page_id, old_path, new_path in shifts.get(move["log_entry_id"], ()):
+            group.append(Move(move["sequence"], page_id, old_path, new_path, "", ""))
         old = states.get(move["previous_revision"], {}).get(("wagtailcore.page", move["previous_object"])) or {}
         new = states.get(move["revision_id"], {}).get(("wagtailcore.page", move["object_id"])) or {}
-        if not old.get("path") or not new.get("path"):
-            continue
-        # Where the moved page was just before: its entry, itself carried through the earlier moves above it.
-        old_path, old_url = follow_moves(old["path"], old.get("url_path") or "", move["previous_sequence"], found)
-        if (old_path, old_url) != (new["path"], new.get("url_path") or ""):
-            found.append(Move(move["sequence"], move["page_id"], old_path, new["path"], old_url,
-                              new.get("url_path") or ""))
+        if old.get("path") and new.get("path"):
+            # Where the moved page was just before: its entry, itself carried through the earlier moves above it.
+            old_path, old_url = follow_moves(old["path"], old.get("url_path") or "", move["previous_sequence"], found)
+            if (old_path, old_url) != (new["path"], new.get("url_path") or ""):
+                group.append(Move(move["sequence"], move["page_id"], old_path, new["path"], old_url,
+                                  new.get("url_path") or ""))
+        found.extend(group)
     return found
+
+
+def _shifts_as_of(moment):
+    """{log entry id of a move: [(page id, tree path before, after)]} of the siblings moves shifted."""
+    shifts = {}
+    for extra in AuditRecord.objects.filter(action=tree.ACTION_CHILDREN_RENUMBERED, at__lte=moment).values_list(
+            "extra", flat=True):
+        log_entry_id, rows = tree.shifts_in(((extra or {}).get("log") or {}).get("data"))
+        if log_entry_id is not None:
+            shifts[log_entry_id] = rows
+    return shifts
 
 
 def follow_moves(path, url_path, sequence, moves):
     """A page's tree and URL paths recorded at entry ``sequence``, carried through the later ``moves``
-    of pages above it (each applies to what the earlier ones made of the paths)."""
+    of the page itself or of pages above it (each applies to what the earlier ones made of the paths).
+
+    Moves with one sequence — a move and the siblings it shifted — happened at once: the path
+    follows the one of them whose old path is its longest prefix.
+    """
+    best = None
     for move in moves:
-        if move.sequence <= sequence or not path or len(path) <= len(move.old_path):
+        if best is not None and move.sequence != best.sequence:
+            path, url_path = _carried(best, path, url_path)
+            best = None
+        # The page itself too (equal paths): a shifted sibling has no entry of its own at its new path.
+        if move.sequence <= sequence or not path or len(path) < len(move.old_path):
             continue
-        if path.startswith(move.old_path):
-            path = move.new_path + path[len(move.old_path):]
-            if move.old_url and url_path and url_path.startswith(move.old_url):
-                url_path = move.new_url + url_path[len(move.old_url):]
+        if path.startswith(move.old_path) and (best is None or len(move.old_path) > len(best.old_path)):
+            best = move
+    if best is not None:
+        path, url_path = _carried(best, path, url_path)
+    return path, url_path
+
+
+def _carried(move, path, url_path):
+    path = move.new_path + path[len(move.old_path):]
+    if move.old_url and url_path and url_path.startswith(move.old_url):
+        url_path = move.new_url + url_path[len(move.old_url):]
     return path, url_path
 
 

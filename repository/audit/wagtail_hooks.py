@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import views
+from .tree import ACTION_CHILDREN_RENUMBERED
 
 
 @hooks.register("register_log_actions")
@@ -11,6 +12,8 @@ def register_audit_log_actions(actions):
     actions.register_action("audit.restore", "Restore deleted page", "Restored from the audit trail")
     actions.register_action("audit.revert", "Revert to audit version", "Reverted to a version in the audit trail")
     actions.register_action("audit.group_permissions", "Change group permissions", "Group permissions changed")
+    actions.register_action(ACTION_CHILDREN_RENUMBERED, "Children renumbered",
+                            "Tree paths of child pages shifted by a move among them")
 
 
 @hooks.register("register_admin_urls")

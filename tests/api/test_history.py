@@ -284,3 +284,26 @@ def test_as_of_follows_a_move_below_a_page_moved_earlier(client, tree, admin_use
 
     assert (path(between), path(after)) == (f"office/news/o4/{page.slug}", f"office/archive/o4/{page.slug}")
     assert client.get(f"/api/v1/content/office/archive/o4/{page.slug}", {"as_of": after}).json()["id"] == page.pk
+
+
+def test_as_of_after_a_reorder_each_section_keeps_its_own_privacy(client, tree, editor, admin_user):
+    """Dragging a section before a private sibling shifts the sibling's tree path, with no entry of the
+    sibling's own: the moved section's pages, now where the private one was, are still public then."""
+    from wagtail.models import Page, PageViewRestriction
+
+    PageViewRestriction(page=tree.office_page, restriction_type="login").save(user=editor)
+    public_news = tree.news()
+    private_news = tree.news(tree.office_item_page)
+    Page.objects.get(pk=tree.group.pk).move(Page.objects.get(pk=tree.office_page.pk), pos="left", user=admin_user)
+    tree.group.refresh_from_db()
+    tree.office_page.refresh_from_db()
+    assert tree.group.path < tree.office_page.path
+    time.sleep(0.01)
+    after = timezone.now().isoformat()
+
+    def status(page):
+        return client.get(f"/api/v1/pages/{page.pk}", {"as_of": after}).status_code
+
+    assert (status(public_news), status(private_news)) == (200, 404)
+    by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{public_news.slug}", {"as_of": after})
+    assert by_path.status_code == 200 and by_path.json()["id"] == public_news.pk
