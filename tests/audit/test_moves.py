@@ -12,6 +12,7 @@ from repository.audit.replay import (
     restricted_paths_as_of,
 )
 from repository.audit.states import load_revisions
+from repository.audit.tree import ACTION_CHILDREN_RENUMBERED
 from repository.models import Agency, AgencyPage, ItemGroupPage, ItemPage, NewsPage
 
 from .conftest import make_news
@@ -22,6 +23,8 @@ def test_moved_pages_audit_history_has_their_new_agency(tree, admin_user):
     moved.move(tree["other_item_page"], pos="last-child", user=admin_user)
     events = object_timeline(NewsPage, moved.pk)
     assert events[-1]["action"] == "wagtail.move" and events[-1]["agency"] == "other-office"
+    # Put last among its new siblings: it shifted none of them, so there is nothing more to record.
+    assert not PageLogEntry.objects.filter(action=ACTION_CHILDREN_RENUMBERED).exists()
 
 
 def test_pages_below_a_moved_section_get_an_entry_with_their_new_agency(tree, admin_user):
@@ -109,7 +112,6 @@ def test_siblings_a_reorder_shifts_keep_their_privacy_as_of_later_moments(tree, 
     without a log entry of theirs: the shift is logged on the parent, and as-of reads follow it."""
     from wagtail.models import Page, PageViewRestriction
 
-    from repository.audit.tree import ACTION_CHILDREN_RENUMBERED
 
     agency_page = AgencyPage.objects.get(agency=tree["agency"])
     secret = _published(agency_page, ItemGroupPage(title="หมวดภายใน", slug="internal"), admin_user)
