@@ -10,7 +10,9 @@ no audit entries yet (``--reuse`` measures an existing generated history again).
 Generation: 10,000 news pages (real Thai text from the 5k corpus) with 10 audit
 entries each — create, edits, publishes, an occasional unpublish or delete — in
 time order over fiscal years 2567–2568: 100,000 sealed entries of 3 reversion
-versions each (page, disclosure, news rows). Rows are bulk-inserted, sealed
+versions each (page, disclosure, news rows), each entry's ``extra`` as the
+recorder writes it (the log entry's facts, and on create and edit entries the
+draft's content). Rows are bulk-inserted, sealed
 with the application's own payload builder and seal function. Every read
 below goes through the real public functions:
 
@@ -18,7 +20,9 @@ below goes through the real public functions:
 * ``diff.diff_versions`` between two published versions of one page (Thai word diff);
 * ``replay.live_pages_as_of`` for the whole repository, with content;
 * ``chain.verify_chain`` throughput (entries/s), in one process and in one per core,
-  with the CPU time of all processes (the machine is shared: wall time depends on load).
+  with the CPU time of all processes (the machine is shared: wall time depends on load);
+  and again parsing every ``extra``, as for records written before it was stored as
+  canonical text.
 
 Aims (issue 4): timeline and diff < 50 ms, as-of < 2 s, verify > 50,000 entries/s.
 """
@@ -110,6 +114,24 @@ ACTIONS = ["wagtail.create", "wagtail.edit", "wagtail.publish", "wagtail.edit", 
            "wagtail.edit", "wagtail.publish", "wagtail.edit", "wagtail.publish"]
 
 
+# Entries whose Wagtail revision is not live: the recorder keeps the revision's content in ``extra.draft``.
+DRAFT_ACTIONS = ("wagtail.create", "wagtail.edit")
+
+
+def log_extra(rng, log_entry_id, action, title, draft):
+    """``extra`` as the recorder writes it for a page's log entry (recording._log_entry_extra)."""
+    extra = {
+        "log": {"uuid": f"{rng.getrandbits(128):032x}", "label": title, "data": {},
+                "content_changed": action != "wagtail.unpublish", "deleted": action == "wagtail.delete",
+                "wagtail_revision_id": log_entry_id},
+        "parent_id": 4,
+        "view_restrictions": [],
+    }
+    if draft is not None:
+        extra["draft"] = draft
+    return extra
+
+
 def plan(pages, per_page, rng):
     """(time, page_id, step, action) for every entry, in time order."""
     events = []
@@ -142,7 +164,7 @@ def generate(pages, per_page, seed=2568, batch=2000):
                 Revision(date_created=at, user=None, comment="" if action != "wagtail.unpublish" else "หมดอายุประกาศ")
                 for at, _page, _step, action in chunk
             ])
-            versions, facts = [], []
+            versions, facts, drafts = [], [], {}
             for revision, (at, page_id, step, action) in zip(revisions, chunk, strict=True):
                 if action == "wagtail.publish":
                     live[page_id] = True
@@ -153,6 +175,8 @@ def generate(pages, per_page, seed=2568, batch=2000):
                 body = item["body"][:700]
                 agency_id = page_id % len(AGENCIES) + 1
                 rows = page_rows(page_id, step, item["title"][:250], body, is_live, agency_id, at)
+                if action in DRAFT_ACTIONS:  # the page row holds the live content: the entry keeps the draft's
+                    drafts[revision.pk] = {name: value for _, _, fields in rows for name, value in fields.items()}
                 for label, pk, fields in rows:
                     data = json.dumps([{"model": label, "pk": pk, "fields": fields}], ensure_ascii=False)
                     versions.append(Version(revision=revision, content_type_id=labels[label], object_id=str(pk),
@@ -174,8 +198,8 @@ def generate(pages, per_page, seed=2568, batch=2000):
                     "object_model": "repository.newspage", "object_id": str(page_id), "object_repr": title,
                     "page_id": page_id, "live": is_live and action != "wagtail.delete", "version_id": own[0]["id"],
                     "agency_id": agency_id, "agency_code": AGENCIES[agency_id - 1], "item_codes": " O4 ",
-                    "user_id_snapshot": None, "user_name": "", "log_model": "", "log_entry_id": None,
-                    "extra": {"parent_id": 4},
+                    "user_id_snapshot": None, "user_name": "", "log_model": "wagtailcore.pagelogentry",
+                    "log_entry_id": sequence, "extra": log_extra(rng, sequence, action, title, drafts.get(revision.pk)),
                 }
                 payload = build_payload(record, {"id": revision.pk, "date_created": at, "comment": revision.comment},
                                         by_revision[revision.pk], labels_by_id)
@@ -211,9 +235,14 @@ def main():
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--verify-only", action="store_true", help="only time verify_chain (in this process)")
     parser.add_argument("--workers", type=int, default=0, help="with --verify-only: worker processes (0: default)")
+    parser.add_argument("--extras", choices=("stored", "parsed"), default="stored",
+                        help="with --verify-only: 'parsed' checks every entry's extra by parsing and re-serialising "
+                             "it, as for records written before extra was stored as canonical text (27 Nov 2026)")
     args = parser.parse_args()
     if args.verify_only:
-        measure_verify(args.workers or None)
+        if args.extras == "parsed":
+            parse_extras_only()
+        measure_verify(args.workers or None, args.extras)
         return
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
@@ -274,11 +303,25 @@ def main():
 
     # Verification runs in a fresh process, as `manage.py audit verify` does: after the measurements above
     # this process holds a large heap, which its forked workers would copy page by page as they write.
-    for workers in (1, None):
-        subprocess.run([sys.executable, __file__, "--verify-only", "--workers", str(workers or 0)], check=True)
+    for workers, extras in ((1, "stored"), (None, "stored"), (None, "parsed")):
+        subprocess.run([sys.executable, __file__, "--verify-only", "--workers", str(workers or 0),
+                        "--extras", extras], check=True)
 
 
-def measure_verify(workers):
+def parse_extras_only():
+    """Make this process's verification (and its forked workers') parse every ``extra``."""
+    from repository.audit import verification
+
+    init = verification.FastReader.__init__
+
+    def parsing(reader, using):
+        init(reader, using)
+        reader.extra_modes = [False]
+
+    verification.FastReader.__init__ = parsing
+
+
+def measure_verify(workers, extras="stored"):
     """Time ``verify_chain`` in this process, with the CPU time of its worker processes."""
     with connection.cursor() as cursor:
         length = "octet_length(serialized_data)" if connection.vendor == "postgresql" else \
@@ -290,7 +333,7 @@ def measure_verify(workers):
     verified, took = timed(verify_chain, workers=workers)
     cpu = cpu_seconds() - cpu_before
     label = workers or f"{default_workers()} (default)"
-    print(f"verify_chain(workers={label}): ok={verified.ok} {verified.count:,} entries in {took[0]:.2f} s wall "
+    print(f"verify_chain(workers={label}, extra {extras}): ok={verified.ok} {verified.count:,} entries in {took[0]:.2f} s wall "
           f"= {verified.count / took[0]:,.0f} entries/s; {cpu:.2f} s CPU in all processes "
           f"= {verified.count / cpu:,.0f} entries per CPU-second (hashing {data_bytes / 1e6:,.0f} MB of version "
           f"data; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)

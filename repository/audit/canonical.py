@@ -33,6 +33,16 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+class CanonicalJSONEncoder(json.JSONEncoder):
+    """``json.dumps(value, cls=CanonicalJSONEncoder)`` is ``canonical_json(value)`` as text, whatever else
+    the caller asks: the audit record's ``extra`` is stored this way, so that where the database keeps the
+    text as written (SQLite) verification can use it as sealed instead of parsing and re-serialising it."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False, indent=None)
+        super().__init__(**kwargs)
+
+
 def compute_seal(payload):
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 

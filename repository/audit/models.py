@@ -12,6 +12,8 @@ and remembers how long the chain is, so that a truncated tail is detected.
 
 from django.db import models, transaction
 
+from .canonical import CanonicalJSONEncoder
+
 
 class AuditRecord(models.Model):
     revision = models.OneToOneField(
@@ -39,7 +41,8 @@ class AuditRecord(models.Model):
     # Where this came from in Wagtail's own log, so the two can be compared.
     log_model = models.CharField(max_length=100, blank=True)
     log_entry_id = models.BigIntegerField(null=True, blank=True)
-    extra = models.JSONField(default=dict, blank=True)
+    # Stored as canonical JSON text (on SQLite the text stays as written; see verification.py).
+    extra = models.JSONField(default=dict, blank=True, encoder=CanonicalJSONEncoder)
     previous_seal = models.CharField(max_length=64)
     seal = models.CharField(max_length=64, unique=True)
 

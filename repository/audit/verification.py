@@ -15,8 +15,12 @@ Two ways of checking a batch of entries:
   (numbers and null as JSON text, times in canonical form, each guarded by its
   type so that anything unexpected comes out NULL), and Python renders each
   payload's canonical JSON column-wise with C-level ``map`` calls over one
-  template with the keys in sorted order, then hashes. The batch passes only if
-  every sequence number, link and recomputed seal is as expected;
+  template with the keys in sorted order, then hashes. ``extra`` is stored as
+  canonical JSON text (``canonical.CanonicalJSONEncoder``); where the database
+  keeps that text (SQLite) and it is one well-formed JSON value, it goes into the
+  payload as stored, else (older records, PostgreSQL's jsonb) it is parsed and
+  re-serialised. The batch passes only if every sequence number, link and
+  recomputed seal is as expected;
 * **exact** (``check_exact``): entry by entry, the payload built as a dict by
   ``chain.build_payload`` and serialised by ``canonical.canonical_json`` — the
   reference. Any batch the fast way does not pass is checked this way, which
@@ -91,7 +95,7 @@ _PG_QUOTED_TIME = "'\"' || " + _PG_TIME + " || '\"'"
 
 _FAST_RECORD_SQL = (
     "SELECT r.sequence, r.previous_seal, r.seal, v.id, r.revision_id, "
-    "r.action, r.agency_code, {agency_id}, {at}, r.extra, r.item_codes, {live}, {log_entry_id}, r.log_model, "
+    "r.action, r.agency_code, {agency_id}, {at}, {extra}, r.item_codes, {live}, {log_entry_id}, r.log_model, "
     "r.object_id, r.object_model, r.object_repr, {page_id}, v.comment, {date_created}, {revision_id}, "
     "{user_id}, r.user_name, {version_id} "
     "FROM audit_auditrecord r LEFT JOIN reversion_revision v ON v.id = r.revision_id "
@@ -99,12 +103,17 @@ _FAST_RECORD_SQL = (
 )
 
 
+# SQLite keeps ``extra`` as the text written; only one well-formed JSON value may go into a payload as it is.
+_SQLITE_EXTRA = "CASE WHEN json_valid(r.extra) THEN r.extra END"
+
+
 def _fast_record_sql(vendor):
     if vendor == "sqlite":
-        number, boolean, moment = _SQLITE_INT, _SQLITE_BOOL, _SQLITE_TIME
+        number, boolean, moment, extra = _SQLITE_INT, _SQLITE_BOOL, _SQLITE_TIME, _SQLITE_EXTRA
     else:
-        number, boolean, moment = _PG_INT, _PG_BOOL, _PG_QUOTED_TIME
+        number, boolean, moment, extra = _PG_INT, _PG_BOOL, _PG_QUOTED_TIME, "r.extra"
     return _FAST_RECORD_SQL.format(
+        extra=extra,
         agency_id=number.format("r.agency_id"), at=moment.format("r.at"), live=boolean.format("r.live"),
         log_entry_id=number.format("r.log_entry_id"), page_id=number.format("r.page_id"),
         date_created=moment.format("v.date_created"), revision_id=number.format("r.revision_id"),
@@ -182,6 +191,9 @@ class FastReader:
         self.extras = _Extras()
         self.item_codes = _ItemCodes()
         self.quoted = _QuotedStrings()
+        # How to render ``extra`` first: as stored (SQLite, records written as canonical text), or parsed and
+        # re-serialised (older records; PostgreSQL's jsonb). Each batch starts with the way the last one passed.
+        self.extra_modes = [True, False] if self.vendor == "sqlite" else [False]
         if self.vendor == "sqlite" and not self.connection.is_in_memory_db():
             # Read pages straight from the OS page cache instead of copying each into SQLite's own.
             with self.connection.cursor() as cursor:
@@ -214,11 +226,14 @@ class FastReader:
         end = dict(zip(revisions, range(1, len(revisions) + 1), strict=True))
         return fragments, first, end
 
-    def render(self, rows, version_rows):
+    def render(self, rows, version_rows, stored_extras=False):
         """The canonical JSON payload text of every row, in order.
 
         Numbers, null and booleans arrive from SQL as JSON text (or NULL for an unexpected value, which
-        renders as ``None`` and cannot match a seal); strings and times are quoted here.
+        renders as ``None`` and cannot match a seal); strings and times are quoted here. ``extra`` is
+        parsed and re-serialised, or with ``stored_extras`` (SQLite) put in as stored: SQL has checked it
+        is one well-formed JSON value, so if the payload then hashes to the seal, that value is what was
+        sealed, and the reference (which parses it) agrees.
         """
         if not rows:
             return []
@@ -230,13 +245,14 @@ class FastReader:
         extras = column(9)
         if self.vendor == "postgresql":  # the driver may hand jsonb over decoded
             extras = [value if isinstance(value, str) else json.dumps(value) for value in extras]
+        extras = extras if stored_extras else map(self.extras.__getitem__, extras)
         # Columns 7, 11, 12, 17, 20, 21, 23 are numbers, null or booleans and 8, 19 times, already rendered
         # by SQL. The previous seal (1) goes in unescaped between the template's quotes: a batch passes only
         # if it equals the stored seal before it, itself a checked hex digest (or the genesis seal).
         quoted = self.quoted.__getitem__
         return list(map(PAYLOAD_TEMPLATE.__mod__, zip(
             map(quoted, column(5)), map(quoted, column(6)), column(7), column(8),
-            map(self.extras.__getitem__, extras), map(self.item_codes.__getitem__, column(10)), column(11),
+            extras, map(self.item_codes.__getitem__, column(10)), column(11),
             column(12), map(quoted, column(13)), map(s, column(14)), map(quoted, column(15)), map(s, column(16)),
             column(17), column(1), map(s, column(18)), column(19), column(20), column(0),
             column(21), map(quoted, column(22)), column(23), versions, strict=True,
@@ -247,21 +263,25 @@ class FastReader:
         rows, version_rows = self.fetch(lo, hi)
         if len(rows) != hi - lo:
             return False, rows
-        try:
-            texts = self.render(rows, version_rows)
-        except (TypeError, ValueError, AttributeError, KeyError):
-            return False, rows
-        sequences = [row[0] for row in rows]
         previous_seals = [row[1] for row in rows]
         seals = [row[2] for row in rows]
-        ok = (
-            sequences == list(range(lo + 1, hi + 1))
+        if not (
+            [row[0] for row in rows] == list(range(lo + 1, hi + 1))
             and None not in (row[3] for row in rows)
             and previous_seals[1:] == seals[:-1]
             and (previous is None or previous_seals[0] == previous)
-            and list(map(_hexdigest, map(sha256, map(_utf8, texts)))) == seals
-        )
-        return ok, rows
+        ):
+            return False, rows
+        for stored_extras in self.extra_modes:
+            try:
+                texts = self.render(rows, version_rows, stored_extras)
+            except (TypeError, ValueError, AttributeError, KeyError):
+                continue
+            if list(map(_hexdigest, map(sha256, map(_utf8, texts)))) == seals:
+                if stored_extras != self.extra_modes[0]:
+                    self.extra_modes.reverse()
+                return True, rows
+        return False, rows
 
 
 class ExactChecker:
@@ -303,7 +323,10 @@ class ExactChecker:
             record["date_created"] = canonical_time_from_sqlite(record["date_created"])
             record["live"] = None if record["live"] is None else bool(record["live"])
         if isinstance(record["extra"], str):
-            record["extra"] = json.loads(record["extra"])
+            try:
+                record["extra"] = json.loads(record["extra"])
+            except ValueError:  # SQLite keeps any text: this cannot be what was sealed
+                return None
         revision = {"id": record["revision_id"], "date_created": record["date_created"], "comment": record["comment"]}
         payload = build_payload(record, revision, versions.get(record["revision_id"], []), self.labels)
         return sha256(canonical_json(payload)).hexdigest()
