@@ -37,6 +37,7 @@ reference would fail.
 import gc
 import json
 import os
+from binascii import hexlify
 from dataclasses import dataclass
 from hashlib import sha256
 from itertools import repeat
@@ -57,6 +58,7 @@ SQLITE_MMAP_BYTES = 1 << 34  # address space only: SQLite maps no more than the 
 _canonical_extra = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                     allow_nan=False).encode
 _hexdigest = methodcaller("hexdigest")
+_digest = methodcaller("digest")
 _utf8 = methodcaller("encode", "utf-8")
 
 # Order of the checks on one entry, as the sequential verifier makes them.
@@ -73,6 +75,9 @@ PAYLOAD_TEMPLATE = (
 # printf-style: faster than str.format over many arguments. The digest is hex, so it is quoted here; the
 # id is an INTEGER PRIMARY KEY (only ever an integer, so "%d" cannot round a stored real).
 VERSION_TEMPLATE = '{"content_type":%s,"data_sha256":"%s","db":%s,"format":%s,"id":%d,"object_id":%s,"object_repr":%s}'
+# The same in UTF-8, for rows read as bytes (SQLite): no decoding on the way in, no encoding before hashing.
+PAYLOAD_TEMPLATE_BYTES = PAYLOAD_TEMPLATE.encode()
+VERSION_TEMPLATE_BYTES = VERSION_TEMPLATE.encode()
 
 
 # SQLite: exact renderings, or NULL for any value of another type or form (which sends the batch to the exact check).
@@ -126,37 +131,32 @@ def _columns(rows):
     return lambda index: map(itemgetter(index), rows)
 
 
-class _Quoted(dict):
-    """content type id → its label as a JSON string (``?<id>`` for an unknown one, as build_payload writes)."""
+class _Memo(dict):
+    """A value → its rendering, computed once: for columns whose values repeat (labels, action, models,
+    agency code, user name, a version's ``db`` and ``format``; in bytes, every string), ``extra`` and
+    item codes."""
+
+    def __init__(self, render, items=()):
+        super().__init__(items)
+        self.render = render
 
     def __missing__(self, key):
-        value = self[key] = encode_basestring(f"?{key}")
+        value = self[key] = self.render(key)
         return value
 
 
-class _QuotedStrings(dict):
-    """A string → its JSON string, for columns with few distinct values (action, models, agency code,
-    user name, a version's ``db`` and ``format``)."""
-
-    def __missing__(self, key):
-        value = self[key] = encode_basestring(key)
-        return value
+def _quote_bytes(value):
+    return encode_basestring(value.decode("utf-8")).encode("utf-8")
 
 
-class _Extras(dict):
-    """stored ``extra`` (JSON text, or the driver's decoded value) → its canonical JSON."""
-
-    def __missing__(self, key):
-        value = self[key] = _canonical_extra(json.loads(key))
-        return value
+def _item_codes(value):
+    """Stored item codes (" O4 O22 ") → the inside of their JSON list."""
+    return ",".join(map(encode_basestring, value.split()))
 
 
-class _ItemCodes(dict):
-    """stored item codes (" O4 O22 ") → the inside of their JSON list."""
-
-    def __missing__(self, key):
-        value = self[key] = ",".join(map(encode_basestring, key.split()))
-        return value
+def _extra(value):
+    """Stored ``extra`` (JSON text) → its canonical JSON."""
+    return _canonical_extra(json.loads(value))
 
 
 @dataclass
@@ -184,13 +184,30 @@ class FastReader:
         self.connection.ensure_connection()
         self.vendor = self.connection.vendor
         self.labels = content_type_labels(using)
-        self.quoted_labels = _Quoted({pk: encode_basestring(label) for pk, label in self.labels.items()})
         self.record_sql = _fast_record_sql(self.vendor)
         # Ordered so that each revision's versions are adjacent and in id order (free on the revision_id index).
         self.version_sql = _version_sql(self.vendor, with_data=False) + " ORDER BY revision_id, id"
-        self.extras = _Extras()
-        self.item_codes = _ItemCodes()
-        self.quoted = _QuotedStrings()
+        # SQLite hands text over as the stored UTF-8 bytes when asked: payloads are rendered and hashed as
+        # bytes. psycopg decodes: payloads are str, encoded to hash.
+        self.as_bytes = self.vendor == "sqlite"
+        if self.as_bytes:
+            self.payload_template, self.version_template, self.comma = (
+                PAYLOAD_TEMPLATE_BYTES, VERSION_TEMPLATE_BYTES, b",")
+            self.quoted = _Memo(_quote_bytes)
+            self.quote = self.quoted.__getitem__  # for strings with many values too: decoding is the cost
+            self.extras = _Memo(lambda value: _extra(value).encode("utf-8"))
+            self.item_codes = _Memo(lambda value: _item_codes(value.decode("utf-8")).encode("utf-8"))
+            encode = _utf8
+        else:
+            self.payload_template, self.version_template, self.comma = PAYLOAD_TEMPLATE, VERSION_TEMPLATE, ","
+            self.quoted = _Memo(encode_basestring)
+            self.quote = encode_basestring
+            self.extras = _Memo(_extra)
+            self.item_codes = _Memo(_item_codes)
+            encode = str
+        # content type id → its label as a JSON string (``?<id>`` for an unknown one, as build_payload writes).
+        self.quoted_labels = _Memo(lambda pk: encode(encode_basestring(f"?{pk}")),
+                                   {pk: encode(encode_basestring(label)) for pk, label in self.labels.items()})
         # How to render ``extra`` first: as stored (SQLite, records written as canonical text), or parsed and
         # re-serialised (older records; PostgreSQL's jsonb). Each batch starts with the way the last one passed.
         self.extra_modes = [True, False] if self.vendor == "sqlite" else [False]
@@ -200,11 +217,18 @@ class FastReader:
                 cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
 
     def fetch(self, lo, hi):
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.record_sql, [lo, hi])
-            rows = cursor.fetchall()
-            cursor.execute(self.version_sql, [lo, hi])
-            version_rows = cursor.fetchall()
+        raw = self.connection.connection if self.as_bytes else None
+        if raw is not None:
+            raw.text_factory = bytes
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(self.record_sql, [lo, hi])
+                rows = cursor.fetchall()
+                cursor.execute(self.version_sql, [lo, hi])
+                version_rows = cursor.fetchall()
+        finally:
+            if raw is not None:
+                raw.text_factory = str
         return rows, version_rows
 
     def _versions(self, version_rows):
@@ -216,9 +240,9 @@ class FastReader:
         if self.vendor == "postgresql":
             digests = column(7)  # hashed by PostgreSQL
         else:
-            digests = map(_hexdigest, map(sha256, column(7)))
-        s, quoted = encode_basestring, self.quoted.__getitem__
-        fragments = list(map(VERSION_TEMPLATE.__mod__, zip(
+            digests = map(hexlify, map(_digest, map(sha256, column(7))))
+        s, quoted = self.quote, self.quoted.__getitem__
+        fragments = list(map(self.version_template.__mod__, zip(
             map(self.quoted_labels.__getitem__, column(2)), digests, map(quoted, column(4)), map(quoted, column(5)),
             column(0), map(s, column(3)), map(s, column(6)), strict=True)))
         # First and one-past-last index of each revision's run.
@@ -227,7 +251,7 @@ class FastReader:
         return fragments, first, end
 
     def render(self, rows, version_rows, stored_extras=False):
-        """The canonical JSON payload text of every row, in order.
+        """The canonical JSON payload of every row, in order: UTF-8 bytes (SQLite) or str (PostgreSQL).
 
         Numbers, null and booleans arrive from SQL as JSON text (or NULL for an unexpected value, which
         renders as ``None`` and cannot match a seal); strings and times are quoted here. ``extra`` is
@@ -239,9 +263,9 @@ class FastReader:
             return []
         column = _columns(rows)
         fragments, first, end = self._versions(version_rows)
-        versions = map(",".join, map(fragments.__getitem__, map(slice, map(first.get, column(4), repeat(0)),
-                                                                 map(end.get, column(4), repeat(0)))))
-        s = encode_basestring
+        versions = map(self.comma.join, map(fragments.__getitem__, map(slice, map(first.get, column(4), repeat(0)),
+                                                                        map(end.get, column(4), repeat(0)))))
+        s = self.quote
         extras = column(9)
         if self.vendor == "postgresql":  # the driver may hand jsonb over decoded
             extras = [value if isinstance(value, str) else json.dumps(value) for value in extras]
@@ -250,7 +274,7 @@ class FastReader:
         # by SQL. The previous seal (1) goes in unescaped between the template's quotes: a batch passes only
         # if it equals the stored seal before it, itself a checked hex digest (or the genesis seal).
         quoted = self.quoted.__getitem__
-        return list(map(PAYLOAD_TEMPLATE.__mod__, zip(
+        return list(map(self.payload_template.__mod__, zip(
             map(quoted, column(5)), map(quoted, column(6)), column(7), column(8),
             extras, map(self.item_codes.__getitem__, column(10)), column(11),
             column(12), map(quoted, column(13)), map(s, column(14)), map(quoted, column(15)), map(s, column(16)),
@@ -259,29 +283,41 @@ class FastReader:
         )))
 
     def check_fast(self, lo, hi, previous):
-        """True if every entry in (lo, hi] is present, linked (to ``previous`` too, if known) and sealed right."""
+        """Whether every entry in (lo, hi] is present, linked (to ``previous`` too, if known) and sealed right.
+
+        Returns (ok, first entry's previous seal, last entry's seal), the seals as str.
+        """
         rows, version_rows = self.fetch(lo, hi)
-        if len(rows) != hi - lo:
-            return False, rows
+        if len(rows) != hi - lo or not rows:
+            return False, None, None
         previous_seals = [row[1] for row in rows]
         seals = [row[2] for row in rows]
+        if self.as_bytes and previous is not None:
+            previous = previous.encode()
         if not (
             [row[0] for row in rows] == list(range(lo + 1, hi + 1))
             and None not in (row[3] for row in rows)
             and previous_seals[1:] == seals[:-1]
             and (previous is None or previous_seals[0] == previous)
         ):
-            return False, rows
+            return False, None, None
         for stored_extras in self.extra_modes:
             try:
                 texts = self.render(rows, version_rows, stored_extras)
             except (TypeError, ValueError, AttributeError, KeyError):
                 continue
-            if list(map(_hexdigest, map(sha256, map(_utf8, texts)))) == seals:
+            if self.as_bytes:
+                digests = list(map(hexlify, map(_digest, map(sha256, texts))))
+            else:
+                digests = list(map(_hexdigest, map(sha256, map(_utf8, texts))))
+            if digests == seals:
                 if stored_extras != self.extra_modes[0]:
                     self.extra_modes.reverse()
-                return True, rows
-        return False, rows
+                first, last = previous_seals[0], seals[-1]
+                if self.as_bytes:
+                    first, last = first.decode(), last.decode()
+                return True, first, last
+        return False, None, None
 
 
 class ExactChecker:
@@ -385,11 +421,11 @@ def _check_range(using, lo, hi, batch_size):
     start = lo
     while start < hi:
         end = min(start + batch_size, hi)
-        ok, rows = fast.check_fast(start, end, previous)
+        ok, first_previous, last_seal = fast.check_fast(start, end, previous)
         if ok:
             if result.first_sequence is None:
-                result.first_sequence, result.first_previous = rows[0][0], rows[0][1]
-            previous = rows[-1][2]
+                result.first_sequence, result.first_previous = start + 1, first_previous
+            previous = last_seal
         else:
             result.exact_batches += 1
             exact = exact or ExactChecker(using)
