@@ -12,7 +12,8 @@ Those that changed are logged once Wagtail has logged the move, as one Wagtail l
 entry on the destination page — ``audit.children_renumbered``, by the same user,
 in the same log context, with the move's timestamp and log entry id and each
 shifted child's path before and after — which the recorder seals like any other.
-``replay.moves_as_of`` applies those shifts before the move they made room for.
+``replay.moves_as_of`` treats those shifts and the move as one change (each recorded
+path follows the one whose old path is its longest prefix).
 """
 
 import threading
