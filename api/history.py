@@ -194,7 +194,13 @@ def check_as_of_alone(query, allowed=("as_of",)):
             raise ParameterError(name, f"'{name}' cannot be combined with 'as_of'.")
 
 
-def page_as_of(page, moment, root=None):
+def moves_as_of(moment):
+    """The page moves up to ``moment`` (``replay.moves_as_of``): one read can pass them to every step."""
+    replay, _, _ = audit()
+    return replay.moves_as_of(moment)
+
+
+def page_as_of(page, moment, root=None, moves=None):
     """What the public saw of ``page`` at ``moment``: its public state then, or 404 if it was not live.
 
     ``path`` is where the page was then (from that version's ``url_path``), which may differ from now.
@@ -204,7 +210,7 @@ def page_as_of(page, moment, root=None):
     if last is None:
         raise Http404("This page was not public at that moment.")
     state = replay.version_state(last["version_id"])
-    moves = replay.moves_as_of(moment)
+    moves = replay.moves_as_of(moment) if moves is None else moves
     tree_path, url_path = _paths_then(replay, state, last, moves, page.path)
     if _was_private(replay, tree_path, moment, moves):
         raise Http404("This page was not public at that moment.")
@@ -253,7 +259,7 @@ def _path_from_url_path(url_path, root=None):
     return url_path[len(root.url_path):].strip("/")
 
 
-def page_at_path_as_of(path, moment, root=None):
+def page_at_path_as_of(path, moment, root=None, moves=None):
     """The page that was public at ``path`` at ``moment``, even if it has since moved or been renamed.
 
     The audit trail records the page row (``url_path`` included) with every event, moves and
@@ -267,13 +273,14 @@ def page_at_path_as_of(path, moment, root=None):
     root = root or site_root()
     target = url_path_for(path or "", root)
     replay, _, _ = audit()
+    moves = replay.moves_as_of(moment) if moves is None else moves
     current = Page.objects.filter(url_path=target, path__startswith=root.path).values_list("pk", flat=True).first()
     if current is not None:
         last = _last_event(replay, current, moment)
         state = replay.version_state(last["version_id"]) if last is not None else None
-        if state is not None and _paths_then(replay, state, last, replay.moves_as_of(moment))[1] == target:
+        if state is not None and _paths_then(replay, state, last, moves)[1] == target:
             return page_for_as_of(page_id=current, root=root)
-    for entry in replay.live_pages_as_of(moment, with_content=False):
+    for entry in replay.live_pages_as_of(moment, with_content=False, moves=moves):
         if entry["url_path"] == target:
             return page_for_as_of(page_id=entry["page_id"], root=root)
     raise Http404("No public page was at this path at that moment.")

@@ -29,11 +29,12 @@ def document_key(request, kind, value):
 def as_of_document(request, path=None, page_id=None):
     moment = get_datetime(request.query_params, "as_of")
     history.check_as_of_alone(request.query_params)
+    moves = history.moves_as_of(moment)
     if page_id is not None:
         page = history.page_for_as_of(page_id=page_id)
     else:
-        page = history.page_at_path_as_of(path, moment)
-    return history.page_as_of(page, moment)
+        page = history.page_at_path_as_of(path, moment, moves=moves)
+    return history.page_as_of(page, moment, moves=moves)
 
 
 class ContentView(ApiView):

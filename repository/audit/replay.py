@@ -222,7 +222,7 @@ def _carried(move, path, url_path):
     return path, url_path
 
 
-def live_pages_as_of(moment, agency=None, with_content=True):
+def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
     """Which pages were publicly live at ``moment``, with what content.
 
     Answers "what did the public see on 1 March 2568 at 09:00?": for every page,
@@ -233,7 +233,8 @@ def live_pages_as_of(moment, agency=None, with_content=True):
     Agency, its code or id) narrows to that agency and the agencies below it.
     Returns a list of dicts sorted by URL path: page_id, model, title, url_path,
     agency, item_codes, version_id, sequence, since (the time of that entry), and
-    ``content`` (the whole state, with child rows) unless ``with_content=False``.
+    ``content`` (the whole state, with child rows) unless ``with_content=False``. ``moves``: those of
+    ``moves_as_of(moment)``, when the caller has them already.
     """
     moment = ensure_aware(moment)
     latest = (AuditRecord.objects.filter(page_id__isnull=False, at__lte=moment)
@@ -246,7 +247,7 @@ def live_pages_as_of(moment, agency=None, with_content=True):
                                "version_id", "revision_id", "agency_code", "item_codes"))
     revision_ids = [row["revision_id"] for row in rows]
     states = load_revisions(revision_ids, None if with_content else {"wagtailcore.page"}) if rows else {}
-    moves = moves_as_of(moment)
+    moves = moves_as_of(moment) if moves is None else moves
     private = tuple(restricted_paths_as_of(moment, moves).values())
     pages = []
     for row in rows:

@@ -46,7 +46,13 @@ from operator import itemgetter, methodcaller
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from .canonical import GENESIS_SEAL, PAYLOAD_VERSION, canonical_json, canonical_time_from_sqlite
+from .canonical import (
+    GENESIS_SEAL,
+    PAYLOAD_VERSION,
+    CanonicalJSONEncoder,
+    canonical_json,
+    canonical_time_from_sqlite,
+)
 from .chain import _RECORD_SQL, _version_sql, build_payload, content_type_labels
 
 # Below this many entries, or inside a transaction, one process verifies everything.
@@ -55,8 +61,7 @@ RANGE_SIZE = 10_000
 BATCH_SIZE = 5_000
 SQLITE_MMAP_BYTES = 1 << 34  # address space only: SQLite maps no more than the file
 
-_canonical_extra = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                                    allow_nan=False).encode
+_canonical_extra = CanonicalJSONEncoder().encode
 _hexdigest = methodcaller("hexdigest")
 _digest = methodcaller("digest")
 _utf8 = methodcaller("encode", "utf-8")

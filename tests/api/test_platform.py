@@ -62,14 +62,18 @@ def test_writes_are_refused_as_problems(client, tree):
     assert response.json()["status"] == 405
 
 
+def _generated_schema(tmp_path, *options):
+    out = tmp_path / "schema.json"
+    call_command("spectacular", *options, "--format", "openapi-json", "--file", str(out))
+    return json.loads(out.read_text())
+
+
 def test_schema_validates_and_matches_snapshot(tmp_path):
     """The schema is valid OpenAPI 3 and changes only on purpose.
 
     To accept a deliberate change: ``UPDATE_OPENAPI_SNAPSHOT=1 pytest tests/api/test_platform.py``.
     """
-    out = tmp_path / "schema.json"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out))
-    schema = json.loads(out.read_text())
+    schema = _generated_schema(tmp_path, "--validate", "--fail-on-warn")
     paths = set(schema["paths"])
     for expected in ("/api/v1/content/{path}", "/api/v1/pages/{page_id}", "/api/v1/disclosures", "/api/v1/search",
                      "/api/v1/search/suggest", "/api/v1/oit/{year}/{agency}", "/api/v1/pages/{page_id}/@history",
@@ -94,24 +98,19 @@ def test_the_servers_414_is_documented_on_every_operation(tmp_path):
     times got gunicorn's 414, which no operation listed.
     """
     import http.client
-    import socket
     import subprocess
-    import sys
     import time
 
-    out = tmp_path / "schema.json"
-    call_command("spectacular", "--format", "openapi-json", "--file", str(out))
-    schema = json.loads(out.read_text())
+    from api.schemathesis_check import BIN, ROOT, free_port
+
+    schema = _generated_schema(tmp_path)
     operations = [op for item in schema["paths"].values() for op in item.values() if "responses" in op]
     assert operations and all("414" in op["responses"] for op in operations)
     documented = set(operations[0]["responses"]["414"]["content"])
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1",
-                               "--log-level", "critical"], cwd=Path(__file__).resolve().parents[2],
+    port = free_port()
+    server = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1",
+                               "--log-level", "critical"], cwd=ROOT,
                               env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"})
     try:
         for _ in range(100):

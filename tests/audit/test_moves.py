@@ -60,42 +60,6 @@ def _published(parent, page, user):
     return page
 
 
-def test_pages_below_a_moved_page_are_where_the_move_put_them_as_of_later_moments(tree, admin_user):
-    """Within one agency a move logs only the moved page; the pages below it are placed by that entry."""
-    import time
-
-    from django.utils import timezone
-    from wagtail.models import PageViewRestriction
-
-    agency_page = AgencyPage.objects.get(agency=tree["agency"])
-    first = _published(agency_page, ItemGroupPage(title="หมวดเดิม", slug="old-section"), admin_user)
-    second = _published(agency_page, ItemGroupPage(title="หมวดใหม่", slug="new-section"), admin_user)
-    item = _published(first, ItemPage(title="รายการที่ย้าย", slug="moving-item"), admin_user)
-    news = make_news(item, admin_user, title="ข่าวใต้รายการที่ย้าย", body="<p>ก</p>", slug="below")
-    old_url, old_path = news.url_path, news.path
-    time.sleep(0.01)
-    before = timezone.now()
-    time.sleep(0.01)
-    item.move(second, pos="last-child", user=admin_user)
-    news.refresh_from_db()
-    assert news.url_path != old_url and object_timeline(NewsPage, news.pk)[-1]["action"] == "wagtail.publish"
-    time.sleep(0.01)
-    after = timezone.now()
-    time.sleep(0.01)
-    # The new section is made private later: the page below the moved item is private from then on.
-    PageViewRestriction(page=second, restriction_type="login").save(user=admin_user)
-    time.sleep(0.01)
-    private = timezone.now()
-
-    def where(moment):
-        return {p["page_id"]: p["url_path"] for p in live_pages_as_of(moment, with_content=False)}.get(news.pk)
-
-    assert where(before) == old_url
-    assert where(after) == news.url_path == old_url.replace("/old-section/", "/new-section/")
-    assert where(private) is None
-    assert news.path != old_path and verify_chain().ok
-
-
 def _moment():
     import time
 
@@ -107,11 +71,38 @@ def _moment():
     return moment
 
 
+def test_pages_below_a_moved_page_are_where_the_move_put_them_as_of_later_moments(tree, admin_user):
+    """Within one agency a move logs only the moved page; the pages below it are placed by that entry."""
+    from wagtail.models import PageViewRestriction
+
+    agency_page = AgencyPage.objects.get(agency=tree["agency"])
+    first = _published(agency_page, ItemGroupPage(title="หมวดเดิม", slug="old-section"), admin_user)
+    second = _published(agency_page, ItemGroupPage(title="หมวดใหม่", slug="new-section"), admin_user)
+    item = _published(first, ItemPage(title="รายการที่ย้าย", slug="moving-item"), admin_user)
+    news = make_news(item, admin_user, title="ข่าวใต้รายการที่ย้าย", body="<p>ก</p>", slug="below")
+    old_url, old_path = news.url_path, news.path
+    before = _moment()
+    item.move(second, pos="last-child", user=admin_user)
+    news.refresh_from_db()
+    assert news.url_path != old_url and object_timeline(NewsPage, news.pk)[-1]["action"] == "wagtail.publish"
+    after = _moment()
+    # The new section is made private later: the page below the moved item is private from then on.
+    PageViewRestriction(page=second, restriction_type="login").save(user=admin_user)
+    private = _moment()
+
+    def where(moment):
+        return {p["page_id"]: p["url_path"] for p in live_pages_as_of(moment, with_content=False)}.get(news.pk)
+
+    assert where(before) == old_url
+    assert where(after) == news.url_path == old_url.replace("/old-section/", "/new-section/")
+    assert where(private) is None
+    assert news.path != old_path and verify_chain().ok
+
+
 def test_siblings_a_reorder_shifts_keep_their_privacy_as_of_later_moments(tree, admin_user):
     """Putting a page among siblings shifts the tree paths of those after it, and of their branches,
     without a log entry of theirs: the shift is logged on the parent, and as-of reads follow it."""
     from wagtail.models import Page, PageViewRestriction
-
 
     agency_page = AgencyPage.objects.get(agency=tree["agency"])
     secret = _published(agency_page, ItemGroupPage(title="หมวดภายใน", slug="internal"), admin_user)
