@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup venv demo lint check bench clean axe
+.PHONY: run test setup venv demo lint check bench clean axe postgres
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: setup lint check axe
 
 clean:
 	rm -rf $(VENV) var
+
+# A local PostgreSQL for the PostgreSQL pass (as root on Debian): installs `postgresql` when missing,
+# creates and starts a cluster, sets the postgres role's password; prints the DATABASE_URL prefix.
+postgres:
+	@PGPASSWORD=$${PGPASSWORD:-postgres} bash tools/postgres-up.sh
 
 
 # axe-core for the portal's accessibility checks in the browser tests (tests/browser/test_portal_*.py),
