@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from reversion.models import Version
 
+from repository.accounts.administrators import is_administrator
+
 from .chain import head_seal, verify_chain
 from .diff import diff_versions
 from .export import export_archive
@@ -71,6 +73,7 @@ def object_history(request, model, pk):
         after["previous_version_id"] = before["version_id"]
     return render(request, "audit/object.html", {
         "page_title": f"ประวัติ: {items[-1]['object']['repr']}", "header_icon": "history", "events": items,
+        "is_administrator": is_administrator(request.user),
     })
 
 
