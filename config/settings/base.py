@@ -132,6 +132,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
+# The audit transparency log: checkpoint origin and signing key (outside the database); see docs/AUDIT.md.
+AUDIT_LOG = env.audit_log_config()
 
 SHARED_DIR = env.SHARED_DIR
 NEWS_SAMPLE_PATH = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
