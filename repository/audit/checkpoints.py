@@ -75,7 +75,7 @@ class VerifierKey:
     @classmethod
     def parse(cls, text):
         try:
-            name, key_id, encoded = text.strip().split("+")
+            name, key_id, encoded = text.strip().split("+", 2)
             raw = base64.b64decode(encoded, validate=True)
         except ValueError:
             raise CheckpointError("not a verifier key (name+id+base64)") from None
@@ -116,7 +116,7 @@ class SigningKey:
 
     @classmethod
     def parse(cls, text):
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise CheckpointError("not a signing key (PRIVATE+KEY+name+id+base64)")
         try:

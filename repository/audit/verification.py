@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from .canonical import GENESIS_SEAL, canonical_json
 from .chain import iter_entries, last_sequence
-from .merkle import HASH_SIZE, CompactRange, StoredTree, leaf_hash, root_of
+from .merkle import HASH_SIZE, CompactRange, StoredTree, leaf_hash, position, root_of
 
 RANGE_SIZE = 10_000
 PARALLEL_MIN_ENTRIES = 20_000  # below this, or inside a transaction, one process checks everything
@@ -235,6 +235,22 @@ def compare_with_checkpoints(state, checkpoints):
     return min(findings, key=lambda f: f.sequence) if findings else None
 
 
+def first_altered_subtree(using, state):
+    """(level, index) of the first stored internal node that is not the tree of the recomputed leaves."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT position, hash FROM audit_treenode WHERE position >= %s", [position(1, 0)])
+        stored = dict(cursor.fetchall())
+    tree, expected = CompactRange(), 0
+    for index in range(len(state.leaves) // HASH_SIZE):
+        for level, node, digest in tree.append(_leaf(state.leaves, index)):
+            expected += 1
+            if stored.get(position(level, node)) != digest.hex():
+                return level, node
+    if len(stored) != expected:
+        return "count", len(stored)
+    return None
+
+
 def verify_log(using=None, workers=None, checkpoints=()):
     """Check every entry, the stored tree, and the checkpoints (``ParsedCheckpoint``s, already signature-checked).
 
@@ -254,14 +270,11 @@ def verify_log(using=None, workers=None, checkpoints=()):
     found = compare_with_checkpoints(state, checkpoints)
     if found:
         findings.append(found)
-    if not findings and state.count:
-        try:
-            stored_root = StoredTree(using).root(state.count)
-        except LookupError as error:
-            stored_root = str(error)
-        if stored_root != root_of(_leaf(state.leaves, i) for i in range(state.count)):
-            findings.append(Finding(None, f"the stored Merkle tree's root for {state.count} entries is not the "
-                                          "root of the entries (a stored subtree was altered)"))
+    if not findings:
+        altered = first_altered_subtree(using, state)
+        if altered is not None:
+            findings.append(Finding(None, f"the stored Merkle tree's subtree {altered} is not the hash of the "
+                                          "entries below it (a stored subtree was altered or removed)"))
     if findings:
         state.problem = min(findings, key=lambda f: (f.sequence is None, f.sequence or 0))
     return state
