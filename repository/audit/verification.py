@@ -262,14 +262,14 @@ def verify_log(using=None, workers=None, checkpoints=()):
     state = join_ranges(results)
     state.checkpoints = list(checkpoints)
     findings = [state.problem] if state.problem else []
+    found = compare_with_checkpoints(state, checkpoints)
+    if found:
+        findings.append(found)  # before the tree's own finding: at the same entry, it says more
     mismatch = first_stored_leaf_mismatch(state)
     if mismatch is not None:
         findings.append(Finding(mismatch, (
             f"entry {mismatch}: its leaf in the Merkle tree does not match its contents (re-sealed after it was "
             "appended, or the tree altered)")))
-    found = compare_with_checkpoints(state, checkpoints)
-    if found:
-        findings.append(found)
     if not findings:
         altered = first_altered_subtree(using, state)
         if altered is not None:

@@ -95,13 +95,13 @@ def verify(request):
 
 @auditor_only
 def export(request):
+    """The signed archive as one zip file, which tools/verify_audit_archive.py reads as it is."""
     workdir = Path(tempfile.mkdtemp(prefix="audit-export-"))
     try:
-        export_archive(workdir / "archive")
-        archive = shutil.make_archive(str(workdir / "audit-archive"), "zip", workdir / "archive")
-        handle = open(archive, "rb")  # noqa: SIM115 - FileResponse closes it
+        export_archive(workdir / "audit-archive.zip")
+        handle = open(workdir / "audit-archive.zip", "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
-        shutil.rmtree(workdir / "archive", ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)  # the open file stays readable until closed (POSIX)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = FileResponse(handle, as_attachment=True, filename=f"audit-archive-{stamp}.zip")
     response["X-Audit-Head-Seal"] = head_seal()["seal"]
