@@ -38,6 +38,9 @@ class ApiView(APIView):
     public_cache = True
     # Output that depends on who asks (history, audit) must say so to caches.
     varies_by_user = False
+    # Whether the output changes only with the repository's content (Last-Modified, 304); the audit log's
+    # checkpoints and proofs change on their own.
+    follows_repository = True
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -59,7 +62,7 @@ class ApiView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         check_known(request.query_params, set(self.query_params))
-        if request.method in ("GET", "HEAD") and not self.varies_by_user:
+        if request.method in ("GET", "HEAD") and not self.varies_by_user and self.follows_repository:
             self._last_modified = caching.last_modified()
             if caching.not_modified_since(request, self._last_modified):
                 raise _NotModified()

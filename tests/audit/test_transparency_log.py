@@ -5,6 +5,7 @@ the RFC's pseudo-code (§2.1.3.2, §2.1.4.2), independent of ``repository/audit/
 """
 
 import hashlib
+import json
 import random
 import subprocess
 import sys
@@ -359,3 +360,102 @@ def test_tampering_a_stored_subtree_is_reported(history, log_key):
     result = verify_chain()
     assert not result.ok and "stored Merkle tree" in result.reason
 
+
+
+# The public API ----------------------------------------------------------------------------------------------------
+
+def _b64(text):
+    return __import__("base64").b64decode(text)
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def test_api_checkpoints_and_public_key(history, log_key, api, editor, tree):
+    missing = api.get("/api/v1/audit/checkpoint")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+    first = signing.make_checkpoint()
+    make_news(tree["item_page"], editor, title="ข่าวถัดไป", body="<p>ต่อ</p>", slug="next", publish=False)
+    second = signing.make_checkpoint()
+    latest = api.get("/api/v1/audit/checkpoint").json()
+    assert latest["size"] == second.size and latest["note"] == second.note
+    key = api.get("/api/v1/audit/public-key").json()
+    assert key["key"] == str(log_key.verifier) and key["origin"] == "ita.example.go.th/audit"
+    parsed = signing.verify_checkpoint(latest["note"], signing.VerifierKey.parse(key["key"]))
+    assert _b64(latest["root_hash"]) == parsed.root == rfc_mth(_inputs())
+    listing = api.get("/api/v1/audit/checkpoints", {"limit": 1}).json()
+    assert [c["size"] for c in listing["results"]] == [first.size] and "since=" in listing["next"]
+    assert [c["size"] for c in api.get(listing["next"]).json()["results"]] == [second.size]
+    assert api.get("/api/v1/audit/checkpoints", {"since": second.size}).json()["results"] == []
+    bad = api.get("/api/v1/audit/checkpoints", {"since": "yesterday"})
+    assert bad.status_code == 400 and bad.json()["param"] == "since"
+
+
+def test_api_public_key_without_a_key_is_a_503(db, api, settings, tmp_path):
+    settings.AUDIT_LOG = {"ORIGIN": "x/audit", "SIGNING_KEY": "", "SIGNING_KEY_FILE": str(tmp_path / "none"),
+                          "WITNESS_KEYS": []}
+    response = api.get("/api/v1/audit/public-key")
+    assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
+
+
+def test_api_proofs_verify_with_the_independent_rfc_implementation(history, log_key, api):
+    inputs = _inputs()
+    n = len(inputs)
+    root = signing.verify_checkpoint(signing.make_checkpoint().note).root
+    for entry in (1, 2, n // 2, n):
+        proof = api.get("/api/v1/audit/proof/inclusion", {"entry": entry}).json()
+        assert proof["size"] == n and _b64(proof["root_hash"]) == root and proof["checkpoint"]
+        assert _b64(proof["leaf_hash"]) == merkle.leaf_hash(inputs[entry - 1])
+        assert rfc_verify_inclusion(entry - 1, n, merkle.leaf_hash(inputs[entry - 1]),
+                                    [_b64(h) for h in proof["proof"]], root)
+        older = api.get("/api/v1/audit/proof/inclusion", {"entry": entry, "size": max(entry, 3)}).json()
+        assert rfc_verify_inclusion(entry - 1, older["size"], merkle.leaf_hash(inputs[entry - 1]),
+                                    [_b64(h) for h in older["proof"]], rfc_mth(inputs[:older["size"]]))
+    for first in (1, 5, 8, n - 1, n):
+        proof = api.get("/api/v1/audit/proof/consistency", {"from": first}).json()
+        assert proof["to"] == n and _b64(proof["second_root"]) == root
+        assert rfc_verify_consistency(first, n, rfc_mth(inputs[:first]), root, [_b64(h) for h in proof["proof"]])
+    for url, query, param in [
+        ("/api/v1/audit/proof/inclusion", {}, "entry"),
+        ("/api/v1/audit/proof/inclusion", {"entry": n + 1}, "entry"),
+        ("/api/v1/audit/proof/inclusion", {"entry": 5, "size": 4}, "entry"),
+        ("/api/v1/audit/proof/inclusion", {"entry": "x"}, "entry"),
+        ("/api/v1/audit/proof/consistency", {"from": 0}, "from"),
+        ("/api/v1/audit/proof/consistency", {"from": 9, "to": 8}, "from"),
+        ("/api/v1/audit/proof/consistency", {"from": 2, "to": n + 1}, "to"),
+    ]:
+        response = api.get(url, query)
+        assert response.status_code == 400, (url, query)
+        assert response.json()["param"] == param
+
+
+def test_standalone_verifier_checks_an_inclusion_proof_from_the_api(history, log_key, api, tmp_path):
+    signing.make_checkpoint()
+    proof = api.get("/api/v1/audit/proof/inclusion", {"entry": 7}).json()
+    good = tmp_path / "proof.json"
+    good.write_text(json.dumps(proof), encoding="utf-8")
+    result = _export_and_verify(tmp_path, log_key, "--proof", str(good))
+    assert result.returncode == 0, result.stdout
+    proof["proof"][0] = proof["proof"][1]
+    good.write_text(json.dumps(proof), encoding="utf-8")
+    result = _export_and_verify(tmp_path, log_key, "--proof", str(good))
+    assert result.returncode == 1 and "entry 7: the inclusion proof does not prove it" in result.stdout
+
+
+def test_standalone_verifier_refuses_another_key_and_an_altered_manifest(history, log_key, tmp_path):
+    other = signing.SigningKey.generate("ita.example.go.th")
+    archive = tmp_path / "archive"
+    call_command("audit", "export", "--output", str(archive))
+    run = [sys.executable, str(VERIFIER), str(archive)]
+    assert subprocess.run([*run, "--key", str(log_key.verifier)], capture_output=True, text=True).returncode == 0
+    wrong = subprocess.run([*run, "--key", str(other.verifier)], capture_output=True, text=True)
+    assert wrong.returncode == 1 and "manifest's signature does not verify" in wrong.stdout
+    manifest = json.loads((archive / "manifest.json").read_text())
+    manifest["exported_at"] = "2020-01-01T00:00:00.000000Z"
+    (archive / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    altered = subprocess.run([*run, "--key", str(log_key.verifier)], capture_output=True, text=True)
+    assert altered.returncode == 1 and "manifest.sig signs another manifest" in altered.stdout
