@@ -43,6 +43,7 @@ class RangeResult:
     stored_leaves: bytes = b""  # the stored tree's leaves for the same entries
     bad: int | None = None
     reason: str = ""
+    before_link: bool = False  # the bad entry is missing or has lost its revision (found before its link is)
 
 
 def _stored_leaves(using, lo, hi):
@@ -63,11 +64,13 @@ def check_range(using, lo, hi):
         sequence = record["sequence"]
         if sequence != expected:
             result.bad, result.reason = expected, f"entry {expected} is missing (next present is {sequence})"
+            result.before_link = True
             break
         if sequence == lo + 1:
             result.first_previous = record["previous_seal"]
         if payload is None:
             result.bad, result.reason = sequence, f"entry {sequence}: its reversion revision {record['revision_id']} is missing"
+            result.before_link = True
             break
         if previous is not None and record["previous_seal"] != previous:
             result.bad, result.reason = sequence, (
@@ -81,8 +84,12 @@ def check_range(using, lo, hi):
         leaves += leaf_hash(entry)
         previous, expected = seal, sequence + 1
     else:
-        if expected <= hi:
-            result.bad, result.reason = expected, f"entry {expected} is missing"
+        if expected <= hi:  # the range ends with missing entries: say which is the next present
+            with connections[using].cursor() as cursor:
+                cursor.execute("SELECT MIN(sequence) FROM audit_auditrecord WHERE sequence > %s", [hi])
+                (following,) = cursor.fetchone()
+            result.bad, result.reason = expected, f"entry {expected} is missing (next present is {following})"
+            result.before_link = True
     result.last_seal, result.leaves = previous, bytes(leaves)
     result.stored_leaves = _stored_leaves(using, lo, lo + len(leaves) // HASH_SIZE)
     return result
@@ -120,13 +127,13 @@ def default_workers():
     return min(os.cpu_count() or 1, 8)
 
 
-def check_ranges(using, lo, hi, workers=None):
+def check_ranges(using, lo, hi, workers=None, range_size=RANGE_SIZE, parallel_min=PARALLEL_MIN_ENTRIES):
     """``check_range`` over (lo, hi] in ranges, in processes when long enough; results in order, up to the
     first range with a bad entry. Returns (results, workers used)."""
-    ranges = [(start, min(start + RANGE_SIZE, hi)) for start in range(lo, hi, RANGE_SIZE)]
+    ranges = [(start, min(start + range_size, hi)) for start in range(lo, hi, range_size)]
     workers = min(default_workers() if workers is None else workers, len(ranges))
     results = []
-    if workers <= 1 or hi - lo < PARALLEL_MIN_ENTRIES or not can_run_in_parallel(using):
+    if workers <= 1 or hi - lo < parallel_min or not can_run_in_parallel(using):
         for start, end in ranges:
             results.append(check_range(using, start, end))
             if results[-1].bad is not None:
@@ -158,13 +165,15 @@ class LogState:
     stored_leaves: bytes
     problem: Finding | None = None
     checkpoints: list = field(default_factory=list)
+    workers: int = 1
 
 
 def join_ranges(results, seal_before=GENESIS_SEAL):
     """Join range results (in order): the links where ranges meet, the leaves, the first bad entry."""
     previous, leaves, stored = seal_before, [], []
     for result in results:
-        if result.first_previous is not None and result.first_previous != previous and result.bad != result.lo + 1:
+        early = result.bad == result.lo + 1 and result.before_link
+        if result.first_previous is not None and result.first_previous != previous and not early:
             first = result.lo + 1
             return LogState(result.lo, previous, b"".join(leaves), b"".join(stored), Finding(
                 first, f"entry {first}: previous seal does not match the seal of entry {first - 1}"))
@@ -251,16 +260,17 @@ def first_altered_subtree(using, state):
     return None
 
 
-def verify_log(using=None, workers=None, checkpoints=()):
+def verify_log(using=None, workers=None, checkpoints=(), **ranges):
     """Check every entry, the stored tree, and the checkpoints (``ParsedCheckpoint``s, already signature-checked).
 
-    Returns a ``LogState`` whose ``problem`` is the first bad entry, if any.
+    Returns a ``LogState`` whose ``problem`` is the first bad entry, if any, and ``workers`` used.
+    ``ranges``: ``range_size`` and ``parallel_min`` for ``check_ranges``.
     """
     using = using or DEFAULT_DB_ALIAS
     last = last_sequence(using)
-    results, _ = check_ranges(using, 0, last, workers)
+    results, used = check_ranges(using, 0, last, workers, **ranges)
     state = join_ranges(results)
-    state.checkpoints = list(checkpoints)
+    state.checkpoints, state.workers = list(checkpoints), used
     findings = [state.problem] if state.problem else []
     found = compare_with_checkpoints(state, checkpoints)
     if found:
