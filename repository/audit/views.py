@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from reversion.models import Version
 
 from .chain import head_seal, verify_chain
-from .diff import diff_versions
+from .diff import diff_versions, readable_changes
 from .export import export_archive
 from .filters import TimelineFilterForm, events, filter_records
 from .labels import action_label
@@ -82,7 +82,7 @@ def diff(request, a, b):
     if not Version.objects.filter(pk__in=[a, b]).count() == len({a, b}):
         raise Http404("no such version")
     return render(request, "audit/diff.html", {
-        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": diff_versions(a, b),
+        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": readable_changes(diff_versions(a, b)),
         "a": a, "b": b, "state_b": version_state(b),
     })
 
