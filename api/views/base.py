@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .. import caching, state
+from ..authentication import WagtailTokenAuthentication
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import AnonymousRateThrottle
@@ -28,7 +29,8 @@ class ApiView(APIView):
     and Last-Modified and may answer 304.
     """
 
-    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    # A bearer token first: a request without valid credentials is then a 401 saying "Bearer".
+    authentication_classes = [WagtailTokenAuthentication, SessionAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [AnonymousRateThrottle]
     renderer_classes = [JSONRenderer]
