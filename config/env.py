@@ -79,6 +79,8 @@ def audit_log_config():
     ``AUDIT_SIGNING_KEY`` holds the key itself (``PRIVATE+KEY+…``, from ``manage.py audit keygen``);
     otherwise ``AUDIT_SIGNING_KEY_FILE`` names the file holding it (default ``var/audit-signing.key``).
     ``AUDIT_LOG_ORIGIN`` is the checkpoints' first line (default: BASE_URL's host and ``/audit``).
+    ``AUDIT_PUBLIC_KEY``: the log's verifier key, for servers that verify and serve checkpoints but do not
+    sign them (without it the key is derived from the signing key).
     ``AUDIT_WITNESS_KEYS``: verifier keys (comma-separated) whose cosignatures are accepted.
     """
     from urllib.parse import urlsplit
@@ -88,5 +90,6 @@ def audit_log_config():
         "ORIGIN": os.environ.get("AUDIT_LOG_ORIGIN") or f"{host}/audit",
         "SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY", ""),
         "SIGNING_KEY_FILE": os.environ.get("AUDIT_SIGNING_KEY_FILE") or str(VAR_DIR / "audit-signing.key"),
+        "PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY", ""),
         "WITNESS_KEYS": env_list("AUDIT_WITNESS_KEYS"),
     }

@@ -213,11 +213,11 @@ class PublicKeyView(_LogView):
     def get(self, request):
         from django.conf import settings
 
-        from repository.audit.checkpoints import KeyNotConfigured, log_verifier
+        from repository.audit.checkpoints import CheckpointError, log_verifier
 
         try:
             key = log_verifier()
-        except KeyNotConfigured:
+        except CheckpointError:
             raise ServiceUnavailable("This server has no audit signing key configured.") from None
         return Response({"origin": settings.AUDIT_LOG["ORIGIN"], "name": key.name, "algorithm": "Ed25519",
                          "key": str(key)})

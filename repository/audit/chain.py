@@ -284,7 +284,7 @@ def verify_chain(using=None, workers=None, checkpoints=()):
     every stored checkpoint. Returns a ``VerifyResult``: ok with the count and head seal, or the first
     bad entry (by sequence number) and why. See ``verification.py``.
     """
-    from .checkpoints import CheckpointError, KeyNotConfigured, log_verifier, verify_checkpoint
+    from .checkpoints import CheckpointError, log_verifier, verify_checkpoint
     from .models import AuditRecord, ChainHead, Checkpoint
     from .verification import verify_log
 
@@ -294,7 +294,7 @@ def verify_chain(using=None, workers=None, checkpoints=()):
     if stored or checkpoints:
         try:
             key = log_verifier()
-        except KeyNotConfigured as error:
+        except CheckpointError as error:  # no key configured, or a malformed one
             return VerifyResult(ok=False, reason=f"cannot check checkpoints: {error}")
         for label, note in [(f"stored checkpoint {pk}", note) for pk, note in stored] + [
                 (f"given checkpoint {n}", note) for n, note in enumerate(checkpoints, start=1)]:

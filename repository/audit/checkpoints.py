@@ -151,7 +151,10 @@ def load_signing_key(text=None, path=None):
 
 
 def log_verifier():
-    """The log's public key (from its signing key, which this server holds)."""
+    """The log's public key: ``AUDIT_PUBLIC_KEY`` if set, else from the signing key this server holds."""
+    public = settings.AUDIT_LOG.get("PUBLIC_KEY")
+    if public:
+        return VerifierKey.parse(public)
     return load_signing_key().verifier
 
 

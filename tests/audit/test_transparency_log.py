@@ -459,3 +459,13 @@ def test_standalone_verifier_refuses_another_key_and_an_altered_manifest(history
     (archive / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     altered = subprocess.run([*run, "--key", str(log_key.verifier)], capture_output=True, text=True)
     assert altered.returncode == 1 and "manifest.sig signs another manifest" in altered.stdout
+
+
+def test_a_server_with_only_the_public_key_verifies_checkpoints(history, log_key, settings, tmp_path, api):
+    saved = _save(tmp_path, signing.make_checkpoint().note)
+    settings.AUDIT_LOG = {**settings.AUDIT_LOG, "SIGNING_KEY": "", "PUBLIC_KEY": str(log_key.verifier)}
+    with pytest.raises(signing.KeyNotConfigured):
+        signing.make_checkpoint()
+    result = verify_chain(checkpoints=[saved.read_text(encoding="utf-8")])
+    assert result.ok and result.checkpoints == 2
+    assert api.get("/api/v1/audit/public-key").json()["key"] == str(log_key.verifier)
