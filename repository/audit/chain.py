@@ -277,6 +277,28 @@ def iter_entries(using=None, with_data=False, batch_size=5000, lo=0, hi=None):
         start = end
 
 
+def check_cosignatures(using):
+    """The first stored cosignature by a configured witness (``AUDIT_WITNESS_KEYS``) that does not verify."""
+    from django.conf import settings
+
+    from .checkpoints import CheckpointError, VerifierKey, verify_cosignature
+    from .models import Cosignature
+
+    try:
+        witnesses = {key.name: key for key in map(VerifierKey.parse, settings.AUDIT_LOG.get("WITNESS_KEYS") or [])}
+    except CheckpointError as error:
+        return f"AUDIT_WITNESS_KEYS: {error}"
+    for cosignature in Cosignature.objects.using(using).select_related("checkpoint").order_by("id"):
+        witness = witnesses.get(cosignature.witness)
+        if witness is None:
+            continue
+        try:
+            verify_cosignature(cosignature.checkpoint.note, cosignature.line, witness)
+        except CheckpointError as error:
+            return f"the cosignature by {witness.name} of the checkpoint of size {cosignature.checkpoint.size}: {error}"
+    return None
+
+
 def verify_chain(using=None, workers=None, checkpoints=()):
     """Recompute every seal, the links between them, the Merkle tree, and compare with signed checkpoints.
 
@@ -302,6 +324,9 @@ def verify_chain(using=None, workers=None, checkpoints=()):
                 parsed.append(verify_checkpoint(note, key))
             except CheckpointError as error:
                 return VerifyResult(ok=False, reason=f"{label} does not verify: {error}")
+        problem = check_cosignatures(using)
+        if problem:
+            return VerifyResult(ok=False, reason=problem)
     state = verify_log(using, workers=workers, checkpoints=parsed)
     count, previous = state.count, state.head
     if state.problem:

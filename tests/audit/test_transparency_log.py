@@ -469,3 +469,16 @@ def test_a_server_with_only_the_public_key_verifies_checkpoints(history, log_key
     result = verify_chain(checkpoints=[saved.read_text(encoding="utf-8")])
     assert result.ok and result.checkpoints == 2
     assert api.get("/api/v1/audit/public-key").json()["key"] == str(log_key.verifier)
+
+
+def test_verify_checks_configured_witnesses_cosignatures(history, log_key, settings):
+    checkpoint = signing.make_checkpoint()
+    witness = signing.SigningKey.generate("auditor.example.go.th")
+    cosignature = signing.add_cosignature(checkpoint, witness)
+    settings.AUDIT_LOG = {**settings.AUDIT_LOG, "WITNESS_KEYS": [str(witness.verifier)]}
+    assert verify_chain().ok
+    drop_triggers(connection)
+    forged = signing.cosign(checkpoint.note, log_key.verifier, signing.SigningKey("auditor.example.go.th", b"\1" * 32))
+    _raw("UPDATE audit_cosignature SET line = %s WHERE id = %s", [forged, cosignature.pk])
+    result = verify_chain()
+    assert not result.ok and "cosignature by auditor.example.go.th" in result.reason
