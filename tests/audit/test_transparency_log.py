@@ -22,6 +22,7 @@ from repository.audit.canonical import canonical_json, compute_seal
 from repository.audit.chain import iter_entries, verify_chain
 from repository.audit.models import AuditRecord, ChainHead, Checkpoint, TreeNode
 from repository.audit.triggers import drop_triggers
+from tests import factories
 
 from .conftest import make_news
 
@@ -171,7 +172,7 @@ def history(tree, admin_user, editor):
     for index in range(4):
         page = make_news(tree["item_page"], editor, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}", publish=False)
-        page.save_revision(user=admin_user, log_action=True).publish(user=admin_user)
+        factories.publish(page, admin_user, log_action=True)
     return list(AuditRecord.objects.order_by("sequence"))
 
 
