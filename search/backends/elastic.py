@@ -129,6 +129,9 @@ def term_clause(term):
     parts = analysis.word_parts(term)
     if len(parts) > 1:  # a compound typed whole also finds a text where the segmenter cut it in two
         should.append(_phrase(analysis.fold(analysis.WORD_SEPARATOR.join(parts))))
+    pieces = analysis.identifier_pieces(term)
+    if pieces:  # ITA2569 also finds "ITA 2569"
+        should.append(_phrase(analysis.fold(" ".join(pieces))))
     stem = analysis.english_stem(term)
     if stem:
         should.append({"match": {"stems": stem}})
