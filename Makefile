@@ -24,7 +24,10 @@ setup: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo --news $(DEMO_NEWS)
 
+# On Elasticsearch (ELASTICSEARCH_URL=http://127.0.0.1:9200 make run, after `make elasticsearch`) indexing
+# waits in the outbox: the index is brought in line with the database before serving.
 run: setup
+	@if [ -n "$${ELASTICSEARCH_URL:-}" ]; then $(PY) manage.py search sync && $(PY) manage.py search check --fix; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

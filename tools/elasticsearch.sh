@@ -11,7 +11,8 @@
 #
 # The node: bound to 127.0.0.1, single-node discovery, security off, a small heap, data and logs
 # under var/elasticsearch/. Elasticsearch refuses to run as root: as root it runs as ES_USER (nobody).
-# Overridable: ES_VERSION, ES_PORT (9200), ES_HEAP (512m), ES_JAVA_HOME, ES_USER, ES_START_TIMEOUT (s).
+# Overridable: ES_VERSION, ES_PORT (9200), ES_HEAP (512m), ES_JAVA_HOME, ES_USER, ES_START_TIMEOUT (s),
+# ES_STATE_DIR (config, data, logs and PID of this node; default var/elasticsearch).
 # This is a test node; docs/DEPLOY.md says what a production cluster needs instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,10 +25,12 @@ ES_USER="${ES_USER:-nobody}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-240}"
 HOME_DIR="$PWD/var/elasticsearch"
 DIST="$HOME_DIR/dist/elasticsearch-$ES_VERSION"
-CONF="$HOME_DIR/config"
-DATA="$HOME_DIR/data"
-LOGS="$HOME_DIR/logs"
-RUN="$HOME_DIR/run"
+# A node's own files (a second node needs its own ES_STATE_DIR and ES_PORT); the distribution is shared.
+STATE="${ES_STATE_DIR:-$HOME_DIR}"
+CONF="$STATE/config"
+DATA="$STATE/data"
+LOGS="$STATE/logs"
+RUN="$STATE/run"
 PIDFILE="$RUN/elasticsearch.pid"
 URL="http://127.0.0.1:$ES_PORT"
 
