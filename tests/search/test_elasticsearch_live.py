@@ -1,22 +1,30 @@
 """Elasticsearch faults and the API on a live node (``make elasticsearch``; CI starts it).
 
 Refused connections, timeouts and a server answering 5xx each give the API's 503 problem and a
-log line, never a 500; a full rebuild swaps the alias while queries run, none failing.
+log line, never a 500; a full rebuild swaps the alias while queries run, none failing; the node
+killed while pages are published loses nothing (the outbox waits, ``search sync`` catches up).
 """
 
 import http.server
+import io
 import logging
 import os
+import signal
+import subprocess
 import threading
+import time
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 import search
+from search.models import IndexTask
 from search.query import SearchQuery
 from tests.api.builders import Tree
 
-from .conftest import ELASTICSEARCH_URL, live_marks
+from .conftest import ELASTICSEARCH_REQUIRED, ELASTICSEARCH_URL, live_marks
 
 pytestmark = [*live_marks(), pytest.mark.django_db]
 
@@ -130,3 +138,60 @@ def test_rebuild_swaps_the_alias_while_queries_run(live, django_db_blocker):
     after = live.aliased()
     assert after != before and len(after) == 1
     assert live.index_names() == after  # the old indices were dropped
+
+
+def _our_node_pid():
+    """The PID of the node tools/elasticsearch.sh started (None when the node is someone else's)."""
+    found = subprocess.run(["bash", str(TOOL), "pid"], capture_output=True, text=True)
+    return int(found.stdout) if found.returncode == 0 and found.stdout.strip().isdigit() else None
+
+
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "elasticsearch.sh"
+
+
+def test_node_killed_while_publishing_then_sync_catches_up(settings, django_capture_on_commit_callbacks):
+    """Kill -9 the node, publish, restart it: tasks waited in the outbox; sync applies them once; no drift.
+
+    Needs the node `make elasticsearch` started (its PID is recorded); against another node it cannot run.
+    """
+    pid = _our_node_pid()
+    if pid is None and ELASTICSEARCH_REQUIRED:
+        pytest.fail("the live node was not started by tools/elasticsearch.sh: cannot kill it")
+    if pid is None:
+        pytest.skip("the node at ELASTICSEARCH_URL was not started by tools/elasticsearch.sh")
+    settings.SEARCH = {**es_config("kill", timeout=30), "SYNC_ON_COMMIT": True}
+    search.reset_backends()
+    backend = search.get_backend()
+    tree = Tree()
+    with django_capture_on_commit_callbacks(execute=True):
+        before = tree.news()
+    assert not IndexTask.objects.filter(page_id=before.pk).exists()  # applied at once while the node was up
+    try:
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(100):
+            if _our_node_pid() is None:
+                break
+            time.sleep(0.1)
+        with django_capture_on_commit_callbacks(execute=True):
+            published = [tree.news() for _ in range(3)]
+        assert all(page.live for page in published)  # publishing does not depend on search
+        waiting = set(IndexTask.objects.values_list("page_id", flat=True))
+        assert {page.pk for page in published} <= waiting
+        assert all(task.attempts >= 1 for task in IndexTask.objects.all())
+    finally:
+        subprocess.run(["bash", str(TOOL), "up"], check=True, capture_output=True, timeout=300)
+    search.reset_backends()
+    backend = search.get_backend()
+    out = io.StringIO()
+    call_command("search", "sync", stdout=out)
+    assert "tasks applied" in out.getvalue()
+    assert not IndexTask.objects.exists()
+    backend.refresh()
+    report = backend.check()
+    assert report["ok"], report
+    assert report["indexed"] == report["public"]
+    call_command("search", "check", stdout=io.StringIO())  # raises on drift
+    for page in [before, *published]:  # each once
+        assert [hit.page_id for hit in backend.search(SearchQuery(text=page.title, per_page=50)).hits].count(page.pk) == 1
+    backend.drop_all()
+    search.reset_backends()
