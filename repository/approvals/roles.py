@@ -51,6 +51,11 @@ AUDITOR_PERMISSIONS = [
     "approvals.view_approvalform",
     "approvals.view_all_approvalforms",
     "audit.view_audit_trail",  # made by the audit app; granted when it exists
+    # Auditors obtain and revoke their own API tokens (Wagtail's hashed, expiring APIToken) in the admin.
+    "wagtailcore.add_apitoken",
+    "wagtailcore.change_apitoken",
+    "wagtailcore.delete_apitoken",
+    "wagtailcore.view_apitoken",
 ]
 ADMINISTRATOR_PERMISSIONS = AUDITOR_PERMISSIONS + [
     "approvals.override_publish",
