@@ -1,7 +1,9 @@
 """Builders for real page trees, shared by every test package.
 
 They go through Wagtail's own machinery (add_child, save_revision, publish), so
-what tests see is what the admin produces.
+what tests see is what the admin produces. ``publish_many`` builds many published
+pages at once through the bulk importer's batch writer (the product's own path,
+one transaction per batch).
 """
 
 import datetime
@@ -85,6 +87,34 @@ def attach(page, name="report.pdf", content=b"%PDF-1.4 " + b"x" * 2048, title="à
 def publish(page, user=None):
     page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
     return page.__class__.objects.get(pk=page.pk)
+
+
+def publish_many(parent, pages, user=None, reason=None, batch_size=100):
+    """Add and publish many unsaved pages under ``parent`` through the bulk importer; return them saved.
+
+    With ``reason`` (and an administrator ``user``) each goes live by the recorded administrator
+    override, as imports do (approval form, audit entries); without, by Wagtail's own publish,
+    as ``publish`` above. Raises if any page fails (its message names the page's position).
+    """
+    from repository.importers.batches import ImportReport, PlannedPage, write_pages
+    from repository.importers.news import publish_directly
+
+    if reason is not None:
+        from repository.approvals.imports import override_publisher
+
+        publisher = override_publisher(reason)
+    else:
+        publisher = publish_directly
+    pages = list(pages)
+    report = ImportReport()
+    write_pages(
+        (PlannedPage(line_number=number, source_id="", parent=parent, build=lambda page=page: page)
+         for number, page in enumerate(pages, start=1)),
+        user=user, publish=publisher, report=report, batch_size=batch_size,
+    )
+    if report.errors:
+        raise AssertionError(f"publish_many: pages failed: {report.errors}")
+    return [page.__class__.objects.get(pk=page.pk) for page in pages]
 
 
 def make_home():

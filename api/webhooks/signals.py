@@ -10,13 +10,14 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from ..visibility import is_public, path_below_root
-from .events import enqueue, page_payload
+from .events import enqueue, interested_endpoints, page_payload
 
 _deleting = {}
 
 
 def on_published(sender, instance, revision=None, **kwargs):
-    if is_public(instance):
+    # Whether anyone listens is one query; whether the page is public is about ten.
+    if interested_endpoints("page.published") and is_public(instance):
         enqueue("page.published", page_payload(instance, title=instance.title))
 
 

@@ -111,6 +111,7 @@ PAGE_COLUMNS = ("source_id", "agency", "type", "items", "fiscal_year", "item_pag
 def read_csv(path):
     """Yield (line_number, dict in the JSON lines shape) or BadLine; consecutive lines of one source id merge."""
     pending = None
+    last_line = 1
     with open_text(path) as handle:
         reader = csv.DictReader(handle, strict=True)
         try:
@@ -119,7 +120,7 @@ def read_csv(path):
                 yield BadLine(1, "CSV ต้องมีหัวคอลัมน์ source_id และ type (header must name source_id and type)")
                 return
             for row in reader:
-                line_number = reader.line_num
+                line_number = last_line = reader.line_num
                 if None in row or any(value is None for value in row.values()):
                     yield BadLine(line_number, "จำนวนคอลัมน์ไม่ตรงกับหัวตาราง (wrong number of columns)")
                     continue
@@ -134,7 +135,8 @@ def read_csv(path):
             if pending is not None:
                 yield pending
                 pending = None
-            yield BadLine(reader.line_num, f"CSV เสีย (broken CSV: {error})")
+            # At the end of the file inside a quote the reader has not counted the broken line.
+            yield BadLine(max(reader.line_num, last_line + 1), f"CSV เสีย (broken CSV: {error})")
     if pending is not None:
         yield pending
 

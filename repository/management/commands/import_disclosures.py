@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.contrib.auth import get_user_model
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             total = count_lines(path)
         except (OSError, EOFError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}")
+        if options["verbosity"] < 2:  # Wagtail's INFO line per page action only at -v 2
+            logging.getLogger("wagtail").setLevel(logging.WARNING)
         started = time.perf_counter()
         with tqdm(total=total, unit="line", disable=options["verbosity"] == 0, file=self.stderr._out,
                   dynamic_ncols=True) as bar:

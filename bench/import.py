@@ -1,0 +1,244 @@
+"""Benchmark bulk import against today's page-by-page path (not a test; prints a table).
+
+    .venv/bin/python bench/import.py                      # SQLite in var/bench_import/
+    .venv/bin/python bench/import.py --grow 3600 --measure 1000
+    .venv/bin/python bench/import.py --postgres postgres://postgres:postgres@127.0.0.1:5432/
+
+Lines: the shared 5k sample of real Thai government news, as ``import_disclosures``
+lines (``repository.importers.news.disclosure_line``). A template database is
+migrated and given the demo's agencies, item pages and users once (no news); each
+case then runs in a fresh process on its own copy of it:
+
+* ``today``: page by page, one transaction per page, Wagtail's stock database search
+  backend (its per-save title-norm pass over the whole index table) — the path before
+  this change;
+* ``bulk``: ``import_disclosures`` as the command runs it (batches of 100, one
+  transaction each, Wagtail's per-save index work once per batch, title norms not
+  refreshed per save).
+
+Both publish every page by the administrator override with a reason, with approval
+form, sealed audit entries, search and webhook outbox rows. Each is measured into
+an empty repository and into one grown by ``--grow`` pages of the same sample
+(imported by the bulk path first), on the same ``--measure`` lines. Figures: pages/s
+(wall and CPU), SQL queries per page, bytes stored per page (database and search
+index files; on PostgreSQL ``pg_database_size``), peak memory of the process. The
+run ends with ``audit verify`` and ``search check`` on the grown bulk copy.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+WORK = ROOT / "var" / "bench_import"
+REASON = "นำเข้าข่าวที่หน่วยงานต้นทางเผยแพร่แล้ว (ทดสอบความเร็ว)"
+
+
+def django_setup(stock_wagtail_search=False):
+    import django
+    from django.conf import settings
+
+    if stock_wagtail_search:
+        settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    settings.LOGGING_CONFIG = None  # Wagtail's INFO line per page is not part of the work measured
+    django.setup()
+    import logging
+
+    logging.disable(logging.INFO)
+
+
+# --- the worker: one case in one process ----------------------------------------------------
+
+
+def db_bytes(url, files):
+    if url.startswith("postgres"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = cursor.fetchone()[0]
+        return size + sum(p.stat().st_size for p in files if p.exists())
+    return sum(p.stat().st_size for p in files if p.exists())
+
+
+def worker(args):
+    import resource
+
+    django_setup(stock_wagtail_search=args.mode == "today")
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from repository.approvals.imports import override_publisher
+    from repository.importers.disclosures import import_disclosures
+
+    index_path = Path(os.environ["SEARCH_INDEX_PATH"])
+    files = [index_path, Path(str(index_path) + "-wal")]
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        db = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
+        files += [db, Path(str(db) + "-wal")]
+    user = get_user_model().objects.get(username="admin")
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    before = db_bytes(os.environ["DATABASE_URL"], files)
+    cpu, wall = time.process_time(), time.perf_counter()
+    with connection.execute_wrapper(count):
+        report = import_disclosures(args.lines, user=user, publish=override_publisher(REASON),
+                                    batch_size=args.batch_size, bulk=args.mode != "today")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    connection.close()
+    after = db_bytes(os.environ["DATABASE_URL"], files)
+    pages = max(1, report.created)
+    print(json.dumps({
+        "created": report.created, "errors": len(report.errors), "wall_s": wall, "cpu_s": cpu,
+        "pages_per_s": report.created / wall, "pages_per_cpu_s": report.created / cpu,
+        "queries_per_page": queries[0] / pages, "bytes_per_page": (after - before) / pages,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+# --- the orchestrator ------------------------------------------------------------------------
+
+
+class Store:
+    """Copies of a template database: SQLite files, or PostgreSQL databases named bulk_bench_*."""
+
+    def __init__(self, postgres):
+        self.postgres = postgres.rstrip("/") + "/" if postgres else None
+
+    def url(self, name):
+        if self.postgres:
+            return f"{self.postgres}bulk_bench_{name}"
+        return f"sqlite:///{WORK / (name + '.sqlite3')}"
+
+    def env(self, name):
+        return {**os.environ, "DATABASE_URL": self.url(name), "SEARCH_INDEX_PATH": str(WORK / f"{name}-search.sqlite3")}
+
+    def _psql(self, sql):
+        subprocess.run(["psql", self.postgres + "postgres", "-q", "-c", sql], check=True,
+                       env={**os.environ, "PGPASSWORD": os.environ.get("PGPASSWORD", "postgres")})
+
+    def drop(self, name):
+        if self.postgres:
+            self._psql(f"DROP DATABASE IF EXISTS bulk_bench_{name} WITH (FORCE)")
+        for suffix in (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", "-search.sqlite3", "-search.sqlite3-wal",
+                       "-search.sqlite3-shm"):
+            (WORK / (name + suffix)).unlink(missing_ok=True)
+
+    def create_empty(self, name):
+        self.drop(name)
+        if self.postgres:
+            self._psql(f"CREATE DATABASE bulk_bench_{name}")
+
+    def copy(self, source, name):
+        self.drop(name)
+        if self.postgres:
+            self._psql(f"CREATE DATABASE bulk_bench_{name} TEMPLATE bulk_bench_{source}")
+        else:
+            shutil.copy(WORK / f"{source}.sqlite3", WORK / f"{name}.sqlite3")
+        if (WORK / f"{source}-search.sqlite3").exists():
+            shutil.copy(WORK / f"{source}-search.sqlite3", WORK / f"{name}-search.sqlite3")
+
+
+def manage(store, name, *args):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=store.env(name), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def write_lines(path, start, count):
+    django_setup()
+    from django.conf import settings
+
+    from repository.importers.corpus import NewsRecord, read_records
+    from repository.importers.news import disclosure_line
+
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for index, record in enumerate(r for r in read_records(settings.NEWS_SAMPLE_PATH) if isinstance(r, NewsRecord)):
+            if index < start:
+                continue
+            if written >= count:
+                break
+            out.write(json.dumps(disclosure_line(record), ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+def run_case(store, name, mode, lines, batch_size):
+    out = subprocess.run([sys.executable, __file__, "--worker", mode, "--lines", str(lines),
+                          "--batch-size", str(batch_size)], env=store.env(name), check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--grow", type=int, default=3600, help="pages in the grown repository (default 3600)")
+    parser.add_argument("--measure", type=int, default=1000, help="pages imported in each case (default 1000)")
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--postgres", default=None, help="a postgres:// URL prefix; databases bulk_bench_* are used")
+    parser.add_argument("--skip-today-grown", action="store_true", help="leave out today's path into the grown copy")
+    parser.add_argument("--reuse", action="store_true", help="keep the template and grown databases of a former run")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--lines", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.mode = args.worker
+        return worker(args)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    store = Store(args.postgres)
+    grow_lines, measure_lines = WORK / "grow.jsonl", WORK / "measure.jsonl"
+    if not (args.reuse and grow_lines.exists()):
+        write_lines(grow_lines, 0, args.grow)
+        measured = write_lines(measure_lines, args.grow, args.measure)
+        if measured < args.measure:
+            print(f"note: the sample holds only {measured} lines after the first {args.grow}")
+    started = time.perf_counter()
+    if not args.reuse:
+        store.create_empty("template")
+        manage(store, "template", "migrate", "--noinput")
+        manage(store, "template", "load_demo", "--news", "0")
+        print(f"template migrated and loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        store.copy("template", "grown")
+        grown = run_case(store, "grown", "bulk", grow_lines, args.batch_size)
+        print(f"grown by {grown['created']} pages (bulk) in {grown['wall_s']:.0f} s", flush=True)
+    cases = [("today", "empty"), ("bulk", "empty"), ("bulk", "grown")]
+    if not args.skip_today_grown:
+        cases.append(("today", "grown"))
+    results = {}
+    for mode, base in cases:
+        name = f"{mode}_{base}"
+        store.copy("template" if base == "empty" else "grown", name)
+        results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
+        r = results[name]
+        print(f"{name:12} {r['created']:5} pages  {r['pages_per_s']:6.1f} pages/s wall  "
+              f"{r['pages_per_cpu_s']:6.1f} pages/CPU-s  {r['queries_per_page']:6.1f} queries/page  "
+              f"{r['bytes_per_page'] / 1024:6.1f} KB/page  peak {r['peak_mb']:5.0f} MB", flush=True)
+    manage(store, "bulk_grown", "audit", "verify")
+    check = subprocess.run([sys.executable, str(ROOT / "manage.py"), "search", "check"], env=store.env("bulk_grown"),
+                           capture_output=True, text=True)
+    print("bulk_grown:", check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr[-300:])
+    flat = results["bulk_grown"]["pages_per_cpu_s"] / results["bulk_empty"]["pages_per_cpu_s"]
+    speedup = results["bulk_empty"]["pages_per_cpu_s"] / results["today_empty"]["pages_per_cpu_s"]
+    print(f"grown/empty (bulk, CPU rate): {flat:.2f}   bulk/today (empty, CPU rate): {speedup:.2f}x")
+    if "today_grown" in results:
+        print(f"today grown/empty (CPU rate): "
+              f"{results['today_grown']['pages_per_cpu_s'] / results['today_empty']['pages_per_cpu_s']:.2f}")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
