@@ -73,18 +73,22 @@ def db_bytes(url, files):
 def worker(args):
     import resource
 
+    if args.tree:  # another checkout (main, before this change): its code, its own import_news
+        sys.path.remove(str(ROOT))
+        sys.path.insert(0, args.tree)
     django_setup(stock_wagtail_search=args.mode == "today")
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from repository.approvals.imports import override_publisher
-    from repository.importers.disclosures import import_disclosures
 
     index_path = Path(os.environ["SEARCH_INDEX_PATH"])
     files = [index_path, Path(str(index_path) + "-wal")]
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         db = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
         files += [db, Path(str(db) + "-wal")]
+    if not args.tree:
+        from repository.importers.disclosures import import_disclosures
     user = get_user_model().objects.get(username="admin")
     queries = [0]
 
@@ -95,8 +99,15 @@ def worker(args):
     before = db_bytes(os.environ["DATABASE_URL"], files)
     cpu, wall = time.process_time(), time.perf_counter()
     with connection.execute_wrapper(count):
-        report = import_disclosures(args.lines, user=user, publish=override_publisher(REASON),
-                                    batch_size=args.batch_size, bulk=args.mode != "today")
+        if args.tree:
+            from repository.demo import item_page
+            from repository.importers.news import import_news
+
+            report = import_news(args.lines, item_page("secretariat-pm", "news"), user=user,
+                                 publish=override_publisher(REASON), batch_size=args.batch_size)
+        else:
+            report = import_disclosures(args.lines, user=user, publish=override_publisher(REASON),
+                                        batch_size=args.batch_size, bulk=args.mode != "today")
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     connection.close()
     after = db_bytes(os.environ["DATABASE_URL"], files)
@@ -157,6 +168,33 @@ def manage(store, name, *args):
                    stdout=subprocess.DEVNULL)
 
 
+def write_corpus_lines(path, start, count):
+    """The same records as ``write_lines``, in the corpus's own format (for today's ``import_news``)."""
+    import gzip
+
+    from django.conf import settings
+
+    from repository.importers.corpus import NewsRecord, parse_line
+
+    written = index = 0
+    with gzip.open(settings.NEWS_SAMPLE_PATH, "rt", encoding="utf-8") as source, \
+            open(path, "w", encoding="utf-8") as out:
+        for number, line in enumerate(source, start=1):
+            try:
+                parsed = parse_line(number, line)
+            except ValueError:
+                continue
+            if not isinstance(parsed, NewsRecord):
+                continue
+            if index >= start:
+                if written >= count:
+                    break
+                out.write(line if line.endswith("\n") else line + "\n")
+                written += 1
+            index += 1
+    return written
+
+
 def write_lines(path, start, count):
     django_setup()
     from django.conf import settings
@@ -176,10 +214,11 @@ def write_lines(path, start, count):
     return written
 
 
-def run_case(store, name, mode, lines, batch_size):
-    out = subprocess.run([sys.executable, __file__, "--worker", mode, "--lines", str(lines),
-                          "--batch-size", str(batch_size)], env=store.env(name), check=True,
-                         capture_output=True, text=True)
+def run_case(store, name, mode, lines, batch_size, tree=None):
+    command = [sys.executable, __file__, "--worker", mode, "--lines", str(lines), "--batch-size", str(batch_size)]
+    if tree:
+        command += ["--tree", tree]
+    out = subprocess.run(command, env=store.env(name), check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -191,6 +230,12 @@ def main():
     parser.add_argument("--postgres", default=None, help="a postgres:// URL prefix; databases bulk_bench_* are used")
     parser.add_argument("--skip-today-grown", action="store_true", help="leave out today's path into the grown copy")
     parser.add_argument("--reuse", action="store_true", help="keep the template and grown databases of a former run")
+    parser.add_argument("--reuse-template", action="store_true", help="keep the template of a former run, grow anew")
+    parser.add_argument("--today-tree", default=None,
+                        help="a checkout of the code before this change (e.g. /work/main): today's case runs its "
+                             "import_news (batches of 100, per-save work as it comes) on the same records; without "
+                             "it, today's case is this tree's page-by-page path with Wagtail's stock search backend")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--lines", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -201,17 +246,20 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     store = Store(args.postgres)
     grow_lines, measure_lines = WORK / "grow.jsonl", WORK / "measure.jsonl"
+    corpus_lines = WORK / "measure-corpus.jsonl"
     if not (args.reuse and grow_lines.exists()):
         write_lines(grow_lines, 0, args.grow)
         measured = write_lines(measure_lines, args.grow, args.measure)
+        write_corpus_lines(corpus_lines, args.grow, args.measure)
         if measured < args.measure:
             print(f"note: the sample holds only {measured} lines after the first {args.grow}")
     started = time.perf_counter()
     if not args.reuse:
-        store.create_empty("template")
-        manage(store, "template", "migrate", "--noinput")
-        manage(store, "template", "load_demo", "--news", "0")
-        print(f"template migrated and loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        if not args.reuse_template:
+            store.create_empty("template")
+            manage(store, "template", "migrate", "--noinput")
+            manage(store, "template", "load_demo", "--news", "0")
+            print(f"template migrated and loaded in {time.perf_counter() - started:.0f} s", flush=True)
         store.copy("template", "grown")
         grown = run_case(store, "grown", "bulk", grow_lines, args.batch_size)
         print(f"grown by {grown['created']} pages (bulk) in {grown['wall_s']:.0f} s", flush=True)
@@ -222,7 +270,10 @@ def main():
     for mode, base in cases:
         name = f"{mode}_{base}"
         store.copy("template" if base == "empty" else "grown", name)
-        results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
+        if mode == "today" and args.today_tree:
+            results[name] = run_case(store, name, mode, corpus_lines, args.batch_size, tree=args.today_tree)
+        else:
+            results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
         r = results[name]
         print(f"{name:12} {r['created']:5} pages  {r['pages_per_s']:6.1f} pages/s wall  "
               f"{r['pages_per_cpu_s']:6.1f} pages/CPU-s  {r['queries_per_page']:6.1f} queries/page  "

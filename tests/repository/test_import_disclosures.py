@@ -252,7 +252,8 @@ def test_command_shows_progress_and_a_summary(tmp_path, tree, administrator):
                           for line in lines)
     out, err = io.StringIO(), io.StringIO()
     call_command("import_disclosures", str(path), "--reason", REASON, stdout=out, stderr=err)
-    assert re.search(r"4/4 \[.*line/s\]", err.getvalue()), err.getvalue()  # tqdm: count, elapsed<left, rate
+    # tqdm: count, elapsed<time left, rate (lines per second, or seconds per line when slow)
+    assert re.search(r"4/4 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+(line/s|s/line)\]", err.getvalue()), err.getvalue()
     assert "line 4:" in err.getvalue() and "not valid JSON" in err.getvalue()
     assert "Imported 3 page(s); 0 already present; 1 bad line(s)" in out.getvalue()
     assert "pages/s" in out.getvalue()
@@ -276,12 +277,26 @@ _TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)
 _ID_KEYS = re.compile(r"^(id|pk|.*_id|.*_ids|revision|sequence|seal|previous_seal|uuid|translation_key|etag|version)$")
 
 
-def _normalise(value, ids):
-    """Drop ids and times; page ids inside text become their page's path."""
+_PAGE_REFS = ("content_object", "page")  # foreign keys to imported pages in the versions' rows
+
+
+def _normalise(value, ids, tags=None):
+    """Drop ids and times; page ids become their page's path, tag ids their name (PostgreSQL's
+    sequences do not roll back, so the second way gets other ids)."""
     if isinstance(value, dict):
-        return {k: _normalise(v, ids) for k, v in sorted(value.items()) if not _ID_KEYS.match(str(k))}
+        out = {}
+        for k, v in sorted(value.items()):
+            if _ID_KEYS.match(str(k)):
+                continue
+            if k in _PAGE_REFS and isinstance(v, int):
+                out[k] = ids.get(v, "?")
+            elif k == "tag" and isinstance(v, int) and tags is not None:
+                out[k] = tags.get(v, "?")
+            else:
+                out[k] = _normalise(v, ids, tags)
+        return out
     if isinstance(value, list):
-        return [_normalise(v, ids) for v in value]
+        return [_normalise(v, ids, tags) for v in value]
     if isinstance(value, str):
         value = _TIME.sub("<time>", value)
         return re.sub(r"/pages/(\d+)", lambda m: f"/pages/{ids.get(int(m.group(1)), '?')}", value)
@@ -302,21 +317,30 @@ def _snapshot(client):
     pages = list(DisclosurePage.objects.order_by("path"))
     ids = {page.pk: page.url_path for page in pages}
     api = {}
+
+    def read(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        return _normalise(response.json(), ids)
+
     for page in pages:
         path = page.url_path.strip("/").split("/", 1)[1]
-        api[page.url_path] = _normalise(client.get(f"/api/v1/content/{path}").json(), ids)
-        api[page.url_path + "@history"] = _normalise(client.get(f"/api/v1/content/{path}/@history").json(), ids)
-    api["listing"] = _normalise(client.get("/api/v1/disclosures?page_size=100").json(), ids)
+        api[page.url_path] = read(f"/api/v1/content/{path}")
+        api[page.url_path + "@history"] = read(f"/api/v1/content/{path}/@history")
+    api["listing"] = read("/api/v1/disclosures")
+    api["search"] = read("/api/v1/search?q=" + pages[0].title.split()[0])
     forms = [_normalise(json.loads(json.dumps({k: v for k, v in form.__dict__.items() if not k.startswith("_")},
                                               cls=DjangoJSONEncoder)), ids)
              for form in ApprovalForm.objects.order_by("page__path")]
     verified = verify_chain()
     assert verified.ok, verified.reason
     from reversion.models import Version
+    from taggit.models import Tag
 
+    tags = dict(Tag.objects.values_list("pk", "name"))
     trail = []
     for record in AuditRecord.objects.order_by("sequence"):
-        versions = {f"{v.content_type.model}:{n}": _normalise(json.loads(v.serialized_data), ids)
+        versions = {f"{v.content_type.model}:{n}": _normalise(json.loads(v.serialized_data), ids, tags)
                     for n, v in enumerate(Version.objects.filter(revision_id=record.revision_id).order_by("pk"))}
         trail.append(_normalise({
             "action": record.action, "model": record.object_model, "repr": record.object_repr,
