@@ -274,7 +274,7 @@ def test_command_refuses_a_missing_reason_and_a_non_administrator(tmp_path, tree
 # --- equivalence: bulk vs page by page ---------------------------------------------------------
 
 _TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
-_ID_KEYS = re.compile(r"^(id|pk|.*_id|.*_ids|revision|sequence|seal|previous_seal|uuid|translation_key|etag|version)$")
+_ID_KEYS = re.compile(r"^(id|pk|.*_id|.*_ids|revision|sequence|seal|previous_seal|uuid|translation_key|etag|version|latest_revision|live_revision)$")
 
 
 _PAGE_REFS = ("content_object", "page")  # foreign keys to imported pages in the versions' rows
@@ -346,7 +346,7 @@ def _snapshot(client):
             "action": record.action, "model": record.object_model, "repr": record.object_repr,
             "live": record.live, "agency": record.agency_code, "items": record.item_codes,
             "user": record.user_name, "extra": record.extra, "comment": record.revision.comment,
-            "page": ids.get(record.page_id), "versions": versions}, ids))
+            "page": ids.get(record.page_id), "versions": versions}, ids, tags))
     outbox = sorted((str(ids.get(task.page_id, task.page_id)), task.reason) for task in IndexTask.objects.all())
     return {"api": api, "forms": forms, "trail": trail, "outbox": outbox, "count": verified.count}
 

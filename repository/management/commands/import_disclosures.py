@@ -1,4 +1,3 @@
-import logging
 import time
 
 from django.contrib.auth import get_user_model
@@ -8,6 +7,8 @@ from tqdm import tqdm
 from repository.approvals import roles
 from repository.approvals.imports import override_publisher
 from repository.importers.disclosures import import_disclosures
+
+from .load_demo import quiet  # Wagtail's INFO line per page action only at -v 2
 
 
 def count_lines(path):
@@ -51,10 +52,8 @@ class Command(BaseCommand):
             total = count_lines(path)
         except (OSError, EOFError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}")
-        if options["verbosity"] < 2:  # Wagtail's INFO line per page action only at -v 2
-            logging.getLogger("wagtail").setLevel(logging.WARNING)
         started = time.perf_counter()
-        with tqdm(total=total, unit="line", disable=options["verbosity"] == 0, file=self.stderr._out,
+        with quiet(options["verbosity"]), tqdm(total=total, unit="line", disable=options["verbosity"] == 0, file=self.stderr._out,
                   dynamic_ncols=True) as bar:
             report = import_disclosures(
                 path, user=publisher, publish=override_publisher(reason), attachments_root=attachments,
