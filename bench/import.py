@@ -218,7 +218,9 @@ def run_case(store, name, mode, lines, batch_size, tree=None):
     command = [sys.executable, __file__, "--worker", mode, "--lines", str(lines), "--batch-size", str(batch_size)]
     if tree:
         command += ["--tree", tree]
-    out = subprocess.run(command, env=store.env(name), check=True, capture_output=True, text=True)
+    out = subprocess.run(command, env=store.env(name), capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
