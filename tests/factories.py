@@ -2,8 +2,8 @@
 
 They go through Wagtail's own machinery (add_child, save_revision, publish), so
 what tests see is what the admin produces. ``publish_many`` builds many published
-pages at once through the bulk importer's batch writer (the product's own path,
-one transaction per batch).
+disclosures at once through the bulk importer's batch writer (the product's own
+path: the override gate, one transaction per batch).
 """
 
 import datetime
@@ -89,31 +89,33 @@ def publish(page, user=None):
     return page.__class__.objects.get(pk=page.pk)
 
 
-def publish_many(parent, pages, user=None, reason=None, batch_size=100):
-    """Add and publish many unsaved pages under ``parent`` through the bulk importer; return them saved.
+PUBLISH_MANY_REASON = "ข้อมูลสำหรับการทดสอบ เผยแพร่โดยผู้ดูแลระบบพร้อมระบุเหตุผล (test fixture)"
 
-    With ``reason`` (and an administrator ``user``) each goes live by the recorded administrator
-    override, as imports do (approval form, audit entries); without, by Wagtail's own publish,
-    as ``publish`` above. Raises if any page fails (its message names the page's position).
+
+def publish_many(parent, pages, user=None, reason=PUBLISH_MANY_REASON, batch_size=100):
+    """Add and publish many unsaved disclosure pages under ``parent`` through the bulk importer; return them saved.
+
+    Each goes live through the publication gate by a recorded administrator override, as imports do
+    (approval form with ``reason``, audit entries, outbox rows), published by ``user`` or, when none
+    is given, by an administrator made for fixtures. One transaction per batch; raises if any page fails.
     """
+    from django.contrib.auth import get_user_model
+
+    from repository.approvals.imports import override_publisher
     from repository.importers.batches import ImportReport, PlannedPage, write_pages
-    from repository.importers.news import publish_directly
 
-    if reason is not None:
-        from repository.approvals.imports import override_publisher
-
-        publisher = override_publisher(reason)
-    else:
-        publisher = publish_directly
+    if user is None:
+        user, _ = get_user_model().objects.get_or_create(
+            username="fixture-admin", defaults={"is_superuser": True, "is_staff": True})
     pages = list(pages)
     report = ImportReport()
     write_pages(
         (PlannedPage(line_number=number, source_id="", parent=parent, build=lambda page=page: page)
          for number, page in enumerate(pages, start=1)),
-        user=user, publish=publisher, report=report, batch_size=batch_size,
+        user=user, publish=override_publisher(reason), report=report, batch_size=batch_size,
     )
     if report.errors:
-        raise AssertionError(f"publish_many: pages failed: {report.errors}")
+        raise AssertionError(f"publish_many: pages failed (position, reason): {report.errors}")
     return [page.__class__.objects.get(pk=page.pk) for page in pages]
 
 
