@@ -15,6 +15,7 @@ from wagtail.models import Page, PageLogEntry, Site
 from .approvals.actions import OverridePublishAction
 from .approvals.demo import take_through_workflow
 from .approvals.models import ApprovalForm
+from .importers.batches import batched_side_work
 from .importers.news import deleted_source_urls
 from .models import Agency, AgencyPage, FrameworkItem, HomePage, ItemGroupPage, ItemPage, NewsPage, OfficialOrderPage
 
@@ -192,12 +193,15 @@ def load_demo(news=300, stdout=None, progress=None):
     home = ensure_home()
     agencies = ensure_agencies()
     structure = _read_json("site_structure.json")
-    for agency in agencies.values():
-        if agency.parent is None:
-            ensure_agency_tree(agency, home, structure)
-    for agency in agencies.values():
-        if agency.parent is not None:
-            ensure_agency_tree(agency, home, structure)
+    # The navigation tree (about a hundred pages) in one transaction, Wagtail's per-save
+    # index work done once at the end, as the bulk importer does (importers/batches.py).
+    with transaction.atomic(), batched_side_work():
+        for agency in agencies.values():
+            if agency.parent is None:
+                ensure_agency_tree(agency, home, structure)
+        for agency in agencies.values():
+            if agency.parent is not None:
+                ensure_agency_tree(agency, home, structure)
     users = ensure_users(stdout=None)
     ensure_source_order(users["admin"])
     # ``news`` counts the items deleted on purpose too, so they are not replaced by others.

@@ -1,7 +1,9 @@
 """Builders for real page trees, shared by every test package.
 
 They go through Wagtail's own machinery (add_child, save_revision, publish), so
-what tests see is what the admin produces.
+what tests see is what the admin produces. ``publish_many`` builds many published
+disclosures at once through the bulk importer's batch writer (the product's own
+path: the override gate, one transaction per batch).
 """
 
 import datetime
@@ -115,6 +117,36 @@ def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
     else:
         page.get_latest_revision().publish(user=user, skip_permission_checks=True)
     return page.__class__.objects.get(pk=page.pk)
+
+
+PUBLISH_MANY_REASON = "ข้อมูลสำหรับการทดสอบ เผยแพร่โดยผู้ดูแลระบบพร้อมระบุเหตุผล (test fixture)"
+
+
+def publish_many(parent, pages, user=None, reason=PUBLISH_MANY_REASON, batch_size=100):
+    """Add and publish many unsaved disclosure pages under ``parent`` through the bulk importer; return them saved.
+
+    Each goes live through the publication gate by a recorded administrator override, as imports do
+    (approval form with ``reason``, audit entries, outbox rows), published by ``user`` or, when none
+    is given, by an administrator made for fixtures. One transaction per batch; raises if any page fails.
+    """
+    from django.contrib.auth import get_user_model
+
+    from repository.approvals.imports import override_publisher
+    from repository.importers.batches import ImportReport, PlannedPage, write_pages
+
+    if user is None:
+        user, _ = get_user_model().objects.get_or_create(
+            username="fixture-admin", defaults={"is_superuser": True, "is_staff": True})
+    pages = list(pages)
+    report = ImportReport()
+    write_pages(
+        (PlannedPage(line_number=number, source_id="", parent=parent, build=lambda page=page: page)
+         for number, page in enumerate(pages, start=1)),
+        user=user, publish=override_publisher(reason), report=report, batch_size=batch_size,
+    )
+    if report.errors:
+        raise AssertionError(f"publish_many: pages failed (position, reason): {report.errors}")
+    return [page.__class__.objects.get(pk=page.pk) for page in pages]
 
 
 def make_home():

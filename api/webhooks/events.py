@@ -24,17 +24,24 @@ def page_payload(page, **extra):
     }
 
 
+def interested_endpoints(event):
+    """The active endpoints that want ``event`` (one query; callers check this before costlier work)."""
+    from .models import WebhookEndpoint
+
+    return [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(event)]
+
+
 def enqueue(event, page_data):
     """Write one outbox row per interested active endpoint, in the current transaction.
 
     Errors are logged and swallowed inside a savepoint: a webhook must never
     fail or block the publish that triggered it.
     """
-    from .models import WebhookDelivery, WebhookEndpoint
+    from .models import WebhookDelivery
 
     try:
         with transaction.atomic():
-            endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(event)]
+            endpoints = interested_endpoints(event)
             if not endpoints:
                 return []
             now = timezone.now()

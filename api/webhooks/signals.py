@@ -12,13 +12,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from repository import visibility
 
 from ..visibility import is_public, path_below_root
-from .events import enqueue, page_payload
+from .events import enqueue, interested_endpoints, page_payload
 
 _deleting = {}
 
 
 def on_published(sender, instance, revision=None, **kwargs):
-    if is_public(instance):
+    # Whether anyone listens is one query; whether the page is public is about ten.
+    if interested_endpoints("page.published") and is_public(instance):
         enqueue("page.published", page_payload(instance, title=instance.title))
         if instance.numchild and _was_unpublished(instance):
             # A section back online makes the disclosures below it public again.

@@ -117,7 +117,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = env.env_str("SITE_NAME", "คลังข้อมูลเผยแพร่ต่อสาธารณะ")
 WAGTAILADMIN_BASE_URL = env.env_str("BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend without its per-save pass over the whole index table (search/wagtail_database.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents are always served through Wagtail's view, so repository.documents decides who may download

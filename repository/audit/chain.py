@@ -110,8 +110,9 @@ def seal_record(record, using=None):
         *VERSION_FIELDS, "serialized_data"))
     for v in versions:
         v["data_sha256"] = data_digest(v.pop("serialized_data"))
-    content_types = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in
-                     ContentType.objects.using(using).filter(pk__in={v["content_type_id"] for v in versions})}
+    # Django's content type cache: no query per seal after the first of each type.
+    content_types = {pk: "{0.app_label}.{0.model}".format(ContentType.objects.db_manager(using).get_for_id(pk))
+                     for pk in {v["content_type_id"] for v in versions}}
     if record.version_id is None:
         for v in versions:
             if content_types[v["content_type_id"]] == record.object_model and v["object_id"] == record.object_id:

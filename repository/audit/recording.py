@@ -13,6 +13,7 @@ sealed too (``seal_unsealed_revision``), with the action ``reversion.revision``.
 
 import json
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import reversion
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,6 +24,9 @@ from wagtail.models import Page
 from .models import AuditRecord
 
 ACTION_DELETE = "wagtail.delete"
+# True while record_action saves its own revision: that revision gets its record through add_meta,
+# so seal_unsealed_revision need not look for one.
+_sealing_own = ContextVar("audit_sealing_own_revision", default=False)
 
 
 def json_safe(value):
@@ -85,8 +89,9 @@ def _own_revision():
         reversion_revisions._stack.reset(token)
 
 
-def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None, extra=None):
-    """Record ``obj``'s current state as one sealed audit revision; return the AuditRecord.
+def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None, extra=None, return_record=True):
+    """Record ``obj``'s current state as one sealed audit revision; return the AuditRecord
+    (read back only when ``return_record``; the signal receivers below do not need it).
 
     Call inside the operation's transaction: if it rolls back, the revision and
     its seal roll back with it.
@@ -111,16 +116,20 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
         log_entry_id=log_entry.pk if log_entry is not None else None,
         extra=json_safe(extra),
     )
-    with _own_revision(), transaction.atomic():
-        with reversion.create_revision():
-            reversion.set_user(user)
-            reversion.set_comment(comment or "")
-            if at is not None:
-                reversion.set_date_created(at)
-            reversion.add_to_revision(obj)
-            reversion.add_meta(AuditRecord, **meta)
-        # Still inside the transaction that holds the chain lock: the head is ours.
-        return AuditRecord.objects.order_by("-sequence").first()
+    token = _sealing_own.set(True)
+    try:
+        with _own_revision(), transaction.atomic():
+            with reversion.create_revision():
+                reversion.set_user(user)
+                reversion.set_comment(comment or "")
+                if at is not None:
+                    reversion.set_date_created(at)
+                reversion.add_to_revision(obj)
+                reversion.add_meta(AuditRecord, **meta)
+            # Still inside the transaction that holds the chain lock: the head is ours.
+            return AuditRecord.objects.order_by("-sequence").first() if return_record else None
+    finally:
+        _sealing_own.reset(token)
 
 
 RESTRICTION_ACTIONS = ("wagtail.view_restriction.create", "wagtail.view_restriction.edit",
@@ -206,12 +215,13 @@ def on_log_entry_saved(sender, instance, created, raw=False, **kwargs):
         at=instance.timestamp,
         log_entry=instance,
         extra=_log_entry_extra(instance, obj),
+        return_record=False,
     )
 
 
 def seal_unsealed_revision(sender, revision, versions, **kwargs):
     """reversion's post_revision_commit: seal revisions opened by other code."""
-    if not versions or AuditRecord.objects.filter(revision_id=revision.pk).exists():
+    if not versions or _sealing_own.get() or AuditRecord.objects.filter(revision_id=revision.pk).exists():
         return
     first = versions[0]
     obj = first.object
@@ -263,4 +273,5 @@ def on_approval_form_saved(sender, instance, created, raw=False, **kwargs):
         user=getattr(instance, "publisher", None),
         comment=getattr(instance, "override_reason", "") or "",
         extra={"page_id": getattr(instance, "page_id", None), "kind": getattr(instance, "kind", "")},
+        return_record=False,
     )

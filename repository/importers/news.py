@@ -1,30 +1,22 @@
 """Import corpus news items as published NewsPage pages under an item page.
 
-Idempotent by source URL; each batch is one transaction, so an interruption or
-a database error never leaves a half-written page; bad lines are skipped and
-reported with their line number.
+Idempotent by source URL; each batch is one transaction (``batches.py``), so an
+interruption or a database error never leaves a half-written page; bad lines are
+skipped and reported with their line number.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
 
 from ..models import NewsPage
+from .batches import ImportReport, PlannedPage, write_pages
 from .corpus import BadLine, read_records
 
 TITLE_MAX = 255
 SUMMARY_CHARS = 400
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    existing: int = 0
-    errors: list = field(default_factory=list)  # [(line_number, message)]
 
 
 def body_to_rich_text(body):
@@ -70,47 +62,49 @@ def deleted_source_urls():
     return {version.field_dict.get("source_url") for version in Version.objects.get_deleted(NewsPage)} - {None, ""}
 
 
-def _publish_batch(parent, records, user, publish):
-    with transaction.atomic():
-        for record in records:
-            page = news_page_from(record)
-            parent.add_child(instance=page)
-            page.save_revision(user=user, log_action=True)
-            publish(page, user)
-
-
-def import_news(path, parent, *, publish, limit=None, batch_size=100, user=None, progress=None):
+def import_news(path, parent, *, publish, limit=None, batch_size=100, user=None, progress=None, bulk=True):
     """Import up to ``limit`` new items from ``path`` under ``parent`` (an ItemPage).
 
     ``publish(page, user)`` puts each saved page live through the publication gate:
     callers pass the approvals app's administrator override
     (``approvals.imports.override_publisher``), so every imported item carries its
-    reason and a form record; there is no default that could skip it. ``progress`` is called with the number of lines
-    handled after each batch.
+    reason and a form record; there is no default that could skip it. ``progress`` is
+    called with the number of lines handled after each batch. Pages are written by the
+    general importer's batch writer (``batches.write_pages``): one transaction per
+    batch, Wagtail's per-save index work once per batch.
     """
     report = ImportReport()
     known = set(NewsPage.objects.values_list("source_url", flat=True)) | deleted_source_urls()
-    batch = []
-    for entry in read_records(path):
-        if isinstance(entry, BadLine):
-            report.errors.append((entry.line_number, entry.message))
-            continue
-        if entry.source_url in known:
-            report.existing += 1
-            continue
-        if limit is not None and report.created + len(batch) >= limit:
-            break
-        known.add(entry.source_url)
-        batch.append(entry)
-        if len(batch) >= batch_size:
-            _publish_batch(parent, batch, user, publish)
-            report.created += len(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        _publish_batch(parent, batch, user, publish)
-        report.created += len(batch)
-        if progress:
-            progress(len(batch))
+
+    def planned():
+        count = 0
+        for entry in read_records(path):
+            if isinstance(entry, BadLine):
+                report.errors.append((entry.line_number, entry.message))
+                continue
+            if entry.source_url in known:
+                report.existing += 1
+                continue
+            if limit is not None and count >= limit:
+                return
+            known.add(entry.source_url)
+            count += 1
+            yield PlannedPage(line_number=entry.line_number, source_id="", parent=parent,
+                              build=lambda record=entry: news_page_from(record))
+
+    write_pages(planned(), user=user, publish=publish, report=report, batch_size=batch_size, bulk=bulk,
+                progress=progress)
     return report
+
+
+def disclosure_line(record, agency="secretariat-pm", item_page="news"):
+    """A corpus record as a line of the general importer (``import_disclosures``), source id from its URL."""
+    fields = {
+        "title": record.title, "slug": f"news-{record.id}", "summary": summary_of(record.body),
+        "body": record.body, "issue_date": record.date.isoformat(), "source_url": record.source_url,
+        "source_category": record.category,
+    }
+    if record.category:
+        fields["tags"] = [record.category]
+    return {"source_id": record.source_url, "agency": agency, "type": "news", "item_page": item_page,
+            "fields": fields}

@@ -3,7 +3,7 @@
 Dependency direction: ``agencies`` and ``frameworks`` depend on
 nothing else here; ``pages`` (navigation pages and the shared disclosure base)
 depends on those; ``disclosures`` (the concrete disclosure page types) depends on
-``pages``. The user model lives in ``repository.accounts``. Other apps (approvals, audit, search, api) import from this package,
+``pages``; ``imports`` (source ids already imported) depends on nothing. The user model lives in ``repository.accounts``. Other apps (approvals, audit, search, api) import from this package,
 never the reverse.
 """
 
@@ -20,6 +20,7 @@ from .disclosures import (
     ProcurementSummaryRow,
 )
 from .frameworks import FrameworkItem, FrameworkYear, Recurrence
+from .imports import ImportedSource
 from .pages import (
     AgencyPage,
     DisclosureAttachment,
@@ -42,6 +43,7 @@ __all__ = [
     "FrameworkYear",
     "GeneralDisclosurePage",
     "HomePage",
+    "ImportedSource",
     "ItemGroupPage",
     "ItemPage",
     "NewsPage",

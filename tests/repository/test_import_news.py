@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import PageLogEntry
@@ -90,16 +89,19 @@ def test_bad_lines_are_reported_with_their_line_number_and_skipped(tmp_path, new
     assert "title" in report.errors[3][1]
 
 
-def test_a_failing_batch_leaves_nothing_half_written(tmp_path, news_page_parent):
+def test_a_failing_page_rolls_back_its_batch_is_reported_and_the_run_goes_on(tmp_path, news_page_parent):
     lines = real_lines(5)
-    # A page already holding the slug of the 5th item makes that item fail inside the batch.
-    clash = json.loads(lines[4])
+    # A page already holding the slug of the 4th item makes that item fail inside the second batch.
+    clash = json.loads(lines[3])
     news_page_parent.add_child(instance=NewsPage(title="มีอยู่แล้ว", slug=f"news-{clash['id']}", source_url="https://example.go.th/x"))
-    with pytest.raises(ValidationError):
-        import_news(write_lines(tmp_path, lines), news_page_parent, **importing(), batch_size=2)
-    # Batches 1–2 (items 1–4) landed whole; the failing batch (item 5) left nothing.
+    report = import_news(write_lines(tmp_path, lines), news_page_parent, **importing(), batch_size=2)
+    # The failing batch (items 3–4) rolled back and was written again page by page: item 3 landed,
+    # item 4 is reported with its line number and left nothing; batch 3 (item 5) went on.
+    assert [number for number, _ in report.errors] == [4]
+    assert "slug" in report.errors[0][1]
+    assert report.created == 4
     imported = set(NewsPage.objects.exclude(source_url="https://example.go.th/x").values_list("source_url", flat=True))
-    assert imported == {json.loads(line)["source_url"] for line in lines[:4]}
+    assert imported == {json.loads(line)["source_url"] for i, line in enumerate(lines) if i != 3}
     assert NewsPage.objects.filter(source_url=clash["source_url"]).count() == 0
     assert all(page.revisions.exists() and page.live for page in NewsPage.objects.exclude(source_url="https://example.go.th/x"))
 

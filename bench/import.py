@@ -1,0 +1,297 @@
+"""Benchmark bulk import against today's page-by-page path (not a test; prints a table).
+
+    .venv/bin/python bench/import.py                      # SQLite in var/bench_import/
+    .venv/bin/python bench/import.py --grow 3600 --measure 1000
+    .venv/bin/python bench/import.py --postgres postgres://postgres:postgres@127.0.0.1:5432/
+
+Lines: the shared 5k sample of real Thai government news, as ``import_disclosures``
+lines (``repository.importers.news.disclosure_line``). A template database is
+migrated and given the demo's agencies, item pages and users once (no news); each
+case then runs in a fresh process on its own copy of it:
+
+* ``today``: page by page, one transaction per page, Wagtail's stock database search
+  backend (its per-save title-norm pass over the whole index table) — the path before
+  this change;
+* ``bulk``: ``import_disclosures`` as the command runs it (batches of 100, one
+  transaction each, Wagtail's per-save index work once per batch, title norms not
+  refreshed per save).
+
+Both publish every page by the administrator override with a reason, with approval
+form, sealed audit entries, search and webhook outbox rows. Each is measured into
+an empty repository and into one grown by ``--grow`` pages of the same sample
+(imported by the bulk path first), on the same ``--measure`` lines. Figures: pages/s
+(wall and CPU), SQL queries per page, bytes stored per page (database and search
+index files; on PostgreSQL ``pg_database_size``), peak memory of the process. The
+run ends with ``audit verify`` and ``search check`` on the grown bulk copy.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+WORK = ROOT / "var" / "bench_import"
+REASON = "นำเข้าข่าวที่หน่วยงานต้นทางเผยแพร่แล้ว (ทดสอบความเร็ว)"
+
+
+def django_setup(stock_wagtail_search=False):
+    import django
+    from django.conf import settings
+
+    if stock_wagtail_search:
+        settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    settings.LOGGING_CONFIG = None  # Wagtail's INFO line per page is not part of the work measured
+    django.setup()
+    import logging
+
+    logging.disable(logging.INFO)
+
+
+# --- the worker: one case in one process ----------------------------------------------------
+
+
+def db_bytes(url, files):
+    if url.startswith("postgres"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = cursor.fetchone()[0]
+        return size + sum(p.stat().st_size for p in files if p.exists())
+    return sum(p.stat().st_size for p in files if p.exists())
+
+
+def worker(args):
+    import resource
+
+    if args.tree:  # another checkout (main, before this change): its code, its own import_news
+        sys.path.remove(str(ROOT))
+        sys.path.insert(0, args.tree)
+    django_setup(stock_wagtail_search=args.mode == "today")
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from repository.approvals.imports import override_publisher
+
+    index_path = Path(os.environ["SEARCH_INDEX_PATH"])
+    files = [index_path, Path(str(index_path) + "-wal")]
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        db = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
+        files += [db, Path(str(db) + "-wal")]
+    if not args.tree:
+        from repository.importers.disclosures import import_disclosures
+    user = get_user_model().objects.get(username="admin")
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    before = db_bytes(os.environ["DATABASE_URL"], files)
+    cpu, wall = time.process_time(), time.perf_counter()
+    with connection.execute_wrapper(count):
+        if args.tree:
+            from repository.demo import item_page
+            from repository.importers.news import import_news
+
+            report = import_news(args.lines, item_page("secretariat-pm", "news"), user=user,
+                                 publish=override_publisher(REASON), batch_size=args.batch_size)
+        else:
+            report = import_disclosures(args.lines, user=user, publish=override_publisher(REASON),
+                                        batch_size=args.batch_size, bulk=args.mode != "today")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    connection.close()
+    after = db_bytes(os.environ["DATABASE_URL"], files)
+    pages = max(1, report.created)
+    print(json.dumps({
+        "created": report.created, "errors": len(report.errors), "wall_s": wall, "cpu_s": cpu,
+        "pages_per_s": report.created / wall, "pages_per_cpu_s": report.created / cpu,
+        "queries_per_page": queries[0] / pages, "bytes_per_page": (after - before) / pages,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+# --- the orchestrator ------------------------------------------------------------------------
+
+
+class Store:
+    """Copies of a template database: SQLite files, or PostgreSQL databases named bulk_bench_*."""
+
+    def __init__(self, postgres):
+        self.postgres = postgres.rstrip("/") + "/" if postgres else None
+
+    def url(self, name):
+        if self.postgres:
+            return f"{self.postgres}bulk_bench_{name}"
+        return f"sqlite:///{WORK / (name + '.sqlite3')}"
+
+    def env(self, name):
+        return {**os.environ, "DATABASE_URL": self.url(name), "SEARCH_INDEX_PATH": str(WORK / f"{name}-search.sqlite3")}
+
+    def _psql(self, sql):
+        subprocess.run(["psql", self.postgres + "postgres", "-q", "-c", sql], check=True,
+                       env={**os.environ, "PGPASSWORD": os.environ.get("PGPASSWORD", "postgres")})
+
+    def drop(self, name):
+        if self.postgres:
+            self._psql(f"DROP DATABASE IF EXISTS bulk_bench_{name} WITH (FORCE)")
+        for suffix in (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", "-search.sqlite3", "-search.sqlite3-wal",
+                       "-search.sqlite3-shm"):
+            (WORK / (name + suffix)).unlink(missing_ok=True)
+
+    def create_empty(self, name):
+        self.drop(name)
+        if self.postgres:
+            self._psql(f"CREATE DATABASE bulk_bench_{name}")
+
+    def copy(self, source, name):
+        self.drop(name)
+        if self.postgres:
+            self._psql(f"CREATE DATABASE bulk_bench_{name} TEMPLATE bulk_bench_{source}")
+        else:
+            shutil.copy(WORK / f"{source}.sqlite3", WORK / f"{name}.sqlite3")
+        if (WORK / f"{source}-search.sqlite3").exists():
+            shutil.copy(WORK / f"{source}-search.sqlite3", WORK / f"{name}-search.sqlite3")
+
+
+def manage(store, name, *args):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=store.env(name), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def write_corpus_lines(path, start, count):
+    """The same records as ``write_lines``, in the corpus's own format (for today's ``import_news``)."""
+    import gzip
+
+    from django.conf import settings
+
+    from repository.importers.corpus import NewsRecord, parse_line
+
+    written = index = 0
+    with gzip.open(settings.NEWS_SAMPLE_PATH, "rt", encoding="utf-8") as source, \
+            open(path, "w", encoding="utf-8") as out:
+        for number, line in enumerate(source, start=1):
+            try:
+                parsed = parse_line(number, line)
+            except ValueError:
+                continue
+            if not isinstance(parsed, NewsRecord):
+                continue
+            if index >= start:
+                if written >= count:
+                    break
+                out.write(line if line.endswith("\n") else line + "\n")
+                written += 1
+            index += 1
+    return written
+
+
+def write_lines(path, start, count):
+    django_setup()
+    from django.conf import settings
+
+    from repository.importers.corpus import NewsRecord, read_records
+    from repository.importers.news import disclosure_line
+
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for index, record in enumerate(r for r in read_records(settings.NEWS_SAMPLE_PATH) if isinstance(r, NewsRecord)):
+            if index < start:
+                continue
+            if written >= count:
+                break
+            out.write(json.dumps(disclosure_line(record), ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+def run_case(store, name, mode, lines, batch_size, tree=None):
+    command = [sys.executable, __file__, "--worker", mode, "--lines", str(lines), "--batch-size", str(batch_size)]
+    if tree:
+        command += ["--tree", tree]
+    out = subprocess.run(command, env=store.env(name), capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--grow", type=int, default=3600, help="pages in the grown repository (default 3600)")
+    parser.add_argument("--measure", type=int, default=1000, help="pages imported in each case (default 1000)")
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--postgres", default=None, help="a postgres:// URL prefix; databases bulk_bench_* are used")
+    parser.add_argument("--skip-today-grown", action="store_true", help="leave out today's path into the grown copy")
+    parser.add_argument("--reuse", action="store_true", help="keep the template and grown databases of a former run")
+    parser.add_argument("--reuse-template", action="store_true", help="keep the template of a former run, grow anew")
+    parser.add_argument("--today-tree", default=None,
+                        help="a checkout of the code before this change (e.g. /work/main): today's case runs its "
+                             "import_news (batches of 100, per-save work as it comes) on the same records; without "
+                             "it, today's case is this tree's page-by-page path with Wagtail's stock search backend")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--lines", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.mode = args.worker
+        return worker(args)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    store = Store(args.postgres)
+    grow_lines, measure_lines = WORK / "grow.jsonl", WORK / "measure.jsonl"
+    corpus_lines = WORK / "measure-corpus.jsonl"
+    if not (args.reuse and grow_lines.exists()):
+        write_lines(grow_lines, 0, args.grow)
+        measured = write_lines(measure_lines, args.grow, args.measure)
+        write_corpus_lines(corpus_lines, args.grow, args.measure)
+        if measured < args.measure:
+            print(f"note: the sample holds only {measured} lines after the first {args.grow}")
+    started = time.perf_counter()
+    if not args.reuse:
+        if not args.reuse_template:
+            store.create_empty("template")
+            manage(store, "template", "migrate", "--noinput")
+            manage(store, "template", "load_demo", "--news", "0")
+            print(f"template migrated and loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        store.copy("template", "grown")
+        grown = run_case(store, "grown", "bulk", grow_lines, args.batch_size)
+        print(f"grown by {grown['created']} pages (bulk) in {grown['wall_s']:.0f} s", flush=True)
+    cases = [("today", "empty"), ("bulk", "empty"), ("bulk", "grown")]
+    if not args.skip_today_grown:
+        cases.append(("today", "grown"))
+    results = {}
+    for mode, base in cases:
+        name = f"{mode}_{base}"
+        store.copy("template" if base == "empty" else "grown", name)
+        if mode == "today" and args.today_tree:
+            results[name] = run_case(store, name, mode, corpus_lines, args.batch_size, tree=args.today_tree)
+        else:
+            results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
+        r = results[name]
+        print(f"{name:12} {r['created']:5} pages  {r['pages_per_s']:6.1f} pages/s wall  "
+              f"{r['pages_per_cpu_s']:6.1f} pages/CPU-s  {r['queries_per_page']:6.1f} queries/page  "
+              f"{r['bytes_per_page'] / 1024:6.1f} KB/page  peak {r['peak_mb']:5.0f} MB", flush=True)
+    manage(store, "bulk_grown", "audit", "verify")
+    check = subprocess.run([sys.executable, str(ROOT / "manage.py"), "search", "check"], env=store.env("bulk_grown"),
+                           capture_output=True, text=True)
+    print("bulk_grown:", check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr[-300:])
+    flat = results["bulk_grown"]["pages_per_cpu_s"] / results["bulk_empty"]["pages_per_cpu_s"]
+    speedup = results["bulk_empty"]["pages_per_cpu_s"] / results["today_empty"]["pages_per_cpu_s"]
+    print(f"grown/empty (bulk, CPU rate): {flat:.2f}   bulk/today (empty, CPU rate): {speedup:.2f}x")
+    if "today_grown" in results:
+        print(f"today grown/empty (CPU rate): "
+              f"{results['today_grown']['pages_per_cpu_s'] / results['today_empty']['pages_per_cpu_s']:.2f}")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
