@@ -107,10 +107,9 @@ def conditional(feed):
 
     def view(request, *args, **kwargs):
         last = caching.last_modified()
-        if caching.not_modified_since(request, last):
-            from django.http import HttpResponseNotModified
-
-            return HttpResponseNotModified()
+        answer = caching.answer_before_rendering(request, last)
+        if answer is not None:
+            return answer
         response = feed(request, *args, **kwargs)
         if response.status_code != 200:
             return response

@@ -153,8 +153,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
 # The delivery API (api/): anonymous rate limit ("600/min" style, empty for none),
-# Cache-Control max-age for public reads, at most how long repository-wide facts are memoised
-# (they are refreshed at once after any publish/unpublish/move/delete; see api/state.py).
+# Cache-Control max-age for public reads, and at most how long the per-process memo keeps an answer
+# (it is dropped at once by any publish/unpublish/move/delete or write; see api/state.py). The one
+# default: the code reads these settings without a fallback of its own.
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
