@@ -3,6 +3,7 @@
 from django.apps import apps
 
 from ..visibility import public_pages
+from . import navigation_rows
 from .pages import f_attachments
 
 EXPANSIONS = ("breadcrumbs", "children", "attachments", "approval")
@@ -24,8 +25,6 @@ def _ancestor_paths(page, ctx):
 
 
 def children(page, ctx):
-    from ..listings import navigation_rows
-
     rows = public_pages(ctx.root).filter(path__startswith=page.path, depth=page.depth + 1).order_by("path")
     total = rows.count()
     shown = list(rows[:CHILDREN_LIMIT])

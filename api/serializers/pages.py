@@ -285,3 +285,4 @@ def restricted_collection_ids():
 
 def now():
     return timezone.now()
+

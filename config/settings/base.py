@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "wagtail.api.v2",
-    "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "repository.accounts.users_app.AccountsUsersAppConfig",  # wagtail.users with full name and position
@@ -79,7 +78,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
