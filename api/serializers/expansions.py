@@ -4,7 +4,7 @@ from django.apps import apps
 
 from ..visibility import public_pages
 from . import navigation_rows
-from .pages import f_attachments
+from .pages import attachments_keys
 
 EXPANSIONS = ("breadcrumbs", "children", "attachments", "approval")
 CHILDREN_LIMIT = 100
@@ -90,7 +90,7 @@ def expand(page, ctx, names):
         elif name == "children":
             out["children"] = children(page, ctx)
         elif name == "attachments":
-            out.update(f_attachments(page, ctx) if hasattr(page, "attachments") else {"attachments": []})
+            out.update(attachments_keys(page, ctx) if hasattr(page, "attachments") else {"attachments": []})
         elif name == "approval":
             out["approval"] = approval(page, ctx)
     return out

@@ -77,6 +77,12 @@ def test_the_in_process_marks_cannot_come_from_a_client(client, site, settings):
     """Sent as headers they arrive as HTTP_* keys: an HTTP client is throttled and gets rendered JSON."""
     from django.core.cache import cache
 
+    from api.views import base
+    from portal import api_client
+
+    # The portal may not import the API (import contract): the two spell the keys alike.
+    assert (api_client.IN_PROCESS, api_client.THROTTLED) == (base.IN_PROCESS, base.THROTTLED)
+
     settings.API_ANON_THROTTLE_RATE = "1/min"
     cache.clear()
     try:
