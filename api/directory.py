@@ -22,7 +22,7 @@ from wagtail.models import Page
 from repository.fiscal import normalise_fiscal_year
 from repository.models import AgencyPage, DisclosurePage, FrameworkItem, FrameworkYear, ItemPage, Recurrence
 
-from .serializers.pages import page_type
+from .representations.pages import page_type
 from .state import memoized_by_generation
 from .visibility import public_disclosures, public_pages
 

@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from repository.models import Agency, FrameworkItem
 
 from . import caching
-from .serializers.context import SerializerContext
+from .representations.context import SerializerContext
 from .visibility import public_disclosures
 
 FEED_SIZE = 50

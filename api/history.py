@@ -18,8 +18,8 @@ from repository.audit import replay
 from repository.models import DISCLOSURE_PAGE_MODELS
 
 from .exceptions import ParameterError
-from .serializers import allowed_fields
-from .serializers.fields import date_pair
+from .representations import allowed_fields
+from .representations.fields import date_pair
 from .visibility import path_below_root, public_pages, site_root, url_path_for
 
 # Keys of a stored state the public may see besides the serialised field names.

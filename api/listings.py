@@ -7,9 +7,9 @@ from repository.models import DisclosurePage, FrameworkItem
 from .exceptions import ParameterError
 from .filters import filter_disclosures, get_active, listing_type, ordering_of, type_names
 from .params import get_choices, get_date, get_fields, get_fiscal_years, get_list
-from .serializers import keys_of, navigation_rows, serialize_listing_row, serialize_with
-from .serializers.context import items_prefetch
-from .serializers.pages import DISCLOSURE_FIELDS, fields_for
+from .representations import keys_of, navigation_rows, serialize_listing_row, serialize_with
+from .representations.context import items_prefetch
+from .representations.pages import DISCLOSURE_FIELDS, fields_for
 from .visibility import public_disclosures
 
 PAGINATION_MODES = ("pages", "cursor")

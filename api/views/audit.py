@@ -13,7 +13,7 @@ from repository.models import Agency
 from ..exceptions import ParameterError
 from ..params import get_datetime, get_int, get_list
 from ..permissions import IsAuditor
-from ..serializers.schema import AuditEventsSchema, HeadSealSchema, VerifySchema, problem_responses
+from ..representations.schema import AuditEventsSchema, HeadSealSchema, VerifySchema, problem_responses
 from .base import ApiView
 
 P = OpenApiParameter

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from .. import history
 from ..content import detail_document, page_at_path, page_by_id
 from ..params import get_datetime
-from ..serializers import SerializerContext
-from ..serializers.expansions import EXPANSIONS
-from ..serializers.schema import PageSchema, problem_responses
+from ..representations import SerializerContext
+from ..representations.expansions import EXPANSIONS
+from ..representations.schema import PageSchema, problem_responses
 from ..state import memoized_document
 from .base import ApiView
 

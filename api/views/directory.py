@@ -5,8 +5,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from .. import directory
-from ..serializers import SerializerContext
-from ..serializers.schema import (
+from ..representations import SerializerContext
+from ..representations.schema import (
     AgencyListSchema,
     AgencyRowSchema,
     FrameworkDetailSchema,

@@ -18,8 +18,8 @@ from ..listings import (
 )
 from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPagination
 from ..params import get_datetime, get_list
-from ..serializers import SerializerContext
-from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
+from ..representations import SerializerContext
+from ..representations.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
 from ..state import memoized_document
 from .base import ApiView
 from .content import document_key

@@ -1,4 +1,4 @@
-"""Serialising pages to the API's JSON shapes.
+"""How a page is represented in the API's JSON (not DRF serializers: plain key functions).
 
 ``serialize_page(page, ctx, fields=None)`` gives a page's shape for its type
 (see :mod:`.pages`); ``allowed_fields(model)`` the keys ``fields=`` may name;
