@@ -4,6 +4,7 @@ from django.apps import apps
 
 from ..visibility import public_pages
 from . import navigation_rows
+from .fields import be, iso
 from .pages import attachments_keys
 
 EXPANSIONS = ("breadcrumbs", "children", "attachments", "approval")
@@ -52,8 +53,6 @@ APPROVAL_FIELDS = (
 
 
 def approval_summary(form):
-    from .fields import be, iso
-
     data = {"id": form.pk}
     for name in ("document_date",) + APPROVAL_FIELDS:
         value = getattr(form, name, None)
