@@ -14,6 +14,7 @@ from repository.models import DISCLOSURE_PAGE_MODELS, Agency, FrameworkItem
 from repository.thai import format_be_date
 from search import get_backend
 from search.errors import InvalidQuery, SearchUnavailable
+from search.expiry import withdraw_expired
 from search.query import SearchQuery
 
 from .exceptions import ParameterError, ServiceUnavailable
@@ -55,7 +56,9 @@ def build_query(query):
 
 
 def _backend():
-    return get_backend()
+    backend = get_backend()
+    withdraw_expired(backend)
+    return backend
 
 
 def _unavailable(error):
