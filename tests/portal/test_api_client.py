@@ -30,7 +30,7 @@ def test_every_call_the_portal_makes_returns_the_http_json(client, site):
     from .builders import factories_year, index_everything
 
     page = site.news(news_records()[3])
-    site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลาก", datetime.timedelta(hours=2)).save_revision().publish()
+    factories.publish(site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลาก", datetime.timedelta(hours=2)))
     index_everything()
     path = client.get(f"/api/v1/pages/{page.pk}").json()["path"]
     year = factories_year()
