@@ -33,6 +33,7 @@ run: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: venv
 	$(PY) manage.py check

@@ -7,6 +7,8 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import state
         from .webhooks import signals
 
+        state.connect()
         signals.connect()

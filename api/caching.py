@@ -1,25 +1,20 @@
-"""Conditional GETs: ETag, Last-Modified, 304, Cache-Control.
+"""Conditional GETs on Django's own machinery: ETag, Last-Modified, 304, Cache-Control.
 
-* ``ETag`` is the SHA-1 of the rendered body, so it changes exactly when the
-  bytes do (including ``fields=``/``expand=``/format variants).
-* ``Last-Modified`` is the moment of the last change the public could see
-  anywhere in the repository: a publish, unpublish, move, delete, privacy
-  change (Wagtail's page log), an edit to a document, agency or other model
-  (Wagtail's model log), or an expiry (or an emergency announcement's
-  ``valid_until``) that has passed. Draft edits are not
-  counted, so the header never reveals that a draft was saved.
-* ``If-None-Match`` is compared with the ETag (weak comparison, ``*`` and lists
-  allowed); only without it is ``If-Modified-Since`` used, as RFC 9110 says.
-  When ``If-Modified-Since`` alone already proves the client current, the 304
-  is sent before anything is rendered.
+The ETag is Django's digest of the rendered body (``set_response_etag``), so it
+changes exactly when the bytes do; ``Last-Modified`` is :func:`last_public_change`
+(publish, unpublish, move, delete, privacy or model change, or a passed expiry;
+never a draft save). ``django.utils.cache.get_conditional_response`` compares them
+with the request as RFC 9110 says (``If-None-Match`` first, weakly; only without
+it ``If-Modified-Since``), once before rendering with the date alone and once
+after with the ETag too.
 """
-
-import hashlib
 
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from rest_framework import exceptions, status
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from repository.models import EmergencyAnnouncementPage
@@ -64,49 +59,41 @@ def last_modified():
     return memoized_by_generation("last_public_change", last_public_change)
 
 
-def etag_for(content):
-    return quote_etag(hashlib.sha1(content).hexdigest())
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "If-Match or If-Unmodified-Since does not hold for the current representation."
 
 
-def _etag_matches(header, etag):
-    if header.strip() == "*":
-        return True
-    wanted = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == wanted for tag in header.split(","))
-
-
-def not_modified_since(request, last_modified):
-    """True when only If-Modified-Since is sent and it covers ``last_modified``."""
-    if last_modified is None or request.headers.get("If-None-Match"):
-        return False
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and int(last_modified.timestamp()) <= since
-
-
-def cache_control(public):
+def cache_control(response, public):
     if public:
-        max_age = getattr(settings, "API_CACHE_MAX_AGE", 60)
-        return f"public, max-age={max_age}"
-    return "private, no-cache"
+        patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+
+
+def _timestamp(moment):
+    return int(moment.timestamp()) if moment is not None else None
+
+
+def answer_before_rendering(request, last_modified, public=True):
+    """The 304 (or 412) that ``If-Modified-Since`` (``If-Unmodified-Since``) alone decides, else None."""
+    if "If-Match" in request.headers:  # needs the ETag: decided after rendering
+        return None
+    answer = get_conditional_response(request, last_modified=_timestamp(last_modified))
+    if answer is None:
+        return None
+    if last_modified is not None:
+        answer["Last-Modified"] = http_date(_timestamp(last_modified))
+    cache_control(answer, public)
+    return answer
 
 
 def apply_validators(request, response, last_modified, public=True):
-    """Add ETag/Last-Modified/Cache-Control to a rendered 200; answer 304 when the client is current."""
-    from django.http import HttpResponseNotModified
-
-    etag = etag_for(response.content)
-    headers = {"ETag": etag, "Cache-Control": cache_control(public)}
+    """Add ETag/Last-Modified/Cache-Control to a rendered 200; the 304 (or 412) when the client is current."""
+    set_response_etag(response)
     if last_modified is not None:
-        headers["Last-Modified"] = http_date(last_modified.timestamp())
-    if_none_match = request.headers.get("If-None-Match")
-    fresh = _etag_matches(if_none_match, etag) if if_none_match else not_modified_since(request, last_modified)
-    if fresh:
-        not_modified = HttpResponseNotModified()
-        for key, value in headers.items():
-            not_modified[key] = value
-        if response.has_header("Vary"):
-            not_modified["Vary"] = response["Vary"]
-        return not_modified
-    for key, value in headers.items():
-        response[key] = value
-    return response
+        response["Last-Modified"] = http_date(_timestamp(last_modified))
+    cache_control(response, public)
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=_timestamp(last_modified), response=response
+    )

@@ -8,8 +8,8 @@ from repository.models import DisclosurePage
 
 from .exceptions import ParameterError
 from .params import get_fields, get_list
-from .serializers import allowed_fields, serialize_page
-from .serializers.expansions import EXPANSIONS, expand
+from .representations import allowed_fields, serialize_page
+from .representations.expansions import EXPANSIONS, expand
 from .visibility import public_pages, url_path_for
 
 

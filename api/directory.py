@@ -20,9 +20,9 @@ from django.http import Http404
 from wagtail.models import Page
 
 from repository.fiscal import normalise_fiscal_year
-from repository.models import AgencyPage, DisclosurePage, FrameworkItem, FrameworkYear, ItemPage, Recurrence
+from repository.models import Agency, AgencyPage, DisclosurePage, FrameworkItem, FrameworkYear, ItemPage, Recurrence
 
-from .serializers.pages import page_type
+from .representations.pages import page_type
 from .state import memoized_by_generation
 from .visibility import public_disclosures, public_pages
 
@@ -43,8 +43,6 @@ def _public_agency_pages():
 
 def agency_rows(ctx):
     """Every public agency, parents before their sub-agencies."""
-    from repository.models import Agency
-
     pages = memoized_by_generation("directory:agency_pages", _public_agency_pages)
     counts = memoized_by_generation("directory:disclosure_counts", _disclosure_counts)
     agencies = Agency.objects.in_bulk([agency_id for _, _, agency_id in pages])

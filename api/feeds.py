@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from repository.models import Agency, FrameworkItem
 
 from . import caching
-from .serializers.context import SerializerContext
+from .representations.context import SerializerContext
 from .visibility import public_disclosures
 
 FEED_SIZE = 50
@@ -107,10 +107,9 @@ def conditional(feed):
 
     def view(request, *args, **kwargs):
         last = caching.last_modified()
-        if caching.not_modified_since(request, last):
-            from django.http import HttpResponseNotModified
-
-            return HttpResponseNotModified()
+        answer = caching.answer_before_rendering(request, last)
+        if answer is not None:
+            return answer
         response = feed(request, *args, **kwargs)
         if response.status_code != 200:
             return response

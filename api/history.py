@@ -11,12 +11,16 @@ A version is named by its reversion version id (``version`` in the events);
 
 from django.apps import apps
 from django.http import Http404
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
+
+from repository.audit import diff as audit_diff
+from repository.audit import replay
+from repository.models import DISCLOSURE_PAGE_MODELS
 
 from .exceptions import ParameterError
-from .serializers import allowed_fields
-from .serializers.fields import date_pair
-from .visibility import path_below_root, public_pages, url_path_for
+from .representations import allowed_fields
+from .representations.fields import date_pair
+from .visibility import path_below_root, public_pages, site_root, url_path_for
 
 # Keys of a stored state the public may see besides the serialised field names.
 PUBLIC_STATE_EXTRA = {"id", "procurement_rows", "attachments", "items", "tags", "agency", "content_type"}
@@ -28,24 +32,12 @@ HIDDEN_STATE_KEYS = {"owner", "locked", "locked_by", "locked_at", "draft_title",
 PUBLIC_EVENT_KEYS = ("version_id", "time", "action")
 
 
-def audit():
-    """The audit app's replay/diff/chain modules, or a clear error if it is absent."""
-    try:
-        from repository.audit import chain, diff, replay
-    except ImportError:  # pragma: no cover - the audit app is part of the product
-        from .exceptions import ServiceUnavailable
-
-        raise ServiceUnavailable("The audit trail is not available on this server.") from None
-    return replay, diff, chain
-
-
 def find_page(path=None, page_id=None, auditor=False, root=None):
     """The page whose history is asked for: public pages for everyone, any page (even deleted) for auditors."""
     queryset = Page.objects.all() if auditor else public_pages(root)
     if page_id is not None:
         page = queryset.filter(pk=page_id).first()
         if page is None and auditor:
-            replay, _, _ = audit()
             if replay.object_timeline(Page, page_id):
                 return DeletedPage(page_id)
     else:
@@ -93,7 +85,6 @@ def _iso(value):
 
 
 def history(page, auditor):
-    replay, _, _ = audit()
     if auditor:
         events = replay.object_timeline(Page, page.pk)
         return [_auditor_event(e) for e in events]
@@ -118,7 +109,6 @@ def _public_versions(replay, page):
 
 
 def _allowed_versions(page, auditor):
-    replay, _, _ = audit()
     events = replay.object_timeline(Page, page.pk) if auditor else _public_versions(replay, page)
     return {e["version_id"] for e in events if e["version_id"] is not None}
 
@@ -126,7 +116,6 @@ def _allowed_versions(page, auditor):
 def version(page, version_id, auditor):
     if version_id not in _allowed_versions(page, auditor):
         raise Http404("No such version of this page.")
-    replay, _, _ = audit()
     state = replay.version_state(version_id)
     model = page.specific_class if hasattr(page, "specific_class") else None
     data = state if auditor else public_state(state, model)
@@ -138,12 +127,11 @@ def diff(page, version_from, version_to, auditor):
     for param, value in (("from", version_from), ("to", version_to)):
         if value not in allowed:
             raise ParameterError(param, f"'{param}' is not a version of this page you may see.")
-    replay, diff_module, _ = audit()
     model = page.specific_class if hasattr(page, "specific_class") else None
     a, b = replay.version_state(version_from), replay.version_state(version_to)
     if not auditor:
         a, b = public_state(a, model), public_state(b, model)
-    changes = diff_module.diff_states(a, b, model)
+    changes = audit_diff.diff_states(a, b, model)
     return {"page_id": page.pk, "from": version_from, "to": version_to, "changes": _jsonable(changes)}
 
 
@@ -162,8 +150,6 @@ def _jsonable(value):
 
 def page_for_as_of(path=None, page_id=None, root=None):
     """Any existing page outside a private section (whether it is live now or not)."""
-    from .visibility import site_root
-
     root = root or site_root()
     queryset = Page.objects.filter(path__startswith=root.path)
     for restricted in _restricted_tree_paths():
@@ -182,7 +168,6 @@ def deleted_page(page_id, root):
     that is private now (the current view restrictions apply to past reads, as for pages that still exist)."""
     if Page.objects.filter(pk=page_id).exists():
         return None  # it exists, outside this site or in a private section
-    replay, _, _ = audit()
     versions = [e for e in replay.object_timeline(Page, page_id) if e["version_id"] is not None]
     if not versions:
         return None
@@ -200,8 +185,6 @@ def deleted_page(page_id, root):
 
 
 def _restricted_tree_paths():
-    from wagtail.models import PageViewRestriction
-
     return list(PageViewRestriction.objects.values_list("page__path", flat=True))
 
 
@@ -213,7 +196,6 @@ def check_as_of_alone(query, allowed=("as_of",)):
 
 def moves_as_of(moment):
     """The page moves up to ``moment`` (``replay.moves_as_of``): one read can pass them to every step."""
-    replay, _, _ = audit()
     return replay.moves_as_of(moment)
 
 
@@ -222,7 +204,6 @@ def page_as_of(page, moment, root=None, moves=None):
 
     ``path`` is where the page was then (from that version's ``url_path``), which may differ from now.
     """
-    replay, _, _ = audit()
     last = _last_event(replay, page.pk, moment)
     if last is None:
         raise Http404("This page was not public at that moment.")
@@ -268,8 +249,6 @@ def _was_private(replay, tree_path, moment, moves):
 
 
 def _path_from_url_path(url_path, root=None):
-    from .visibility import site_root
-
     root = root or site_root()
     if not url_path or root is None or not url_path.startswith(root.url_path):
         return None
@@ -285,11 +264,8 @@ def page_at_path_as_of(path, moment, root=None, moves=None):
     (one pass over the audit trail, without content). The page must still exist outside a private
     section (the current view restrictions apply to past reads too); 404 otherwise.
     """
-    from .visibility import site_root
-
     root = root or site_root()
     target = url_path_for(path or "", root)
-    replay, _, _ = audit()
     moves = replay.moves_as_of(moment) if moves is None else moves
     current = Page.objects.filter(url_path=target, path__startswith=root.path).values_list("pk", flat=True).first()
     if current is not None:
@@ -305,9 +281,6 @@ def page_at_path_as_of(path, moment, root=None, moves=None):
 
 def listing_as_of(moment, agency_code=None, root=None):
     """Disclosures live at ``moment`` (optionally for an agency and those below it), newest first."""
-    from repository.models import DISCLOSURE_PAGE_MODELS
-
-    replay, _, _ = audit()
     labels = {m._meta.label_lower: m for m in DISCLOSURE_PAGE_MODELS}
     try:
         pages = replay.live_pages_as_of(moment, agency=agency_code, with_content=True)
@@ -347,6 +320,4 @@ def listing_as_of(moment, agency_code=None, root=None):
 
 
 def _restricted_paths():
-    from wagtail.models import PageViewRestriction
-
     return list(PageViewRestriction.objects.values_list("page__url_path", flat=True))

@@ -1,14 +1,15 @@
 """Listing disclosures and children: querysets and rows, as plain functions."""
 
-from repository.models import AgencyPage, DisclosurePage
+from django.utils.dateparse import parse_datetime
+
+from repository.models import DisclosurePage, FrameworkItem
 
 from .exceptions import ParameterError
-from .filters import filter_disclosures, ordering_of
-from .params import get_choices, get_fields, get_list
-from .serializers import keys_of, serialize_listing_row, serialize_with
-from .serializers.context import items_prefetch
-from .serializers.fields import agency_summary
-from .serializers.pages import DISCLOSURE_FIELDS, PAGE_FIELDS, fields_for
+from .filters import filter_disclosures, get_active, listing_type, ordering_of, type_names
+from .params import get_choices, get_date, get_fields, get_fiscal_years, get_list
+from .representations import keys_of, navigation_rows, serialize_listing_row, serialize_with
+from .representations.context import items_prefetch
+from .representations.pages import DISCLOSURE_FIELDS, fields_for
 from .visibility import public_disclosures
 
 PAGINATION_MODES = ("pages", "cursor")
@@ -64,23 +65,6 @@ def child_rows(pages, ctx):
     return rows
 
 
-def navigation_rows(pages, ctx):
-    """``{id: row}`` of non-disclosure pages: the summary keys (with the specific ``type``, which
-    comes from the page row's content type) plus ``agency`` for agency pages, in one query."""
-    agency_ids = dict(
-        AgencyPage.objects.filter(pk__in=[p.pk for p in pages if p.specific_class is AgencyPage])
-        .values_list("pk", "agency_id")
-    )
-    ctx.preload_agencies(set(agency_ids.values()))
-    rows = {}
-    for page in pages:
-        row = serialize_with(PAGE_FIELDS, page, ctx)
-        if page.pk in agency_ids:
-            row["agency"] = agency_summary(ctx.agency(agency_ids[page.pk]))
-        rows[page.pk] = row
-    return rows
-
-
 # ``ordering=`` names → the keys of a point-in-time row they sort on.
 AS_OF_ORDER_KEYS = {
     "issue_date": ("issue_date", "id"),
@@ -99,11 +83,6 @@ def filter_as_of_rows(rows, query, moment):
     page was linked to then, ``tag`` on its tags then, ``active`` on its ``valid_until`` against
     ``moment`` (not now).
     """
-    from repository.models import FrameworkItem
-
-    from .filters import get_active, listing_type, ordering_of, type_names
-    from .params import get_date, get_fiscal_years
-
     items = {c.upper() for c in get_list(query, "item")}
     framework_years = get_fiscal_years(query, "framework_year")
     year_item_ids = (
@@ -169,7 +148,5 @@ def _sortable(value):
 
 
 def _active_then(valid_until, moment):
-    from django.utils.dateparse import parse_datetime
-
     when = parse_datetime(valid_until) if isinstance(valid_until, str) else valid_until
     return when is not None and moment < when

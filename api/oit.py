@@ -31,7 +31,7 @@ from django.db.models import Q
 
 from repository.models import AgencyPage, FrameworkYear, ItemPage, PlanReportPage, Recurrence
 
-from .serializers.expansions import approval_form_for
+from .representations.expansions import approval_form_for
 from .visibility import path_below_root, public_disclosures, public_pages
 
 PUBLISHED, STALE, MISSING = "published", "stale", "missing"

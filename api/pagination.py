@@ -7,6 +7,7 @@ count, and every page costs the same however deep. A bad ``page`` or
 ``cursor`` is a 400 naming it.
 """
 
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from .exceptions import ParameterError
@@ -53,8 +54,6 @@ class DisclosureCursorPagination(CursorPagination):
         return self.ordering
 
     def decode_cursor(self, request):
-        from rest_framework.exceptions import NotFound
-
         try:
             return super().decode_cursor(request)
         except NotFound:

@@ -9,8 +9,13 @@ may no longer see.
 
 from django.utils import timezone
 
-from repository.models import DISCLOSURE_PAGE_MODELS
+from repository.fiscal import fiscal_year_of
+from repository.models import DISCLOSURE_PAGE_MODELS, Agency, FrameworkItem
 from repository.thai import format_be_date
+from search import get_backend
+from search.errors import InvalidQuery, SearchUnavailable
+from search.expiry import withdraw_expired
+from search.query import SearchQuery
 
 from .exceptions import ParameterError, ServiceUnavailable
 from .params import get_list
@@ -31,19 +36,7 @@ def _type_name(value):
     return name
 
 
-def _search_app():
-    """The search layer's modules, or a 503 problem when this server has none."""
-    try:
-        from search import errors, get_backend, query
-    except ImportError:
-        raise ServiceUnavailable("Search is not available on this server.") from None
-    return errors, query, get_backend
-
-
 def build_query(query):
-    errors, query_module, _ = _search_app()
-    InvalidQuery, SearchQuery = errors.InvalidQuery, query_module.SearchQuery
-
     try:
         return SearchQuery(
             text=query.get("q", ""),
@@ -63,9 +56,7 @@ def build_query(query):
 
 
 def _backend():
-    backend = _search_app()[2]()
-    from search.expiry import withdraw_expired
-
+    backend = get_backend()
     withdraw_expired(backend)
     return backend
 
@@ -125,8 +116,6 @@ def facet_document(facets):
 
 
 def _label_agencies(rows):
-    from repository.models import Agency
-
     names = dict(Agency.objects.filter(code__in=[r["value"] for r in rows]).values_list("code", "name_th"))
     for row in rows:
         row["label"] = names.get(row["value"], str(row["value"]))
@@ -135,9 +124,6 @@ def _label_agencies(rows):
 def _label_items(rows):
     """An item code's name in the newest framework year up to the current fiscal year that has it
     (codes are reused across years with other meanings), else in the newest year that has it."""
-    from repository.fiscal import fiscal_year_of
-    from repository.models import FrameworkItem
-
     this_year = fiscal_year_of(timezone.localdate())
     found = {}
     for code, name, year in (
@@ -155,8 +141,6 @@ def _label_items(rows):
 
 def search(query, ctx):
     """Run a public search; returns the response document."""
-    SearchUnavailable = _search_app()[0].SearchUnavailable
-
     search_query = build_query(query)
     try:
         results = _backend().search(search_query)
@@ -180,7 +164,6 @@ def search(query, ctx):
 
 
 def suggest(query, ctx, limit=10):
-    SearchUnavailable = _search_app()[0].SearchUnavailable
     prefix = query.get("q", "")
     if len(prefix) > 200:
         raise ParameterError("q", "'q' is at most 200 characters for suggestions.")

@@ -1,43 +1,46 @@
-"""Small per-process memo for repository-wide facts read on every request.
+"""One per-process memo for answers that depend only on the repository's public state.
 
-The hidden branches (view restrictions, unpublished or expired parents) and
-the last public change cost table scans, and change rarely. They are kept
-until :func:`generation` changes (any publish, unpublish, move, delete or
-privacy change) and at most ``settings.API_STATE_TTL`` seconds (default 60,
-for expiries, which log nothing; 0 in tests disables the memo).
+An entry (a small table, the hidden branches, the last public change, a built
+document) is kept while :func:`generation` is unchanged and for at most
+``settings.API_STATE_TTL`` seconds (expiries log nothing); the least recently
+used entries go first once there are ``MEMO_SIZE``. ``API_STATE_TTL = 0`` turns
+the memo off; ``API_DOCUMENT_MEMO = False`` leaves built documents out of it.
 """
 
+import itertools
 import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import CollectionViewRestriction, ModelLogEntry, PageLogEntry, PageViewRestriction
+
+MEMO_SIZE = 4000
 
 _lock = threading.Lock()
-_memo = {}
+_memo = OrderedDict()
 _local = threading.local()
 _UNREAD = object()
+# Bumped by every save or delete in this process: a write that logs nothing (or is rolled
+# back, letting the database hand out the same ids again) still drops what was built before it.
+_writes = itertools.count()
+_last_write = 0
 
 
-def memoized(key, compute):
-    ttl = getattr(settings, "API_STATE_TTL", 1.0)
-    if not ttl:
-        return compute()
-    now = time.monotonic()
-    with _lock:
-        hit = _memo.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    value = compute()
-    with _lock:
-        _memo[key] = (now, value)
-    return value
+def _written(**kwargs):
+    global _last_write
+    _last_write = next(_writes)
 
 
-def _generation_sql(connection):
-    from wagtail.models import CollectionViewRestriction, ModelLogEntry, PageLogEntry, PageViewRestriction
+def connect():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_written, dispatch_uid=f"api.state.{signal!r}")
 
+
+def _generation_sql():
     q = connection.ops.quote_name
     parts = []
     for model, aggregates in (
@@ -52,23 +55,18 @@ def _generation_sql(connection):
 
 
 def generation():
-    """A cheap fingerprint of everything that can change visibility or Last-Modified.
+    """A cheap fingerprint of everything that can change what the public sees.
 
-    One statement of index-only look-ups: the newest page and model log entries
-    and the page and collection view restrictions. Publish, unpublish, move,
-    delete and privacy changes all write one of them, so a memo keyed on this
-    is refreshed by the next request after a change, not after a TTL. Expiries
-    write nothing, so the memo also turns over every ``settings.API_STATE_TTL``
-    seconds. Inside :func:`one_generation` (an API request) it is read once.
+    One statement of index-only look-ups (the newest page and model log entries, the
+    view restrictions: every publish, unpublish, move, delete or privacy change writes
+    one) plus this process's own write counter. Inside :func:`one_generation` it is read once.
     """
     pinned = getattr(_local, "generation", None)
     if pinned is not None and pinned is not _UNREAD:
         return pinned
-    from django.db import connection
-
     with connection.cursor() as cursor:
-        cursor.execute(_generation_sql(connection))
-        current = tuple(cursor.fetchone())
+        cursor.execute(_generation_sql())
+        current = (*cursor.fetchone(), _last_write)
     if pinned is _UNREAD:
         _local.generation = current
     return current
@@ -88,52 +86,33 @@ def one_generation():
 
 
 def memoized_by_generation(key, compute):
-    """Memoise ``compute()`` until the repository's generation changes or the TTL passes."""
-    ttl = getattr(settings, "API_STATE_TTL", 1.0)
+    """``compute()``, or what it returned for ``key`` in this generation, within the TTL."""
+    ttl = settings.API_STATE_TTL
     if not ttl:
         return compute()
     current = generation()
     now = time.monotonic()
     with _lock:
         hit = _memo.get(key)
-    if hit is not None and hit[2] == current and now - hit[0] < ttl:
-        return hit[1]
+        if hit is not None and hit[0] == current and now - hit[1] < ttl:
+            _memo.move_to_end(key)
+            return hit[2]
     value = compute()
     with _lock:
-        _memo[key] = (now, value, current)
+        _memo[key] = (current, now, value)
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
     return value
+
+
+def memoized_document(key, build):
+    """A built API answer through the same memo, unless ``settings.API_DOCUMENT_MEMO`` is off."""
+    if not settings.API_DOCUMENT_MEMO:
+        return build()
+    return memoized_by_generation(("document", *key), build)
 
 
 def clear():
     with _lock:
         _memo.clear()
-        _documents.clear()
-
-
-_documents = OrderedDict()
-DOCUMENT_CACHE_SIZE = 2000
-
-
-def cached_document(key, build):
-    """A rendered-to-dict API document, kept per process until the generation changes.
-
-    Same rule as the other memos: any publish, unpublish, move, delete or
-    privacy change (or the TTL, for expiries) makes every entry stale, so a
-    cached document never outlives the visibility it was built under.
-    """
-    ttl = getattr(settings, "API_STATE_TTL", 1.0)
-    if not ttl or not getattr(settings, "API_DOCUMENT_MEMO", True):
-        return build()
-    current = generation()
-    now = time.monotonic()
-    with _lock:
-        hit = _documents.get(key)
-        if hit is not None and hit[0] == current and now - hit[1] < ttl:
-            _documents.move_to_end(key)
-            return hit[2]
-    value = build()
-    with _lock:
-        _documents[key] = (current, now, value)
-        while len(_documents) > DOCUMENT_CACHE_SIZE:
-            _documents.popitem(last=False)
-    return value

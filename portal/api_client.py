@@ -1,19 +1,17 @@
-"""Calling the public API from the portal, in process.
+"""Calling the public API from the portal, in process, by its URLs.
 
-The portal is a front end like any other: every piece of data it shows comes
-from ``/api/v1/...`` — the same URLs, parameters and JSON that the province's
-website or a mobile app would use. Instead of an HTTP round trip to itself it
-builds a fresh anonymous GET request for the API URL, resolves it through the
-project's URL configuration and calls the API view, then parses the JSON the
-view rendered. Nothing of the visitor's session, cookies or credentials is
-passed on: the portal always sees what the anonymous public sees. The
-visitor's address is passed on, so the API's rate limit applies to the
-visitor and not to the portal as a whole.
-
-``ApiClient(request).get("search", q="น้ำท่วม")`` returns the parsed JSON or
-raises :class:`ApiError` (status and the RFC 7807 problem document).
+Every piece of data the portal shows comes from ``/api/v1/...``: it resolves the
+API URL and calls the view with a fresh anonymous GET request (never the visitor's
+session or credentials, but their address), marked in-process so that the view
+hands back its data unrendered (no JSON round trip, no ETag digest) and only the
+page's first call spends the visitor's rate-limit token. The portal imports nothing
+of the API (an import contract in ``make lint`` keeps it so). ``ApiClient(request).get("search",
+q="น้ำท่วม")`` returns a copy of the data (the same URL asked twice on one page is answered once) or raises
+:class:`ApiError`.
 """
 
+import copy
+import io
 import json
 from urllib.parse import urlencode
 
@@ -31,6 +29,10 @@ FORWARDED_META = (
     "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
     "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
 )
+# WSGI environ keys the API reads for in-process callers. A client cannot send them:
+# request headers arrive as HTTP_* keys.
+IN_PROCESS = "api.in_process"
+THROTTLED = "api.throttled"
 
 
 class ApiError(Exception):
@@ -75,12 +77,14 @@ class ApiClient:
         self.meta.setdefault("REMOTE_ADDR", "127.0.0.1")
         self.meta.setdefault("wsgi.url_scheme", "http")
         self.calls = []
+        self._answers = {}
 
     def _request(self, path, query):
-        import io
-
         environ = {
             **self.meta,
+            IN_PROCESS: True,
+            # One rate-limit token per portal page: its first API call spends it.
+            THROTTLED: bool(self.calls[:-1]),
             "REQUEST_METHOD": "GET",
             "PATH_INFO": path,
             "SCRIPT_NAME": "",
@@ -102,6 +106,8 @@ class ApiClient:
         path = API_PREFIX + endpoint.lstrip("/")
         query = query_string(params)
         url = path + ("?" + query if query else "")
+        if url in self._answers:  # asked before on this page (the directory): the same answer
+            return copy.deepcopy(self._answers[url])
         self.calls.append(url)
         try:
             match = resolve(path)
@@ -116,15 +122,17 @@ class ApiClient:
                 response = match.func(request, *match.args, **match.kwargs)
         except Http404 as error:  # plain Django views (none of the v1 JSON ones) raise instead of answering
             raise ApiError(404, {"title": "Not Found", "detail": str(error)}, url) from None
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
-        try:
-            data = json.loads(response.content or b"null")
-        except ValueError:
-            data = None
+        if hasattr(response, "data"):
+            data = response.data  # the API's memo may hold this very object: never changed here
+        else:
+            try:
+                data = json.loads(response.content or b"null")
+            except ValueError:
+                data = None
         if response.status_code >= 400:
-            raise ApiError(response.status_code, data if isinstance(data, dict) else None, url)
-        return data
+            raise ApiError(response.status_code, copy.deepcopy(data) if isinstance(data, dict) else None, url)
+        self._answers[url] = data
+        return copy.deepcopy(data)
 
     def get_or_none(self, endpoint, **params):
         """Like :meth:`get` but ``None`` for a 404 (a page that is not public, or an endpoint not there)."""

@@ -1,45 +1,22 @@
 """What the portal needs to know about the repository as a whole, read from the API.
 
 Agencies (as a tree) from ``/api/v1/agencies``; the current ITA framework year
-(the newest of ``/api/v1/frameworks`` up to this fiscal year) and its items
-from ``/api/v1/frameworks/<year>``. The answers change rarely and are kept in
-Django's cache for ``PORTAL_DIRECTORY_TTL`` seconds (default 300).
+(the newest of ``/api/v1/frameworks`` up to this fiscal year) and its items from
+``/api/v1/frameworks/<year>``. Nothing is kept here: the API memoises these answers
+until its next public change, and a page asks each URL once (``ApiClient``).
 """
 
-import datetime
+from django.utils import timezone
 
-from django.conf import settings
-from django.core.cache import cache
+from repository.fiscal import fiscal_year_of
 
 AGENCY_TYPE = "repository.AgencyPage"
-CACHE_PREFIX = "portal:directory:"
-
-
-def _ttl():
-    return getattr(settings, "PORTAL_DIRECTORY_TTL", 300)
-
-
-def _cached(key, compute):
-    ttl = _ttl()
-    if not ttl:
-        return compute()
-    value = cache.get(CACHE_PREFIX + key)
-    if value is None:
-        value = compute()
-        cache.set(CACHE_PREFIX + key, value, ttl)
-    return value
-
-
-def fiscal_year_be(day=None):
-    """The fiscal year (Buddhist Era) ``day`` falls in: 1 Oct – 30 Sep, named by the year it ends."""
-    day = day or datetime.date.today()
-    return day.year + 543 + (1 if day.month >= 10 else 0)
 
 
 def agencies(client):
     """Every public agency, parents before their sub-agencies: dicts with code, name_th, name_en, kind,
     path, depth, parent (``/api/v1/agencies``)."""
-    return _cached("agencies", lambda: client.get("agencies")["results"])
+    return client.get("agencies")["results"]
 
 
 def agency_names(client):
@@ -53,12 +30,9 @@ def agency(client, code):
 def current_framework_year(client):
     """The newest framework year up to this fiscal year (``/api/v1/frameworks``), or None."""
 
-    def compute():
-        this_year = fiscal_year_be()
-        years = [f["year"] for f in client.get("frameworks")["results"] if f["year"] <= this_year]
-        return [max(years) if years else None]
-
-    return _cached("framework_year", compute)[0]
+    this_year = fiscal_year_of(timezone.localdate())
+    years = [f["year"] for f in client.get("frameworks")["results"] if f["year"] <= this_year]
+    return max(years) if years else None
 
 
 def current_framework(client, agency_code):
@@ -75,4 +49,4 @@ def framework_items(client):
     year = current_framework_year(client)
     if year is None:
         return None, []
-    return year, _cached(f"framework:{year}", lambda: client.get(f"frameworks/{year}")["items"])
+    return year, client.get(f"frameworks/{year}")["items"]

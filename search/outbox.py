@@ -1,8 +1,8 @@
 """Recording index work with the change, and applying it after commit.
 
-``enqueue`` writes ``IndexTask`` rows in the caller's transaction; when that
-transaction commits, the embedded default applies them in-process
-(``transaction.on_commit``). ``drain`` applies whatever is pending (the
+``enqueue`` writes ``IndexTask`` rows in the caller's transaction through the
+shared outbox (``repository.outbox``: a failed write fails the change); when that
+transaction commits, the embedded default applies them in-process. ``drain`` applies whatever is pending (the
 ``manage.py search sync`` worker, or a retry after the engine was down): it
 re-reads each page, so applying a task twice changes nothing, and deletes the
 tasks it applied. If the engine is unreachable the tasks stay, with the error
@@ -12,7 +12,8 @@ recorded, and the publish that wrote them is unaffected.
 import logging
 
 from django.conf import settings
-from django.db import transaction
+
+from repository import outbox
 
 from .errors import SearchUnavailable
 from .models import IndexTask
@@ -34,10 +35,8 @@ def enqueue(page_ids, reason):
     page_ids = sorted({int(pk) for pk in page_ids if pk is not None})
     if not page_ids:
         return []
-    tasks = IndexTask.objects.bulk_create([IndexTask(page_id=pk, reason=reason) for pk in page_ids])
-    if sync_on_commit():
-        transaction.on_commit(_drain_after_commit, robust=True)
-    return tasks
+    rows = [IndexTask(page_id=pk, reason=reason) for pk in page_ids]
+    return outbox.write(rows, after_commit=_drain_after_commit if sync_on_commit() else None)
 
 
 def _drain_after_commit():

@@ -8,6 +8,20 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _api_memo():
+    """Every test starts with the API's per-process memo empty, as a fresh process would.
+
+    Tests run with the production memo; within a test any public change (or any write in
+    the process) drops it, but a rolled-back test may leave ids the next one reuses.
+    """
+    from api import state
+
+    state.clear()
+    yield
+    state.clear()
+
+
+@pytest.fixture(autouse=True)
 def search_settings(settings, tmp_path):
     """Every test searches the embedded engine, in an index of its own folder (never var/).
 

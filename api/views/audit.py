@@ -9,11 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from .. import history
+from repository.audit import chain, replay
+from repository.models import Agency
+
 from ..exceptions import ParameterError, ServiceUnavailable
 from ..params import get_datetime, get_int, get_list
 from ..permissions import IsAuditor
-from ..serializers.schema import (
+from ..representations.schema import (
     AuditEventsSchema,
     CheckpointListSchema,
     CheckpointSchema,
@@ -38,11 +40,6 @@ EVENT_FILTERS = [
 
 def events(query):
     """Audit events filtered by the query, in chain order (a generator)."""
-    from repository.models import Agency
-
-    from ..exceptions import ParameterError
-
-    replay, _, _ = history.audit()
     since, until = get_datetime(query, "since"), get_datetime(query, "until")
     agency = query.get("agency") or None
     if agency and not Agency.objects.filter(code=agency).exists():
@@ -67,7 +64,6 @@ class HeadView(ApiView):
         responses={200: HeadSealSchema, **problem_responses(429, 503)},
     )
     def get(self, request):
-        _, _, chain = history.audit()
         return Response(chain.head_seal())
 
 
@@ -236,7 +232,6 @@ class VerifyView(_AuditorView):
         responses={200: VerifySchema, **problem_responses(401, 403, 429, 503)},
     )
     def get(self, request):
-        _, _, chain = history.audit()
         result = chain.verify_chain()
         return Response({"ok": bool(result.ok), "count": result.count, "head": result.head,
                          "first_bad": result.first_bad, "reason": result.reason})

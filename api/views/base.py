@@ -1,8 +1,8 @@
 """What every API view shares: problem details, throttling, auth, conditional GETs."""
 
 from django.db import transaction
-from django.http import HttpResponseNotModified
-from django.utils.http import http_date
+from django.http import Http404
+from django.utils.cache import patch_vary_headers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -15,10 +15,19 @@ from ..params import check_known
 from ..throttling import AnonymousRateThrottle
 
 READS = ("GET", "HEAD", "OPTIONS")
+# Set in the WSGI environ by an in-process caller (the portal, portal/api_client.py): the data is
+# handed back unrendered, and ``THROTTLED`` says the visitor's token for this page is spent. A client
+# cannot set either: request headers arrive as HTTP_* keys.
+IN_PROCESS = "api.in_process"
+THROTTLED = "api.throttled"
 
 
-class _NotModified(Exception):
-    pass
+class _AnsweredEarly(Exception):
+    """``If-Modified-Since`` alone already decided the answer (a 304): nothing is built."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
 
 
 class ApiView(APIView):
@@ -58,6 +67,11 @@ class ApiView(APIView):
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)
 
+    def get_throttles(self):
+        if self.request.META.get(THROTTLED):
+            return []
+        return super().get_throttles()
+
     def get_exception_handler(self):
         return exception_handler
 
@@ -66,15 +80,15 @@ class ApiView(APIView):
         check_known(request.query_params, set(self.query_params))
         if request.method in ("GET", "HEAD") and not self.varies_by_user and self.follows_repository:
             self._last_modified = caching.last_modified()
-            if caching.not_modified_since(request, self._last_modified):
-                raise _NotModified()
+            answer = caching.answer_before_rendering(request, self._last_modified, self.public_cache)
+            if answer is not None and answer.status_code == 412:
+                raise caching.PreconditionFailed()
+            if answer is not None:
+                raise _AnsweredEarly(answer)
 
     def handle_exception(self, exc):
-        if isinstance(exc, _NotModified):
-            response = HttpResponseNotModified()
-            response["Last-Modified"] = http_date(self._last_modified.timestamp())
-            response["Cache-Control"] = caching.cache_control(self.public_cache)
-            return response
+        if isinstance(exc, _AnsweredEarly):
+            return exc.response
         if getattr(getattr(self, "request", None), "method", None) not in READS:
             return super().handle_exception(exc)
         # DRF marks the enclosing transaction for rollback when it answers an error. A read
@@ -91,8 +105,6 @@ class ApiView(APIView):
         return getattr(self, "_last_modified", None)
 
     def perform_content_negotiation(self, request, force=False):
-        from django.http import Http404
-
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
@@ -105,10 +117,15 @@ class ApiView(APIView):
             # Problems are always JSON, whatever format the client asked for.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = PROBLEM_CONTENT_TYPE
+        if request.META.get(IN_PROCESS):
+            return response
         if self.varies_by_user:
-            response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Authorization, Cookie"]))
+            patch_vary_headers(response, ("Authorization", "Cookie"))
         if request.method in ("GET", "HEAD") and response.status_code == 200 and hasattr(response, "render"):
             response.render()
             public = self.public_cache and not (self.varies_by_user and request.user.is_authenticated)
-            return caching.apply_validators(request, response, self.last_modified_for(request), public)
+            answer = caching.apply_validators(request, response, self.last_modified_for(request), public)
+            if answer.status_code == 412:
+                return self.finalize_response(request, self.handle_exception(caching.PreconditionFailed()))
+            return answer
         return response

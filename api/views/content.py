@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from .. import history
 from ..content import detail_document, page_at_path, page_by_id
 from ..params import get_datetime
-from ..serializers import SerializerContext
-from ..serializers.expansions import EXPANSIONS
-from ..serializers.schema import PageSchema, problem_responses
-from ..state import cached_document
+from ..representations import SerializerContext
+from ..representations.expansions import EXPANSIONS
+from ..representations.schema import PageSchema, problem_responses
+from ..state import memoized_document
 from .base import ApiView
 
 DETAIL_PARAMETERS = [
@@ -54,7 +54,7 @@ class ContentView(ApiView):
             ctx = SerializerContext(request)
             return detail_document(page_at_path(path, ctx.root), ctx, request.query_params)
 
-        return Response(cached_document(document_key(request, "path", path), build))
+        return Response(memoized_document(document_key(request, "path", path), build))
 
 
 class SiteRootView(ContentView):
@@ -84,4 +84,4 @@ class PageByIdView(ApiView):
             ctx = SerializerContext(request)
             return detail_document(page_by_id(page_id, ctx.root), ctx, request.query_params)
 
-        return Response(cached_document(document_key(request, "id", page_id), build))
+        return Response(memoized_document(document_key(request, "id", page_id), build))

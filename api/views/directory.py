@@ -5,15 +5,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from .. import directory
-from ..serializers import SerializerContext
-from ..serializers.schema import (
+from ..representations import SerializerContext
+from ..representations.schema import (
     AgencyListSchema,
     AgencyRowSchema,
     FrameworkDetailSchema,
     FrameworkListSchema,
     problem_responses,
 )
+from ..state import memoized_document
 from .base import ApiView
+from .content import document_key
 
 
 class AgencyListView(ApiView):
@@ -23,7 +25,8 @@ class AgencyListView(ApiView):
         responses={200: AgencyListSchema, **problem_responses(400, 429)},
     )
     def get(self, request):
-        return Response({"results": directory.agency_rows(SerializerContext(request))})
+        return Response(memoized_document(document_key(request, "agencies", ""),
+                                          lambda: {"results": directory.agency_rows(SerializerContext(request))}))
 
 
 class AgencyDetailView(ApiView):
@@ -34,7 +37,8 @@ class AgencyDetailView(ApiView):
         responses={200: AgencyRowSchema, **problem_responses(400, 404, 429)},
     )
     def get(self, request, code):
-        return Response(directory.agency_detail(code, SerializerContext(request)))
+        return Response(memoized_document(document_key(request, "agency", code),
+                                          lambda: directory.agency_detail(code, SerializerContext(request))))
 
 
 class FrameworkListView(ApiView):
@@ -44,7 +48,8 @@ class FrameworkListView(ApiView):
         responses={200: FrameworkListSchema, **problem_responses(400, 429)},
     )
     def get(self, request):
-        return Response({"results": directory.framework_rows()})
+        return Response(memoized_document(document_key(request, "frameworks", ""),
+                                          lambda: {"results": directory.framework_rows()}))
 
 
 class FrameworkDetailView(ApiView):
@@ -56,4 +61,5 @@ class FrameworkDetailView(ApiView):
         responses={200: FrameworkDetailSchema, **problem_responses(400, 404, 429)},
     )
     def get(self, request, year):
-        return Response(directory.framework_detail(directory.framework_for_year(year)))
+        return Response(memoized_document(document_key(request, "framework", year),
+                                          lambda: directory.framework_detail(directory.framework_for_year(year))))

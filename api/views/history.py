@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from .. import history
 from ..params import get_int
 from ..permissions import is_auditor
-from ..serializers.schema import DiffSchema, HistorySchema, VersionSchema, problem_responses
+from ..representations.schema import DiffSchema, HistorySchema, VersionSchema, problem_responses
 from .base import ApiView
 
 

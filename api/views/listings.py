@@ -18,9 +18,9 @@ from ..listings import (
 )
 from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPagination
 from ..params import get_datetime, get_list
-from ..serializers import SerializerContext
-from ..serializers.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
-from ..state import cached_document
+from ..representations import SerializerContext
+from ..representations.schema import ChildrenListSchema, DisclosureListSchema, problem_responses
+from ..state import memoized_document
 from .base import ApiView
 from .content import document_key
 
@@ -55,7 +55,7 @@ class DisclosureListView(ApiView):
         if query.get("as_of"):
             return self.as_of(request, SerializerContext(request))
         # Memoised per process like detail documents: dropped by any public change (api/state.py).
-        return Response(cached_document(document_key(request, "disclosures", ""), lambda: self.listing(request)))
+        return Response(memoized_document(document_key(request, "disclosures", ""), lambda: self.listing(request)))
 
     def listing(self, request):
         query = request.query_params

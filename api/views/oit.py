@@ -11,8 +11,8 @@ from repository.models import Agency
 
 from ..oit import answer_sheet, framework_for
 from ..renderers import AnswerSheetCSVRenderer
-from ..serializers import SerializerContext
-from ..serializers.schema import AnswerSheetSchema, problem_responses
+from ..representations import SerializerContext
+from ..representations.schema import AnswerSheetSchema, problem_responses
 from .base import ApiView
 
 

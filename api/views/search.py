@@ -6,8 +6,8 @@ from rest_framework.response import Response
 
 from .. import search_service
 from ..params import get_int
-from ..serializers import SerializerContext
-from ..serializers.schema import SearchResultsSchema, SuggestionsSchema, problem_responses
+from ..representations import SerializerContext
+from ..representations.schema import SearchResultsSchema, SuggestionsSchema, problem_responses
 from .base import ApiView
 
 P = OpenApiParameter

@@ -6,7 +6,7 @@ never published produce nothing, so webhooks reveal nothing the API would not.
 """
 
 from django.db.models.signals import post_delete, pre_delete
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from repository import visibility
@@ -72,8 +72,6 @@ def on_post_delete(sender, instance, **kwargs):
 
 
 def _in_private_section(page):
-    from wagtail.models import PageViewRestriction
-
     return PageViewRestriction.objects.filter(page__path__in=[page.path[:n] for n in range(4, len(page.path) + 1, 4)]).exists()
 
 

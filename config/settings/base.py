@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "wagtail.api.v2",
-    "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "repository.accounts.users_app.AccountsUsersAppConfig",  # wagtail.users with full name and position
@@ -79,7 +78,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -117,8 +115,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = env.env_str("SITE_NAME", "คลังข้อมูลเผยแพร่ต่อสาธารณะ")
 WAGTAILADMIN_BASE_URL = env.env_str("BASE_URL", "http://127.0.0.1:8000")
-# Wagtail's database backend without its per-save pass over the whole index table (search/wagtail_database.py).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_database"}}
+# Wagtail's database backend without its per-save pass over the whole index table (repository/wagtail_database.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "repository.wagtail_database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents are always served through Wagtail's view, so repository.documents decides who may download
@@ -160,8 +158,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
 # The delivery API (api/): anonymous rate limit ("600/min" style, empty for none),
-# Cache-Control max-age for public reads, at most how long repository-wide facts are memoised
-# (they are refreshed at once after any publish/unpublish/move/delete; see api/state.py).
+# Cache-Control max-age for public reads, and at most how long the per-process memo keeps an answer
+# (it is dropped at once by any publish/unpublish/move/delete or write; see api/state.py). The one
+# default: the code reads these settings without a fallback of its own.
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))

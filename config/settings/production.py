@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config import env
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY
+from .base import DATABASES, SECRET_KEY
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters.")
@@ -16,7 +16,6 @@ if not env.env_str("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this site answers to.")
 
 DEBUG = False
-ALLOWED_HOSTS = ALLOWED_HOSTS
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.env_bool("SECURE_SSL_REDIRECT", True)

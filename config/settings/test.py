@@ -1,7 +1,5 @@
 """The test suite: fast hashing, local memory e-mail, no DEBUG."""
 
-from config import env
-
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
 
@@ -15,8 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The delivery API: no memoised state between requests, no anonymous rate limit unless a test sets one.
-API_STATE_TTL = float(env.env_str("API_STATE_TTL", "0"))
+# The delivery API: the production memo (tests/conftest.py empties it before each test), no anonymous
+# rate limit unless a test sets one.
 API_ANON_THROTTLE_RATE = ""
 
 # Tests marked serialized_rollback=True start from what migrations made; the audit trail (and the

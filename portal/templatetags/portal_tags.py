@@ -1,10 +1,13 @@
 """Template filters of the portal: highlighted snippets, file sizes, labels."""
 
+import datetime
 import html
 import re
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from pythainlp.util import thai_strftime
 
 from .. import labels
 
@@ -84,16 +87,9 @@ def get_item(mapping, key):
     return (mapping or {}).get(key)
 
 
-THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-
-
 @register.filter
 def be_datetime(value):
     """An ISO date-time from the API → ``25 พ.ย. 2569 เวลา 14:05 น.`` (Buddhist Era, local time)."""
-    import datetime
-
-    from django.utils import timezone
-
     if not value:
         return ""
     try:
@@ -102,4 +98,4 @@ def be_datetime(value):
         return str(value)
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return f"{moment.day} {THAI_MONTHS[moment.month - 1]} {moment.year + 543} เวลา {moment:%H:%M} น."
+    return thai_strftime(moment, "%-d %b %Y เวลา %H:%M น.")

@@ -427,9 +427,7 @@ class ApprovalForm(models.Model):
     @property
     def is_complete(self):
         signers = [self.publisher_name, self.published_at]
-        if self.kind == self.Kind.NORMAL:
-            signers += [self.provider_name, self.provided_at, self.approver_name, self.approved_at]
-        elif self.kind == self.Kind.EMERGENCY:
+        if self.kind in (self.Kind.NORMAL, self.Kind.EMERGENCY):
             signers += [self.provider_name, self.provided_at, self.approver_name, self.approved_at]
         else:
             signers += [self.override_reason]

@@ -10,7 +10,7 @@ Wagtail's signals as for an editor's publish.
 A batch is one transaction. What Wagtail would repeat on each of a page's three
 saves is done once per batch inside that transaction (``batched_side_work``): the
 reference index (one pass per saved object) and the admin search index (one bulk
-pass per model, ``search.wagtail_database``). If any page of a batch fails, the
+pass per model, ``repository.wagtail_database``). If any page of a batch fails, the
 whole batch rolls back and its pages are written again one per transaction, so
 the failing line is reported with its reason and the others still land.
 """
@@ -69,7 +69,7 @@ def batched_side_work():
     from wagtail.signal_handlers import disable_reference_index_auto_update
     from wagtail.tasks import update_reference_index_task
 
-    from search.wagtail_database import deferred_adds, flush_deferred
+    from repository.wagtail_database import deferred_adds, flush_deferred
 
     post_save.connect(_remember_saved, dispatch_uid="repository.importers.remember_saved")
     token = _saved.set({})

@@ -141,16 +141,28 @@ def test_unreachable_receiver_gives_up_after_max_attempts(tree, settings):
     assert second.status == "failed"
 
 
-def test_a_broken_outbox_never_fails_the_publish(tree, monkeypatch):
+def test_a_failed_outbox_write_fails_the_publication(tree, monkeypatch):
+    """The event is written with the publication or the publication does not happen: never lost."""
+    from django.db import transaction
+
+    from repository.models import NewsPage
+
     WebhookEndpoint.objects.create(name="portal", url="http://127.0.0.1:9/")
+    page = tree.news(published=False)
+    assert not page.live
 
     def explode(*args, **kwargs):
         raise RuntimeError("outbox down")
 
     monkeypatch.setattr(WebhookDelivery.objects, "bulk_create", explode)
-    page = tree.news()
-    assert page.live
+    with pytest.raises(RuntimeError, match="outbox down"), transaction.atomic():  # as ATOMIC_REQUESTS does
+        publish(page)
+    assert not NewsPage.objects.get(pk=page.pk).live
     assert not WebhookDelivery.objects.exists()
+    monkeypatch.undo()
+    publish(NewsPage.objects.get(pk=page.pk))
+    assert NewsPage.objects.get(pk=page.pk).live
+    assert WebhookDelivery.objects.filter(event="page.published").count() == 1
 
 
 def test_management_command_drains(tree, capsys):

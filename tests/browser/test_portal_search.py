@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture(autouse=True)
 def _settings(settings):
-    settings.PORTAL_DIRECTORY_TTL = 0
     settings.API_ANON_THROTTLE_RATE = ""
 
 

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from portal.api_client import ApiClient, ApiError, query_string
 from tests import factories
+from tests.factories import news_records
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,75 @@ def test_client_returns_what_the_http_api_returns(client, site):
     in_process = ApiClient(RequestFactory().get("/")).get("content/@children")
     assert in_process == over_http
     assert {row["path"] for row in in_process["results"]} == {"uthai-thani", "secretariat-pm"}
+
+
+def test_every_call_the_portal_makes_returns_the_http_json(client, site):
+    """The unrendered in-process data is exactly what the JSON over HTTP says, endpoint by endpoint."""
+    from .builders import factories_year, index_everything
+
+    page = site.news(news_records()[3])
+    factories.publish(site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลาก", datetime.timedelta(hours=2)))
+    index_everything()
+    path = client.get(f"/api/v1/pages/{page.pk}").json()["path"]
+    year = factories_year()
+    calls = [
+        ("search", {"q": page.title.split()[0], "per_page": 5}),
+        ("search", {}),
+        ("disclosures", {"per_page": 5, "ordering": "-issue_date"}),
+        ("disclosures", {"active": "true", "fields": "id,title,valid_until,valid_until_be,active,severity"}),
+        (f"content/{path}", {"expand": "breadcrumbs,children"}),
+        (f"content/{path}/@history", {}),
+        ("content/uthai-thani", {"expand": "children", "fields": "id,title,path,intro"}),
+        ("agencies", {}),
+        ("frameworks", {}),
+        (f"frameworks/{year}", {}),
+        (f"oit/{year}/uthai-thani", {}),
+    ]
+    api = ApiClient(RequestFactory().get("/"))
+    for endpoint, params in calls:
+        over_http = client.get(f"/api/v1/{endpoint}", params)
+        assert over_http.status_code == 200, endpoint
+        assert api.get(endpoint, **params) == over_http.json(), endpoint
+    assert len(api.calls) == len(calls)
+
+
+def test_a_portal_page_spends_one_rate_limit_token(client, site, settings):
+    """The page's first API call is throttled for the visitor; the calls after it are not counted."""
+    from django.core.cache import cache
+
+    settings.API_ANON_THROTTLE_RATE = "2/min"
+    cache.clear()
+    try:
+        api = ApiClient(RequestFactory().get("/", REMOTE_ADDR="203.0.113.7"))
+        for _ in range(4):
+            api.get("agencies")
+        assert ApiClient(RequestFactory().get("/", REMOTE_ADDR="203.0.113.7")).get("agencies")
+        with pytest.raises(ApiError) as caught:
+            ApiClient(RequestFactory().get("/", REMOTE_ADDR="203.0.113.7")).get("agencies")
+        assert caught.value.status == 429
+    finally:
+        cache.clear()
+
+
+def test_the_in_process_marks_cannot_come_from_a_client(client, site, settings):
+    """Sent as headers they arrive as HTTP_* keys: an HTTP client is throttled and gets rendered JSON."""
+    from django.core.cache import cache
+
+    from api.views import base
+    from portal import api_client
+
+    # The portal may not import the API (import contract): the two spell the keys alike.
+    assert (api_client.IN_PROCESS, api_client.THROTTLED) == (base.IN_PROCESS, base.THROTTLED)
+
+    settings.API_ANON_THROTTLE_RATE = "1/min"
+    cache.clear()
+    try:
+        headers = {"HTTP_API.THROTTLED": "1", "HTTP_API_THROTTLED": "1", "HTTP_API.IN_PROCESS": "1"}
+        first = client.get("/api/v1/agencies", REMOTE_ADDR="203.0.113.8", **headers)
+        assert first.status_code == 200 and first["ETag"]
+        assert client.get("/api/v1/agencies", REMOTE_ADDR="203.0.113.8", **headers).status_code == 429
+    finally:
+        cache.clear()
 
 
 def test_bad_parameter_is_an_api_error_naming_it(site):

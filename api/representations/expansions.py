@@ -3,7 +3,9 @@
 from django.apps import apps
 
 from ..visibility import public_pages
-from .pages import f_attachments
+from . import navigation_rows
+from .fields import be, iso
+from .pages import attachments_keys
 
 EXPANSIONS = ("breadcrumbs", "children", "attachments", "approval")
 CHILDREN_LIMIT = 100
@@ -24,8 +26,6 @@ def _ancestor_paths(page, ctx):
 
 
 def children(page, ctx):
-    from ..listings import navigation_rows
-
     rows = public_pages(ctx.root).filter(path__startswith=page.path, depth=page.depth + 1).order_by("path")
     total = rows.count()
     shown = list(rows[:CHILDREN_LIMIT])
@@ -53,8 +53,6 @@ APPROVAL_FIELDS = (
 
 
 def approval_summary(form):
-    from .fields import be, iso
-
     data = {"id": form.pk}
     for name in ("document_date",) + APPROVAL_FIELDS:
         value = getattr(form, name, None)
@@ -91,7 +89,7 @@ def expand(page, ctx, names):
         elif name == "children":
             out["children"] = children(page, ctx)
         elif name == "attachments":
-            out.update(f_attachments(page, ctx) if hasattr(page, "attachments") else {"attachments": []})
+            out.update(attachments_keys(page, ctx) if hasattr(page, "attachments") else {"attachments": []})
         elif name == "approval":
             out["approval"] = approval(page, ctx)
     return out

@@ -1,12 +1,15 @@
-"""Serialising pages to the API's JSON shapes.
+"""How a page is represented in the API's JSON (not DRF serializers: plain key functions).
 
 ``serialize_page(page, ctx, fields=None)`` gives a page's shape for its type
 (see :mod:`.pages`); ``allowed_fields(model)`` the keys ``fields=`` may name;
 :mod:`.expansions` the optional ``expand=`` blocks.
 """
 
+from repository.models import AgencyPage
+
 from .context import SerializerContext, items_prefetch
-from .pages import FIELDS, LISTING_FIELDS, fields_for, page_type
+from .fields import agency_summary
+from .pages import DISCLOSURE_FIELDS, FIELDS, LISTING_FIELDS, PAGE_FIELDS, fields_for, page_type
 
 ALWAYS = ("id", "type")
 
@@ -38,10 +41,25 @@ def serialize_page(page, ctx, fields=None):
 
 def serialize_listing_row(page, ctx, fields=None):
     """A disclosure in a listing: ``LISTING_FIELDS`` unless ``fields`` asks for more."""
-    from .pages import DISCLOSURE_FIELDS
-
     functions = DISCLOSURE_FIELDS if fields is not None else LISTING_FIELDS
     return serialize_with(functions, page, ctx, fields)
+
+
+def navigation_rows(pages, ctx):
+    """``{id: row}`` of non-disclosure pages: the summary keys (with the specific ``type``, which
+    comes from the page row's content type) plus ``agency`` for agency pages, in one query."""
+    agency_ids = dict(
+        AgencyPage.objects.filter(pk__in=[p.pk for p in pages if p.specific_class is AgencyPage])
+        .values_list("pk", "agency_id")
+    )
+    ctx.preload_agencies(set(agency_ids.values()))
+    rows = {}
+    for page in pages:
+        row = serialize_with(PAGE_FIELDS, page, ctx)
+        if page.pk in agency_ids:
+            row["agency"] = agency_summary(ctx.agency(agency_ids[page.pk]))
+        rows[page.pk] = row
+    return rows
 
 
 __all__ = [
@@ -51,6 +69,7 @@ __all__ = [
     "allowed_fields",
     "items_prefetch",
     "keys_of",
+    "navigation_rows",
     "page_type",
     "serialize_listing_row",
     "serialize_page",

@@ -14,7 +14,7 @@ every norm at once, as modelsearch's rebuilder does. The public search is ours
 and index them in one ``add_bulk`` pass per model (``flush_deferred``) instead of
 once per save.
 
-Selected by ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "search.wagtail_database"``.
+Selected by ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "repository.wagtail_database"``.
 """
 
 from collections import defaultdict

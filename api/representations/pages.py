@@ -1,11 +1,10 @@
 """The JSON shape of each page type, as plain functions.
 
-A *field function* takes ``(page, ctx)`` and returns a dict of one or more
-keys. ``FIELDS[model]`` lists the field functions of a page type in output
-order; subclasses extend their parent's list. ``fields=`` on the API selects
-among the keys; ``expand=`` adds the optional blocks in :mod:`.expansions`.
-Every key here is documented in ``docs/API.md`` and in the OpenAPI schema
-(:mod:`.schema`).
+A *key function* (``<block>_keys``) takes ``(page, ctx)`` and returns a dict of
+the keys it declares with ``@provides``. ``FIELDS[model]`` lists a page type's key
+functions in output order (subclasses extend their parent's list); ``fields=``
+selects among the keys, ``expand=`` adds the blocks of :mod:`.expansions`. Every
+key is documented in ``docs/API.md`` and the OpenAPI schema (:mod:`.schema`).
 """
 
 from django.utils import timezone
@@ -31,7 +30,7 @@ from .fields import agency_summary, date_pair, iso, item_summary, money
 
 
 def provides(*keys):
-    """Declare the output keys of a field function (used by ``fields=``)."""
+    """Declare the output keys of a key function (used by ``fields=``)."""
 
     def mark(func):
         func.keys = keys
@@ -49,30 +48,30 @@ def page_type(page_or_model):
 
 
 @provides("id")
-def f_id(page, ctx):
+def id_keys(page, ctx):
     return {"id": page.pk}
 
 
 @provides("type", "type_label")
-def f_type(page, ctx):
+def type_keys(page, ctx):
     # Listings load the shared DisclosurePage row: name the page's own type.
     model = page.specific_class or type(page)
     return {"type": page_type(model), "type_label": str(model._meta.verbose_name)}
 
 
 @provides("title", "slug")
-def f_title(page, ctx):
+def title_keys(page, ctx):
     return {"title": page.title, "slug": page.slug}
 
 
 @provides("path", "canonical_url", "api_url")
-def f_path(page, ctx):
+def path_keys(page, ctx):
     path = ctx.path_of(page)
     return {"path": path, "canonical_url": ctx.canonical_url(path), "api_url": ctx.api_url(path)}
 
 
 @provides("first_published_at", "first_published_at_be", "last_published_at", "last_published_at_be")
-def f_published(page, ctx):
+def published_keys(page, ctx):
     return {
         **date_pair("first_published_at", page.first_published_at),
         **date_pair("last_published_at", page.last_published_at),
@@ -80,17 +79,17 @@ def f_published(page, ctx):
 
 
 @provides("intro")
-def f_intro(page, ctx):
+def intro_keys(page, ctx):
     return {"intro": page.intro}
 
 
 @provides("agency")
-def f_agency_of_agency_page(page, ctx):
+def agency_of_agency_page_keys(page, ctx):
     return {"agency": agency_summary(page.agency)}
 
 
 @provides("items")
-def f_item_page_items(page, ctx):
+def item_page_items_keys(page, ctx):
     return {"items": [item_summary(i) for i in ctx.items_of(page)]}
 
 
@@ -98,27 +97,27 @@ def f_item_page_items(page, ctx):
 
 
 @provides("agency")
-def f_agency(page, ctx):
+def agency_keys(page, ctx):
     return {"agency": agency_summary(ctx.agency(page.agency_id))}
 
 
 @provides("items")
-def f_items(page, ctx):
+def items_keys(page, ctx):
     return {"items": [item_summary(i) for i in ctx.items_of(page)]}
 
 
 @provides("summary")
-def f_summary(page, ctx):
+def summary_keys(page, ctx):
     return {"summary": page.summary}
 
 
 @provides("body")
-def f_body(page, ctx):
+def body_keys(page, ctx):
     return {"body": expand_db_html(page.body) if page.body else ""}
 
 
 @provides("document_number", "document_number_normalized", "issue_date", "issue_date_be", "fiscal_year")
-def f_document(page, ctx):
+def document_keys(page, ctx):
     return {
         "document_number": page.document_number,
         "document_number_normalized": page.document_number_normalized,
@@ -128,12 +127,12 @@ def f_document(page, ctx):
 
 
 @provides("external_link")
-def f_external_link(page, ctx):
+def external_link_keys(page, ctx):
     return {"external_link": page.external_link}
 
 
 @provides("tags")
-def f_tags(page, ctx):
+def tags_keys(page, ctx):
     return {"tags": sorted(tag.name for tag in page.tags.all())}
 
 
@@ -155,7 +154,7 @@ def attachment_summary(attachment, ctx):
 
 
 @provides("attachments")
-def f_attachments(page, ctx):
+def attachments_keys(page, ctx):
     restricted = ctx.restricted_collections()
     rows = page.attachments.select_related("document").order_by("sort_order")
     return {
@@ -169,7 +168,7 @@ def f_attachments(page, ctx):
 
 
 @provides("kind", "kind_label", "signed_by", "issue_year", "date_note")
-def f_official_order(page, ctx):
+def official_order_keys(page, ctx):
     return {
         "kind": page.kind,
         "kind_label": page.get_kind_display(),
@@ -180,12 +179,12 @@ def f_official_order(page, ctx):
 
 
 @provides("source_url", "source_category")
-def f_news(page, ctx):
+def news_keys(page, ctx):
     return {"source_url": page.source_url, "source_category": page.source_category}
 
 
 @provides("severity", "severity_label", "affected_area", "valid_until", "valid_until_be", "active")
-def f_emergency(page, ctx):
+def emergency_keys(page, ctx):
     return {
         "severity": page.severity,
         "severity_label": page.get_severity_display(),
@@ -196,7 +195,7 @@ def f_emergency(page, ctx):
 
 
 @provides("stage", "stage_label", "method", "method_label", "budget", "reference_price", "egp_project_number", "winner", "agreed_price", "outcome")
-def f_procurement_announcement(page, ctx):
+def procurement_announcement_keys(page, ctx):
     return {
         "stage": page.stage,
         "stage_label": page.get_stage_display(),
@@ -229,7 +228,7 @@ def procurement_row(row):
 
 
 @provides("month", "month_be", "no_procurement", "procurement_rows")
-def f_procurement_summary(page, ctx):
+def procurement_summary_keys(page, ctx):
     return {
         "month": iso(page.month),
         "month_be": page.month_be or None,
@@ -239,7 +238,7 @@ def f_procurement_summary(page, ctx):
 
 
 @provides("kind", "kind_label", "period", "period_label")
-def f_plan_report(page, ctx):
+def plan_report_keys(page, ctx):
     return {
         "kind": page.kind,
         "kind_label": page.get_kind_display(),
@@ -248,26 +247,26 @@ def f_plan_report(page, ctx):
     }
 
 
-PAGE_FIELDS = [f_id, f_type, f_title, f_path, f_published]
+PAGE_FIELDS = [id_keys, type_keys, title_keys, path_keys, published_keys]
 DISCLOSURE_FIELDS = PAGE_FIELDS + [
-    f_agency, f_items, f_summary, f_body, f_document, f_external_link, f_tags, f_attachments,
+    agency_keys, items_keys, summary_keys, body_keys, document_keys, external_link_keys, tags_keys, attachments_keys,
 ]
 # The fields a listing row carries by default (all on the DisclosurePage table).
-LISTING_FIELDS = PAGE_FIELDS + [f_agency, f_items, f_summary, f_document]
+LISTING_FIELDS = PAGE_FIELDS + [agency_keys, items_keys, summary_keys, document_keys]
 
 FIELDS = {
     Page: PAGE_FIELDS,
-    HomePage: PAGE_FIELDS + [f_intro],
-    AgencyPage: PAGE_FIELDS + [f_agency_of_agency_page, f_intro],
-    ItemGroupPage: PAGE_FIELDS + [f_intro],
-    ItemPage: PAGE_FIELDS + [f_intro, f_item_page_items],
+    HomePage: PAGE_FIELDS + [intro_keys],
+    AgencyPage: PAGE_FIELDS + [agency_of_agency_page_keys, intro_keys],
+    ItemGroupPage: PAGE_FIELDS + [intro_keys],
+    ItemPage: PAGE_FIELDS + [intro_keys, item_page_items_keys],
     DisclosurePage: DISCLOSURE_FIELDS,
-    OfficialOrderPage: DISCLOSURE_FIELDS + [f_official_order],
-    NewsPage: DISCLOSURE_FIELDS + [f_news],
-    EmergencyAnnouncementPage: DISCLOSURE_FIELDS + [f_emergency],
-    ProcurementAnnouncementPage: DISCLOSURE_FIELDS + [f_procurement_announcement],
-    ProcurementSummaryPage: DISCLOSURE_FIELDS + [f_procurement_summary],
-    PlanReportPage: DISCLOSURE_FIELDS + [f_plan_report],
+    OfficialOrderPage: DISCLOSURE_FIELDS + [official_order_keys],
+    NewsPage: DISCLOSURE_FIELDS + [news_keys],
+    EmergencyAnnouncementPage: DISCLOSURE_FIELDS + [emergency_keys],
+    ProcurementAnnouncementPage: DISCLOSURE_FIELDS + [procurement_announcement_keys],
+    ProcurementSummaryPage: DISCLOSURE_FIELDS + [procurement_summary_keys],
+    PlanReportPage: DISCLOSURE_FIELDS + [plan_report_keys],
     GeneralDisclosurePage: DISCLOSURE_FIELDS,
 }
 
@@ -285,3 +284,4 @@ def restricted_collection_ids():
 
 def now():
     return timezone.now()
+

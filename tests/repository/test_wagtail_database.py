@@ -1,4 +1,4 @@
-"""Wagtail's database search backend as configured (search/wagtail_database.py): a save costs the same in a
+"""Wagtail's database search backend as configured (repository/wagtail_database.py): a save costs the same in a
 grown repository, the admin's page search still finds new pages, and bulk imports index once per batch."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Per-request state the field functions share: URLs, caches, the moment served."""
+"""Per-request state the key functions share: URLs, caches, the moment served."""
 
 from django.db.models import Prefetch
 from django.utils import timezone
