@@ -126,7 +126,8 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # its three steps approved.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "repository.approvals.finish.publish_approved_revision"
-# Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
+# Unicode slugs drop Thai vowel and tone marks: slugs are romanised ASCII (repository/slugs.py,
+# docs/WORKFLOW.md "Page addresses").
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"

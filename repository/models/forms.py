@@ -1,0 +1,36 @@
+"""The admin form every page of ours edits with.
+
+Wagtail's editor fills the slug from the title in the browser; with ASCII slugs
+(``WAGTAIL_ALLOW_UNICODE_SLUGS = False``) it drops every Thai letter, so an
+all-Thai title gives ``-`` and a second page with that title cannot be saved.
+Here the server decides instead (``repository.slugs``): a slug that is empty,
+hyphens only or the browser's lossy copy of a Thai title is made from the
+title by romanisation and suffixed until it is free among its siblings. A slug
+the editor typed is kept (tidied), and Wagtail's own check still refuses a
+typed slug that a sibling holds.
+"""
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from .. import slugs
+
+
+class ThaiPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "ส่วนท้ายของที่อยู่หน้า (ตัวอักษรละติน) เว้นว่างไว้เพื่อสร้างจากชื่อเรื่องโดยถอดเป็นอักษรโรมัน"
+            )
+
+    def clean(self):
+        if "slug" in self.fields and "slug" not in self.errors:
+            title = self.cleaned_data.get("title") or self.instance.title
+            slug = self.cleaned_data.get("slug") or ""
+            if slugs.needs_generating(slug, title):
+                base = slugs.page_slug(title, self.instance._meta.model_name)
+                self.cleaned_data["slug"] = slugs.unique_slug(base, self.parent_page, self.instance)
+            else:
+                self.cleaned_data["slug"] = slugs.tidy(slug)
+        return super().clean()
