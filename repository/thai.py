@@ -6,6 +6,7 @@ search, API, templates) formats the same way.
 """
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 ARABIC_DIGITS = "0123456789"
@@ -32,6 +33,18 @@ def to_arabic_digits(text):
 def to_thai_digits(text):
     """``'224/2561'`` → ``'๒๒๔/๒๕๖๑'``; other characters unchanged."""
     return text.translate(_TO_THAI) if text else text
+
+
+def format_baht(value):
+    """``Decimal("2500000")`` → ``"2,500,000.00"`` (thousands separated, two decimals); ``None`` → ``""``."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+def parse_baht(text):
+    """``"2,500,000.00"`` or ``"๒,๕๐๐,๐๐๐"`` → ``"2500000.00"``: separators and spaces dropped, Thai digits read."""
+    return to_arabic_digits(text or "").replace(",", "").replace(" ", "").replace("\u00a0", "")
 
 
 def be_year(year):

@@ -103,3 +103,16 @@ def be_datetime(value):
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{moment.day} {THAI_MONTHS[moment.month - 1]} {moment.year + 543} เวลา {moment:%H:%M} น."
+
+
+@register.filter
+def baht(value):
+    """A number of baht from the API → ``2,500,000.00`` (``""`` for none)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    except InvalidOperation:
+        return str(value)

@@ -10,9 +10,38 @@ the editor typed is kept (tidied), and Wagtail's own check still refuses a
 typed slug that a sibling holds.
 """
 
+from django import forms
+from django.db import models
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.models import register_form_field_override
 
 from .. import slugs
+from ..thai import format_baht, parse_baht
+
+
+class MoneyField(forms.DecimalField):
+    """Baht in the admin: shown ``2,500,000.00``; typed with or without separators,
+    in Arabic or Thai digits."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        return super().to_python(parse_baht(value) if isinstance(value, str) else value)
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            try:
+                return format_baht(parse_baht(value))
+            except ArithmeticError:
+                return value  # what the editor typed, shown back with its error
+        return format_baht(value)
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "decimal"}  # no number input's step/min: the value holds commas
+
+
+# Every money field of ours is a DecimalField of baht (disclosures.py).
+register_form_field_override(models.DecimalField, override={"form_class": MoneyField})
 
 
 class ThaiPageForm(WagtailAdminPageForm):
