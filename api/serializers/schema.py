@@ -308,6 +308,7 @@ class SheetItemSchema(s.Serializer):
     answering_pages = s.IntegerField()
     current_pages = s.IntegerField()
     latest_issue_date = s.DateField(allow_null=True)
+    latest_issue_date_be = s.CharField(allow_null=True, help_text="the same date in Buddhist Era, e.g. 1 พ.ย. 2567")
     urls = s.ListField(child=s.CharField())
     item_page_urls = s.ListField(child=s.CharField())
     evidence = s.ListField(child=EvidenceSchema())
