@@ -63,3 +63,21 @@ class ThaiPageForm(WagtailAdminPageForm):
             else:
                 self.cleaned_data["slug"] = slugs.tidy(slug)
         return super().clean()
+
+
+def disclosure_type_choices():
+    from django.apps import apps
+
+    from .pages import DISCLOSURE_TYPES
+
+    return [(label, apps.get_model(label)._meta.verbose_name) for label in DISCLOSURE_TYPES]
+
+
+class ItemPageForm(ThaiPageForm):
+    """An item page chooses which disclosure types may go under it (``ItemPage.page_types``)."""
+
+    page_types = forms.MultipleChoiceField(
+        label="ประเภทหน้าที่สร้างได้", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=disclosure_type_choices,
+        help_text="เลือกประเภทข้อมูลเผยแพร่ที่สร้างใต้รายการนี้ได้ เว้นว่างไว้เพื่ออนุญาตทุกประเภท",
+    )

@@ -18,7 +18,7 @@ from wagtail.search import index
 from ..fiscal import fiscal_year_of
 from ..slugs import page_slug, unique_slug
 from ..thai import format_be_date, to_arabic_digits
-from .forms import ThaiPageForm
+from .forms import ItemPageForm, ThaiPageForm
 
 DISCLOSURE_TYPES = [
     "repository.OfficialOrderPage",
@@ -116,14 +116,23 @@ class ItemPage(ThaiSlugMixin, ListingMixin, Page):
 
     intro = models.TextField("คำอธิบาย", blank=True)
     items = ParentalManyToManyField("repository.FrameworkItem", verbose_name="ตอบรายการ OIT", blank=True)
+    page_types = models.JSONField(
+        "ประเภทหน้าที่สร้างได้", default=list, blank=True,
+        help_text="เลือกประเภทข้อมูลเผยแพร่ที่สร้างใต้รายการนี้ได้ เว้นว่างไว้เพื่ออนุญาตทุกประเภท",
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("items")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("items"), FieldPanel("page_types")]
     parent_page_types = ["repository.ItemGroupPage"]
     subpage_types = DISCLOSURE_TYPES
+    base_form_class = ItemPageForm
     template = "repository/index_page.html"
 
     class Meta:
         verbose_name = "รายการข้อมูล"
+
+    def allows(self, page_class):
+        """Whether a disclosure of ``page_class`` may be created or moved here (``page_types``)."""
+        return not self.page_types or page_class._meta.label in self.page_types
 
     def listing(self):
         return (
@@ -195,6 +204,14 @@ class DisclosurePage(ThaiSlugMixin, Page):
         verbose_name = "ข้อมูลเผยแพร่"
         verbose_name_plural = "ข้อมูลเผยแพร่"
         indexes = [models.Index(fields=["agency", "fiscal_year"]), models.Index(fields=["issue_date"])]
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        """Only the types the item page offers (``ItemPage.page_types``), for creating and moving alike."""
+        if not super().can_exist_under(parent):
+            return False
+        item_page = parent if isinstance(parent, ItemPage) else parent.specific
+        return not isinstance(item_page, ItemPage) or item_page.allows(cls)
 
     # --- derived values -------------------------------------------------
 
