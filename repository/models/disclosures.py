@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from ..fiscal import first_half_bounds, fiscal_year_of
 from ..thai import format_be_month
-from .forms import ThaiPageForm
+from .forms import DisclosurePageForm
 from .pages import DisclosurePage
 
 
@@ -177,7 +177,7 @@ def summary_rows_error(no_procurement, row_count):
     return None
 
 
-class ProcurementSummaryForm(ThaiPageForm):
+class ProcurementSummaryForm(DisclosurePageForm):
     def clean(self):
         cleaned = super().clean()
         formset = self.formsets.get("procurement_rows")

@@ -12,6 +12,8 @@ typed slug that a sibling holds.
 
 from django import forms
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.models import register_form_field_override
 
@@ -81,3 +83,48 @@ class ItemPageForm(ThaiPageForm):
         choices=disclosure_type_choices,
         help_text="เลือกประเภทข้อมูลเผยแพร่ที่สร้างใต้รายการนี้ได้ เว้นว่างไว้เพื่ออนุญาตทุกประเภท",
     )
+
+
+def framework_year_for(fiscal_year):
+    """The framework year a disclosure of ``fiscal_year`` answers: that year's, else the newest before it."""
+    from .frameworks import FrameworkYear
+
+    years = FrameworkYear.objects.order_by("-year").values_list("year", flat=True)
+    return next((year for year in years if fiscal_year is None or year <= fiscal_year), None)
+
+
+def grouped_item_choices(items):
+    """``[(group, [(pk, "O22 name"), …]), …]`` in the framework's order."""
+    groups = {}
+    for item in items:
+        label = f"{item.code} {item.name_th} (ITA {item.framework.year})"
+        groups.setdefault(item.group or "รายการ OIT", []).append((item.pk, label))
+    return list(groups.items())
+
+
+class DisclosurePageForm(ThaiPageForm):
+    """The OIT item picker offers the items of the page's fiscal year (by its issue date, else
+    now), grouped by item group, plus whatever the page already answers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("items")
+        if field is None:
+            return
+        from ..fiscal import fiscal_year_of
+        from .frameworks import FrameworkItem
+
+        page = self.instance
+        fiscal_year = page.fiscal_year or fiscal_year_of(page.issue_date or timezone.localdate())
+        year = framework_year_for(fiscal_year)
+        chosen = [item.pk for item in page.items.all()]  # the draft's, held in memory by modelcluster
+        items = (
+            FrameworkItem.objects.filter(Q(framework__year=year) | Q(pk__in=chosen))
+            .select_related("framework").order_by("framework__year", "sort_order", "pk")
+        )
+        field.queryset = items
+        field.choices = grouped_item_choices(items)
+        field.help_text = (
+            f"รายการ OIT ของกรอบการประเมิน ITA {year} (ปีงบประมาณของหน้านี้) "
+            "เว้นว่างไว้เพื่อใช้รายการของหน้ารายการข้อมูลที่อยู่เหนือขึ้นไป"
+        )

@@ -18,7 +18,7 @@ from wagtail.search import index
 from ..fiscal import fiscal_year_of
 from ..slugs import page_slug, unique_slug
 from ..thai import format_be_date, to_arabic_digits
-from .forms import ItemPageForm, ThaiPageForm
+from .forms import DisclosurePageForm, ItemPageForm, ThaiPageForm
 
 DISCLOSURE_TYPES = [
     "repository.OfficialOrderPage",
@@ -198,6 +198,7 @@ class DisclosurePage(ThaiSlugMixin, Page):
     parent_page_types = ["repository.ItemPage"]
     subpage_types = []
     is_creatable = False
+    base_form_class = DisclosurePageForm
     template = "repository/disclosure_page.html"
 
     class Meta:
