@@ -10,3 +10,4 @@ from tests.approvals.conftest import (  # noqa: F401 (fixtures)
     provider,
     publisher,
 )
+from tests.approvals.conftest import draft, make_draft  # noqa: F401,E402 (fixtures)
