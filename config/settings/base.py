@@ -97,6 +97,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Thai first.
 LANGUAGE_CODE = "th"
+# Our Thai catalogue (locale/th, compiled by `make setup`) comes before Wagtail's own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("th", "ไทย")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("th", "ไทย"), ("en", "English")]
