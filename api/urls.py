@@ -1,14 +1,14 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
 from .views import audit, content, directory, errors, history, listings, oit, search
+from .wagtail_v2 import PublicPagesAPIViewSet
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
-wagtail_api.register_endpoint("pages", PagesAPIViewSet)
+wagtail_api.register_endpoint("pages", PublicPagesAPIViewSet)
 
 # Path segments below the site root (slugs): no '@', so services stay distinct.
 PAGE_PATH = r"(?P<path>[^@?#]+?)"
@@ -26,6 +26,11 @@ v1 = [
     path("pages/<int:page_id>/@history/<int:version>", history.VersionByIdView.as_view(), name="page-version"),
     path("pages/<int:page_id>/@diff", history.DiffByIdView.as_view(), name="page-diff"),
     path("audit/head", audit.HeadView.as_view(), name="audit-head"),
+    path("audit/checkpoint", audit.CheckpointView.as_view(), name="audit-checkpoint"),
+    path("audit/checkpoints", audit.CheckpointListView.as_view(), name="audit-checkpoints"),
+    path("audit/proof/inclusion", audit.InclusionProofView.as_view(), name="audit-proof-inclusion"),
+    path("audit/proof/consistency", audit.ConsistencyProofView.as_view(), name="audit-proof-consistency"),
+    path("audit/public-key", audit.PublicKeyView.as_view(), name="audit-public-key"),
     path("audit/verify", audit.VerifyView.as_view(), name="audit-verify"),
     path("audit/events", audit.EventsView.as_view(), name="audit-events"),
     path("audit/export", audit.ExportView.as_view(), name="audit-export"),

@@ -41,4 +41,24 @@ def segment(text):
         return []
     text = text[:MAX_SEGMENT_INPUT]
     _, cut = _engine()
-    return [token for token in cut(text) if token]
+    return _join_identifiers(token for token in cut(text) if token)
+
+
+def _join_identifiers(tokens):
+    """Join neighbouring ASCII letter/digit tokens back into one word.
+
+    The segmenter cuts ``EGP67019123456`` into ``EGP`` + ``67019123456`` and ``ITA2569``
+    into ``ITA`` + ``2569``; a project number or an identifier is one word to the person
+    typing it, so it is indexed and queried whole (``search.analysis.identifier_pieces``
+    gives the pieces, which queries also try as a phrase).
+    """
+    words = []
+    previous = False
+    for token in tokens:
+        alphanumeric = token.isascii() and token.isalnum()
+        if alphanumeric and previous:
+            words[-1] += token
+        else:
+            words.append(token)
+        previous = alphanumeric
+    return words

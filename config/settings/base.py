@@ -122,6 +122,10 @@ WAGTAILADMIN_BASE_URL = env.env_str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents are always served through Wagtail's view, so repository.documents decides who may download
+# them (never a direct link into MEDIA_ROOT); the edit form refuses replacing a file in use.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "repository.document_forms.DocumentForm"
 WAGTAIL_WORKFLOW_ENABLED = True
 # The publication procedure (repository/approvals, docs/WORKFLOW.md): an edit after
 # approval needs approval again, and a finished workflow publishes only the revision
@@ -135,6 +139,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
+# The audit transparency log: checkpoint origin and signing key (outside the database); see docs/AUDIT.md.
+AUDIT_LOG = env.audit_log_config()
 
 SHARED_DIR = env.SHARED_DIR
 NEWS_SAMPLE_PATH = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
@@ -161,6 +167,8 @@ SPECTACULAR_SETTINGS = {
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
+# Wagtail API tokens older than this are refused (api/authentication.py).
+API_TOKEN_MAX_AGE_DAYS = env.env_int("API_TOKEN_MAX_AGE_DAYS", 90)
 # Whether detail and listing answers are memoised too (off: built from the database each time).
 API_DOCUMENT_MEMO = env.env_bool("API_DOCUMENT_MEMO", True)
 

@@ -15,18 +15,17 @@ workflow, with a stated reason.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-PROVIDER = "provider"
-APPROVER = "approver"
-PUBLISHER = "publisher"
-EMERGENCY_APPROVER = "emergency_approver"
+from repository.accounts.administrators import is_administrator  # noqa: F401  (re-exported for callers of roles)
 
-AGENCY_ROLE_CHOICES = [
-    (PROVIDER, "ผู้รับผิดชอบการให้ข้อมูล"),
-    (APPROVER, "ผู้อนุมัติรับรอง"),
-    (PUBLISHER, "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่"),
-    (EMERGENCY_APPROVER, "ผู้อนุมัติเผยแพร่เหตุเร่งด่วน"),
-]
-ROLE_LABELS = dict(AGENCY_ROLE_CHOICES)
+from .agency_roles import (  # noqa: F401  (the role names are part of this module's interface)
+    AGENCY_ROLE_CHOICES,
+    APPROVER,
+    EMERGENCY_APPROVER,
+    PROVIDER,
+    PUBLISHER,
+    ROLE_LABELS,
+    AgencyRole,
+)
 
 AUDITOR_GROUP = "ผู้ตรวจสอบ"
 ADMINISTRATOR_GROUP = "ผู้ดูแลระบบ"
@@ -52,6 +51,11 @@ AUDITOR_PERMISSIONS = [
     "approvals.view_approvalform",
     "approvals.view_all_approvalforms",
     "audit.view_audit_trail",  # made by the audit app; granted when it exists
+    # Auditors obtain and revoke their own API tokens (Wagtail's hashed, expiring APIToken) in the admin.
+    "wagtailcore.add_apitoken",
+    "wagtailcore.change_apitoken",
+    "wagtailcore.delete_apitoken",
+    "wagtailcore.view_apitoken",
 ]
 ADMINISTRATOR_PERMISSIONS = AUDITOR_PERMISSIONS + [
     "approvals.override_publish",
@@ -82,17 +86,27 @@ def _page_permissions(codenames):
                                           codename__in=codenames))
 
 
-def _grant_document_permissions(group):
-    """Providers attach documents: Wagtail's collection permissions on the root collection."""
-    from wagtail.models import Collection, GroupCollectionPermission
+# Wagtail collection permissions each role holds on its agency's own collection (repository.documents).
+ROLE_DOCUMENT_PERMISSIONS = {
+    PROVIDER: ["add_document", "change_document", "choose_document"],
+    APPROVER: ["choose_document"],
+    PUBLISHER: ["choose_document"],
+    EMERGENCY_APPROVER: ["choose_document"],
+}
 
-    root = Collection.get_first_root_node()
-    if root is None:
-        return
+
+def _grant_document_permissions(group, role, agency):
+    """The role's document permissions on the agency's collection, and none anywhere else."""
+    from wagtail.models import GroupCollectionPermission
+
+    from repository.documents import agency_collection
+
+    collection = agency_collection(agency)
+    GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
     for permission in Permission.objects.filter(
-        content_type__app_label="wagtaildocs", codename__in=["add_document", "change_document", "choose_document"]
+        content_type__app_label="wagtaildocs", codename__in=ROLE_DOCUMENT_PERMISSIONS[role]
     ):
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
 
 
 @transaction.atomic
@@ -105,8 +119,6 @@ def grant_agency_roles(agency):
     """
     from wagtail.models import GroupPagePermission
 
-    from .models import AgencyRole
-
     page = getattr(agency, "page", None) if agency.pk else None
     groups = {}
     for role, _label in AGENCY_ROLE_CHOICES:
@@ -116,8 +128,7 @@ def grant_agency_roles(agency):
             link = AgencyRole.objects.create(group=group, agency=agency, role=role)
         group = link.group
         group.permissions.add(*_permissions(ROLE_MODEL_PERMISSIONS[role]))
-        if role == PROVIDER:
-            _grant_document_permissions(group)
+        _grant_document_permissions(group, role, agency)
         if page is not None:
             for permission in _page_permissions(ROLE_PAGE_PERMISSIONS[role]):
                 GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
@@ -148,8 +159,6 @@ def _ancestor_paths(page):
 
 def user_has_role(user, role, page):
     """Whether ``user`` holds ``role`` for an agency whose page is ``page`` or above it."""
-    from .models import AgencyRole
-
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -168,8 +177,6 @@ def pages_with_role(user, role):
     from django.db.models import Q
     from wagtail.models import Page
 
-    from .models import AgencyRole
-
     paths = AgencyRole.objects.filter(group__user=user, role=role, agency__page__isnull=False).values_list(
         "agency__page__path", flat=True
     )
@@ -185,5 +192,3 @@ def is_auditor(user):
     return user.is_active and (user.is_superuser or user.has_perm("approvals.view_all_approvalforms"))
 
 
-def is_administrator(user):
-    return user.is_active and (user.is_superuser or user.has_perm("approvals.override_publish"))

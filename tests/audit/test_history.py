@@ -13,6 +13,7 @@ from repository.audit.chain import verify_chain
 from repository.audit.models import AuditRecord
 from repository.audit.replay import object_timeline, published_versions, version_state
 from repository.models import DisclosureAttachment, NewsPage, ProcurementSummaryPage, ProcurementSummaryRow
+from tests import factories
 
 from .conftest import corpus_items, make_news
 
@@ -38,8 +39,9 @@ def news(tree, admin_user):
 def test_every_wagtail_log_entry_has_one_sealed_revision_that_agrees(news, admin_user):
     entries = list(PageLogEntry.objects.filter(page=news).order_by("pk"))
     records = list(AuditRecord.objects.filter(page_id=news.pk).order_by("sequence"))
-    assert [e.action for e in entries] == [r.action for r in records] == ["wagtail.create", "wagtail.edit",
-                                                                           "wagtail.publish"]
+    assert [e.action for e in entries] == [r.action for r in records] == [
+        "wagtail.create", "wagtail.edit", "approvals.override_publish", "wagtail.publish",  # through the gate
+    ]
     assert [e.pk for e in entries] == [r.log_entry_id for r in records]
     publish = records[-1]
     assert publish.revision.user == admin_user and publish.user_name == "ผู้ดูแลระบบ"
@@ -50,9 +52,11 @@ def test_every_wagtail_log_entry_has_one_sealed_revision_that_agrees(news, admin
 
 def test_timeline_never_shows_email(news):
     timeline = object_timeline(news)
-    assert [e["action"] for e in timeline] == ["wagtail.create", "wagtail.edit", "wagtail.publish"]
+    assert [e["action"] for e in timeline] == [
+        "wagtail.create", "wagtail.edit", "approvals.override_publish", "wagtail.publish",
+    ]
     assert all("@" not in e["user"] for e in timeline)
-    assert [e["is_publication"] for e in timeline] == [False, False, True]
+    assert [e["is_publication"] for e in timeline] == [False, False, False, True]
     assert [e["version_id"] for e in published_versions(news)] == [timeline[-1]["version_id"]]
 
 
@@ -87,7 +91,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
                               reason="ราคาเหมาะสม", sort_order=1),
     ]
     page.attachments = [DisclosureAttachment(document=document, title="แบบ สขร.1", sort_order=0)]
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     v1 = published_versions(page)[-1]["version_id"]
     first = version_state(v1)
     assert [r["item"] for r in first["procurement_rows"]] == ["จัดซื้อวัสดุสำนักงาน", "จ้างซ่อมรถยนต์"]
@@ -99,11 +103,11 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
     kept.agreed_price = "11000.00"
     page.procurement_rows = [kept]
     page.attachments = []
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     changed = version_state(published_versions(page)[-1]["version_id"])
     assert changed["title"] == "สรุปผล (แก้ไข)" and len(changed["procurement_rows"]) == 1 and changed["attachments"] == []
 
-    revert_to_version(v1, admin_user, publish=True)
+    revert_to_version(v1, admin_user, publish=True, reason="ย้อนกลับเป็นฉบับเดือนมกราคมที่อนุมัติแล้ว")
     restored = version_state(published_versions(page)[-1]["version_id"])
     for name in ("title", "month", "no_procurement", "summary", "body", "items", "agency"):
         assert restored[name] == first[name], name
@@ -119,7 +123,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
 
 def test_delete_then_restore(news, admin_user, editor, tree):
     news.tags.add("น้ำท่วม")
-    news.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(news, admin_user)
     before = version_state(published_versions(news)[-1]["version_id"])
     page_id = news.pk
     news.delete(user=admin_user)
@@ -142,7 +146,7 @@ def test_delete_then_restore(news, admin_user, editor, tree):
     assert object_timeline(NewsPage, page_id)[-1]["action"] == "audit.restore"
     with pytest.raises(AuditActionError):
         restore_deleted_page(page_id, admin_user)
-    restored.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(restored, admin_user)
     assert NewsPage.objects.get(pk=page_id).live
     assert verify_chain().ok
 

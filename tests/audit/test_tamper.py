@@ -14,6 +14,7 @@ from repository.audit import canonical
 from repository.audit.chain import head_seal, verify_chain
 from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
+from tests import factories
 
 from .conftest import make_news
 
@@ -26,7 +27,7 @@ def history(tree, admin_user):
         page = make_news(tree["item_page"], admin_user, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}")
         page.summary = "ปรับปรุงสรุป"
-        page.save_revision(user=admin_user).publish(user=admin_user)
+        factories.publish(page, admin_user)
     return list(AuditRecord.objects.order_by("sequence"))
 
 
@@ -78,7 +79,7 @@ def test_verify_reports_ok_with_count_and_head(history, tmp_path, capsys):
     assert f"OK {head['count']} entries, head seal {head['seal']}" in capsys.readouterr().out
     _export(tmp_path)
     result = _verify_archive(tmp_path)
-    assert result.returncode == 0 and result.stdout.strip() == f"OK {head['count']} {head['seal']}"
+    assert result.returncode == 0 and result.stdout.startswith(f"OK {head['count']} {head['seal']} ")
     manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
     assert manifest["head_seal"] == head["seal"] and manifest["count"] == len(history)
 

@@ -84,7 +84,7 @@ def test_the_migration_romanises_lossy_slugs_and_moves_the_paths_below(news_inde
     from repository.models import ItemPage
     from tests.factories import add_disclosure
 
-    migration = importlib.import_module("repository.migrations.0002_thai_slugs")
+    migration = importlib.import_module("repository.migrations.0003_thai_slugs")
     group = news_index.get_parent()
     # A lossy item page below the group, with a page below it, as the admin used to save them.
     lossy = group.add_child(instance=ItemPage(title="ประกาศเหตุฉุกเฉิน", slug="-"))

@@ -53,7 +53,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("repository", "0001_initial"),
+        ("repository", "0002_agency_collection"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repository', '0002_thai_slugs'),
+        ('repository', '0003_thai_slugs'),
     ]
 
     operations = [
