@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup venv demo lint check bench clean axe postgres elasticsearch elasticsearch-stop
+.PHONY: run test setup venv demo lint check bench clean axe postgres elasticsearch elasticsearch-stop messages
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,15 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 venv: $(VENV)/.installed
 
-setup: venv
+setup: venv messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo --news $(DEMO_NEWS)
+
+# The Thai catalogue (locale/th). msgfmt is Debian's gettext: installed here when missing (as root).
+messages: venv
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(PY) manage.py compilemessages --locale th --ignore .venv --ignore var --verbosity 0
 
 # On Elasticsearch (ELASTICSEARCH_URL=http://127.0.0.1:9200 make run, after `make elasticsearch`) indexing
 # waits in the outbox: the index is brought in line with the database before serving.

@@ -30,6 +30,7 @@ public sees, when the approvals app has one.
 from django.db.models import Q
 
 from repository.models import AgencyPage, FrameworkYear, ItemPage, PlanReportPage, Recurrence
+from repository.thai import format_be_date
 
 from .representations.expansions import approval_form_for
 from .visibility import path_below_root, public_disclosures, public_pages
@@ -98,6 +99,7 @@ def item_status(item, agency, root=None, ctx=None):
         "answering_pages": len(pages),
         "current_pages": len(current),
         "latest_issue_date": _iso(pages[0].issue_date) if pages else None,
+        "latest_issue_date_be": format_be_date(pages[0].issue_date, style="abbr") if pages else None,
         "urls": [url(p) for p in shown],
         "item_page_urls": item_page_urls,
         "evidence": evidence,

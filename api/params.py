@@ -6,6 +6,8 @@ was wrong and why. Messages quote only what the client sent, truncated.
 """
 
 import datetime
+import re
+import zoneinfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -16,6 +18,8 @@ from .exceptions import ParameterError
 
 # Parameters every endpoint accepts (DRF's format suffix).
 COMMON = {"format"}
+# Dates without a time or offset are Thai dates.
+THAI_TIME_ZONE = "Asia/Bangkok"
 
 
 def _shown(value, limit=40):
@@ -67,6 +71,21 @@ def get_fiscal_years(query, name="fiscal_year"):
     return years
 
 
+# A year this large is a Buddhist Era year (Gregorian + 543), not a date in the far future.
+FIRST_BE_YEAR = 2400
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _refuse_buddhist_era(name, raw, value):
+    if value is not None and value.year >= FIRST_BE_YEAR:
+        gregorian = f"{value.year - 543:04d}{raw.strip()[4:]}"
+        raise ParameterError(
+            name,
+            f"'{name}' takes Gregorian (ค.ศ.) years; {value.year} looks like a Buddhist Era (พ.ศ.) year: "
+            f"for that day use '{_shown(gregorian)}'.",
+        )
+
+
 def get_date(query, name):
     raw = query.get(name)
     if raw is None or raw == "":
@@ -77,29 +96,37 @@ def get_date(query, name):
         value = None
     if value is None:
         raise ParameterError(name, f"'{name}' must be an ISO date (YYYY-MM-DD), got '{_shown(raw)}'.")
+    _refuse_buddhist_era(name, raw, value)
     return value
 
 
 def get_datetime(query, name):
-    """An ISO 8601 date-time (or date, meaning its end in Thai time), made aware."""
+    """An ISO 8601 date-time, made aware (Thai time when it names no offset), or a
+    date alone, meaning the *end* of that day in Thai time (Asia/Bangkok, whatever
+    time zone is active). Buddhist Era years are refused with the Gregorian date."""
     raw = query.get(name)
     if raw is None or raw == "":
         return None
     value = None
     try:
-        value = parse_datetime(raw.replace(" ", "+"))
-        if value is None:
+        if _DATE_ONLY.match(raw):
+            # Python's fromisoformat (inside parse_datetime) reads a date alone as its start.
             day = parse_date(raw)
             if day is not None:
-                value = datetime.datetime.combine(day, datetime.time.max)
+                _refuse_buddhist_era(name, raw, day)
+                end = datetime.datetime.combine(day, datetime.time.max)
+                return timezone.make_aware(end, zoneinfo.ZoneInfo(THAI_TIME_ZONE))
+        else:
+            value = parse_datetime(raw.replace(" ", "+"))
     except ValueError:
         value = None
     if value is None:
         raise ParameterError(
             name, f"'{name}' must be an ISO 8601 date-time such as 2025-03-01T12:00:00+07:00, got '{_shown(raw)}'."
         )
+    _refuse_buddhist_era(name, raw, value)
     if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+        value = timezone.make_aware(value, zoneinfo.ZoneInfo(THAI_TIME_ZONE))
     return value
 
 

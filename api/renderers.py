@@ -7,7 +7,7 @@ from rest_framework.renderers import BaseRenderer
 
 SHEET_COLUMNS = [
     "code", "name_th", "name_en", "group", "recurrence", "status",
-    "current_pages", "answering_pages", "latest_issue_date", "urls", "item_page_urls", "evidence_form_ids",
+    "current_pages", "answering_pages", "latest_issue_date", "latest_issue_date_be", "urls", "item_page_urls", "evidence_form_ids",
 ]
 
 

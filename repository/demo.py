@@ -85,9 +85,13 @@ def ensure_agency_tree(agency, home, structure):
             agency_page.add_child(instance=group_page)
             group_page.save_revision().publish()
         for item in group["items"]:
-            if ItemPage.objects.child_of(group_page).filter(slug=item["slug"]).exists():
+            existing = ItemPage.objects.child_of(group_page).filter(slug=item["slug"]).first()
+            if existing is not None:
+                if not existing.page_types and item.get("page_types"):  # a tree loaded before page_types
+                    existing.page_types = item["page_types"]
+                    existing.save_revision().publish()
                 continue
-            item_page = ItemPage(title=item["title"], slug=item["slug"])
+            item_page = ItemPage(title=item["title"], slug=item["slug"], page_types=item.get("page_types", []))
             item_page.items = [
                 framework_item
                 for years, codes in item["codes"].items()

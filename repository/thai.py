@@ -7,6 +7,7 @@ output ~20× slower and refuse ``None`` (tests/repository/test_thai.py checks bo
 """
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from pythainlp.util import thai_strftime
@@ -29,6 +30,18 @@ def to_arabic_digits(text):
 def to_thai_digits(text):
     """``'224/2561'`` → ``'๒๒๔/๒๕๖๑'``; other characters unchanged."""
     return text.translate(_TO_THAI) if text else text
+
+
+def format_baht(value):
+    """``Decimal("2500000")`` → ``"2,500,000.00"`` (thousands separated, two decimals); ``None`` → ``""``."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+def parse_baht(text):
+    """``"2,500,000.00"`` or ``"๒,๕๐๐,๐๐๐"`` → ``"2500000.00"``: separators and spaces dropped, Thai digits read."""
+    return to_arabic_digits(text or "").replace(",", "").replace(" ", "").replace("\u00a0", "")
 
 
 def be_year(year):

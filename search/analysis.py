@@ -8,9 +8,9 @@ whitespace alone:
   runs of whitespace collapsed). Case and digits are kept as written, so that
   snippets show the text as published; ``fold`` lower-cases and turns Thai
   digits into Arabic ones for comparisons (``repository.thai.to_arabic_digits``).
-* ``segment`` cuts text into words with PyThaiNLP's ``nlpo3`` engine (the Rust
-  implementation of ``newmm``), falling back to ``newmm`` when nlpo3 cannot be
-  loaded. Whitespace tokens are kept so the words can be joined back into the
+* ``segment`` (``repository.words``, the project's one segmenter) cuts text into
+  words with PyThaiNLP's ``nlpo3`` engine (the Rust implementation of ``newmm``),
+  falling back to ``newmm`` when nlpo3 cannot be loaded. Whitespace tokens are kept so the words can be joined back into the
   original text.
 * ``word_parts`` splits a compound that the dictionary keeps whole
   (จัดซื้อจัดจ้าง) into the smaller dictionary words it is made of
@@ -31,6 +31,7 @@ import unicodedata
 from itertools import chain
 
 from repository.thai import to_arabic_digits
+from repository.words import MAX_SEGMENT_INPUT, engine_name, segment  # noqa: F401 (re-exported)
 
 WORD_SEPARATOR = "\u200b"
 THAI_RANGE = re.compile(r"[\u0e00-\u0e7f]")
@@ -43,7 +44,6 @@ _BLANK_LINES = re.compile(r"\s*\n\s*")
 
 MIN_PART_SOURCE = 6  # shorter words (ระดับ) are not compounds worth splitting
 MIN_PART_LENGTH = 2  # parts of one character (a stray vowel) are noise
-MAX_SEGMENT_INPUT = 1_000_000  # characters; longer text is cut (a PDF can be huge)
 
 
 def normalise(text):
@@ -63,56 +63,6 @@ def normalise(text):
 def fold(text):
     """Comparison form: lower case, Arabic digits."""
     return to_arabic_digits(text or "").lower()
-
-
-@functools.lru_cache(maxsize=1)
-def _engine():
-    """The segmentation function: nlpo3 if it loads, else PyThaiNLP's newmm."""
-    try:
-        from pythainlp.tokenize import nlpo3 as nlpo3_wrapper
-
-        nlpo3_wrapper.segment("ทดสอบ")
-        return "nlpo3", functools.partial(nlpo3_wrapper.segment)
-    except Exception:  # nlpo3 missing or its dictionary failed to load
-        from pythainlp.tokenize import newmm
-
-        return "newmm", functools.partial(newmm.segment)
-
-
-def engine_name():
-    return _engine()[0]
-
-
-def segment(text):
-    """Words of ``text`` (already normalised), whitespace kept as tokens.
-
-    Joining the result gives ``text`` back.
-    """
-    if not text:
-        return []
-    text = text[:MAX_SEGMENT_INPUT]
-    _, cut = _engine()
-    return _join_identifiers(token for token in cut(text) if token)
-
-
-def _join_identifiers(tokens):
-    """Join neighbouring ASCII letter/digit tokens back into one word.
-
-    The segmenter cuts ``EGP67019123456`` into ``EGP`` + ``67019123456`` and ``ITA2569``
-    into ``ITA`` + ``2569``; a project number or an identifier is one word to the person
-    typing it, so it is indexed and queried whole (``identifier_pieces`` gives the pieces,
-    which queries also try as a phrase).
-    """
-    words = []
-    previous = False
-    for token in tokens:
-        alphanumeric = token.isascii() and token.isalnum()
-        if alphanumeric and previous:
-            words[-1] += token
-        else:
-            words.append(token)
-        previous = alphanumeric
-    return words
 
 
 _PIECES = re.compile(r"[A-Za-z]+|[0-9]+")

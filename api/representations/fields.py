@@ -16,7 +16,8 @@ def be(value):
 
 
 def money(value):
-    return None if value is None else str(value)
+    """Baht as a JSON number (two decimals at most), never a string."""
+    return None if value is None else float(value)
 
 
 def agency_summary(agency):

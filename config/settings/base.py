@@ -95,6 +95,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Thai first.
 LANGUAGE_CODE = "th"
+# Our Thai catalogue (locale/th, compiled by `make setup`) comes before Wagtail's own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("th", "ไทย")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("th", "ไทย"), ("en", "English")]
@@ -129,7 +131,8 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # its three steps approved.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "repository.approvals.finish.publish_approved_revision"
-# Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
+# Unicode slugs drop Thai vowel and tone marks: slugs are romanised ASCII (repository/slugs.py,
+# docs/WORKFLOW.md "Page addresses").
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 AUTH_USER_MODEL = "accounts.User"

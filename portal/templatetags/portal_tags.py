@@ -99,3 +99,16 @@ def be_datetime(value):
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return thai_strftime(moment, "%-d %b %Y เวลา %H:%M น.")
+
+
+@register.filter
+def baht(value):
+    """A number of baht from the API → ``2,500,000.00`` (``""`` for none)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    except InvalidOperation:
+        return str(value)

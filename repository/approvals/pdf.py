@@ -8,6 +8,12 @@ for the second one, so copying or extracting the text yields a stray
 character. Shaping with the default shaper (``script="latn"``) keeps ำ one
 glyph while still applying Sarabun's mark positioning: rendered correctly,
 and the text extracts back as the same Thai (tested with pypdf).
+
+fpdf2 wraps lines at spaces only, so a Thai run (no spaces between words) is cut
+wherever the line is full, mid-word. ``wrap_words`` breaks it first, at the word
+boundaries of the project's segmenter (``repository.words``, the one search uses),
+with explicit line breaks; Sarabun has no glyph for a zero-width space, which
+fpdf2 would otherwise take as a break opportunity.
 """
 
 import logging
@@ -18,6 +24,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from repository.thai import format_be_date
+from repository.words import segment
 
 from . import layout
 
@@ -43,9 +50,31 @@ def _new_document(title):
     return pdf
 
 
+VALUE_WIDTH = 108  # mm, the form table's value column
+LABEL_WIDTH = 62
+CELL_SLACK = 4  # mm: the table cell's padding on both sides, with room to spare
+
+
+def wrap_words(pdf, text, width):
+    """``text`` with a line break wherever the line would pass ``width`` (mm, in the
+    current font), always between words; a single word wider than a line is left
+    for fpdf2 to cut."""
+    lines = []
+    for paragraph in (text or "").split("\n"):
+        line = ""
+        for token in segment(paragraph):
+            if line.strip() and pdf.get_string_width(line + token) > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def _line(pdf, text, size=14, style="", align="L", height=8):
     pdf.set_font("Sarabun", style, size)
-    pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, height, wrap_words(pdf, text, pdf.epw - 1), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def render_form(form):
@@ -59,11 +88,14 @@ def render_form(form):
         _line(pdf, note, size=12, align="C")
     pdf.ln(4)
     pdf.set_font("Sarabun", "", 14)
-    with pdf.table(col_widths=(62, 108), text_align="LEFT", first_row_as_headings=False, line_height=8) as table:
+    with pdf.table(col_widths=(LABEL_WIDTH, VALUE_WIDTH), text_align="LEFT", first_row_as_headings=False,
+                   line_height=8) as table:
         for label, value in layout.header_rows(form):
             row = table.row()
-            row.cell(label, style=LABEL_STYLE)
-            row.cell(value or "-")
+            pdf.set_font("Sarabun", "B", 14)
+            row.cell(wrap_words(pdf, label, LABEL_WIDTH - CELL_SLACK), style=LABEL_STYLE)
+            pdf.set_font("Sarabun", "", 14)
+            row.cell(wrap_words(pdf, value or "-", VALUE_WIDTH - CELL_SLACK))
     pdf.ln(6)
     for heading, name, position, when in layout.signature_blocks(form):
         _line(pdf, heading, size=14, style="B")

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
-from . import gate, roles, urls
+from . import gate, roles, send_back, urls
 from .actions import ApprovalActionError, refuse_direct_publish
 from .workflow import is_governed
 
@@ -61,6 +61,9 @@ def refuse_publish_before_saving(request, page):
     if request.method == "POST" and request.POST.get("action-publish"):
         return _refuse(request, page)
     return None
+
+
+hooks.register("before_edit_page", send_back.show_send_back)
 
 
 @hooks.register("before_create_page")

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
 from ..fiscal import first_half_bounds, fiscal_year_of
 from ..thai import format_be_month
+from .forms import DisclosurePageForm
 from .pages import DisclosurePage
 
 
@@ -177,7 +177,7 @@ def summary_rows_error(no_procurement, row_count):
     return None
 
 
-class ProcurementSummaryForm(WagtailAdminPageForm):
+class ProcurementSummaryForm(DisclosurePageForm):
     def clean(self):
         cleaned = super().clean()
         formset = self.formsets.get("procurement_rows")

@@ -14,3 +14,9 @@ def be_date(value, style="full"):
 @register.filter
 def be_month(value):
     return thai.format_be_month(value)
+
+
+@register.filter
+def baht(value):
+    """``{{ row.budget|baht }}`` → ``2,500,000.00`` (``""`` for none)."""
+    return thai.format_baht(value)

@@ -77,6 +77,7 @@ def test_answer_sheet_statuses(client, sheet_tree):
     assert o4["item_page_urls"] == ["http://localhost/uthai-thani/news/o4/"]
     o12 = next(i for i in data["items"] if i["code"] == "O12")
     assert o12["latest_issue_date"] == "2024-06-05" and o12["current_pages"] == 0 and o12["answering_pages"] == 1
+    assert o12["latest_issue_date_be"] == "5 มิ.ย. 2567"  # the sheet shows Buddhist Era dates
 
 
 def test_gregorian_year_and_errors(client, sheet_tree):

@@ -66,6 +66,9 @@ def test_answer_sheet_lists_each_item_with_status(client, site):
     assert "เผยแพร่แล้ว" in o4 and "uthai-thani/basic/news/" in o4
     assert "ยังไม่เผยแพร่" in o1
     assert "?format=csv" in html
+    from repository.thai import format_be_date
+
+    assert f"ล่าสุด <time datetime=\"{datetime.date.today().isoformat()}\">{format_be_date(datetime.date.today(), style='abbr')}</time>" in o4
 
 
 def test_emergency_banner_on_every_page_until_expiry(client, site):
