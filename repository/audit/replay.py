@@ -314,8 +314,9 @@ def _hidden_sections_as_of(moment, latest, moves):
     from repository.models import DISCLOSURE_PAGE_MODELS
 
     disclosures = {model._meta.label_lower for model in DISCLOSURE_PAGE_MODELS} | {"repository.disclosurepage"}
+    # A deleted section hides nothing (its branch went with it, and treebeard may give its path to a new page).
     rows = list(AuditRecord.objects.filter(sequence__in=latest).exclude(object_model__in=disclosures)
-                .values("sequence", "live", "object_id", "revision_id"))
+                .exclude(action="wagtail.delete").values("sequence", "live", "object_id", "revision_id"))
     if not rows:
         return ()
     states = load_revisions([row["revision_id"] for row in rows], {"wagtailcore.page"})

@@ -2,7 +2,7 @@
 
 import datetime
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from config.env import SHARED_DIR
 from repository.importers.corpus import NewsRecord
@@ -43,6 +43,8 @@ def build_site():
     o6 = FrameworkItem.objects.create(framework=fy, code="O6", name_th="กฎหมายที่เกี่ยวข้อง", sort_order=1)
     root = Page.get_first_root_node()
     home = publish_child(root, HomePage(title="หน้าแรก (ทดสอบค้นหา)", slug="search-home"))
+    # What is public sits below the default site's root (repository/visibility.py).
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
     site = {"home": home, "items": {"O7": o7, "O6": o6}, "framework": fy, "agencies": {}}
     for code, name in (("search-pm", "สำนักเลขาธิการนายกรัฐมนตรี"), ("search-uthai", "จังหวัดอุทัยธานี")):
         agency = Agency.objects.create(code=code, name_th=name)
