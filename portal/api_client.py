@@ -7,8 +7,10 @@ builds a fresh anonymous GET request for the API URL, resolves it through the
 project's URL configuration and calls the API view, then parses the JSON the
 view rendered. Nothing of the visitor's session, cookies or credentials is
 passed on: the portal always sees what the anonymous public sees. The
-visitor's address is passed on, so the API's rate limit applies to the
-visitor and not to the portal as a whole.
+visitor's address is passed on as the request's own ``REMOTE_ADDR`` — the one
+the project counts (``config.clients.client_ip``, behind the trusted proxies) —
+so the API's rate limit applies to the visitor and not to the portal as a
+whole; an ``X-Forwarded-For`` the visitor sent is never passed on.
 
 ``ApiClient(request).get("search", q="น้ำท่วม")`` returns the parsed JSON or
 raises :class:`ApiError` (status and the RFC 7807 problem document).
@@ -23,13 +25,14 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from config.clients import client_ip
+
 API_PREFIX = "/api/v1/"
-# Request headers passed on to the API: where the visitor came from and what
-# host they asked for (absolute URLs in the JSON use it). Never cookies or
-# Authorization.
+# Request headers passed on to the API: what host the visitor asked for and in
+# which language. Never cookies, Authorization or X-Forwarded-For (the visitor's
+# address goes as REMOTE_ADDR, resolved once here).
 FORWARDED_META = (
-    "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
+    "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
 )
 
 
@@ -70,6 +73,7 @@ class ApiClient:
         self.meta = {}
         if request is not None:
             self.meta = {k: request.META[k] for k in FORWARDED_META if k in request.META}
+            self.meta["REMOTE_ADDR"] = client_ip(request)
         self.meta.setdefault("SERVER_NAME", "localhost")
         self.meta.setdefault("SERVER_PORT", "80")
         self.meta.setdefault("REMOTE_ADDR", "127.0.0.1")

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from .. import caching, state
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
-from ..throttling import AnonymousRateThrottle
+from ..throttling import API_THROTTLES
 
 READS = ("GET", "HEAD", "OPTIONS")
 
@@ -30,7 +30,7 @@ class ApiView(APIView):
 
     authentication_classes = [SessionAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [AnonymousRateThrottle]
+    throttle_classes = API_THROTTLES
     renderer_classes = [JSONRenderer]
     # No OPTIONS metadata (CORS preflights are answered by the middleware before any view).
     metadata_class = None

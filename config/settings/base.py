@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "django_filters",
     "django.contrib.admin",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +65,32 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- who is asking, and login protection -------------------------------------------------------
+# How many reverse proxies of ours stand in front (0: clients connect directly). One rule for the
+# lock-out and the rate limits: config/clients.py. DRF's NUM_PROXIES is set from it below.
+TRUSTED_PROXY_COUNT = env.env_int("TRUSTED_PROXIES", 0)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After AXES_FAILURE_LIMIT failed logins a user name is locked (from any address) and so is an
+# address (for any user name), until the cool-off passes or an administrator unlocks it
+# (the Wagtail admin's "ความพยายามเข้าสู่ระบบ" area, or Django's admin). Every failure is logged.
+AXES_FAILURE_LIMIT = env.env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env.env_int("LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -104,6 +131,11 @@ TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
 
+# One public base URL for every absolute link the product writes: API links, canonical URLs,
+# feeds, the OIT sheet, notification e-mails (Wagtail's WAGTAILADMIN_BASE_URL) and the default
+# Wagtail Site, which follows it after every migrate and demo load (repository/public_url.py).
+PUBLIC_BASE_URL = env.env_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = env.env_str("STATIC_ROOT") or str(VAR_DIR / "static")
 MEDIA_URL = "/media/"
@@ -116,7 +148,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = env.env_str("SITE_NAME", "คลังข้อมูลเผยแพร่ต่อสาธารณะ")
-WAGTAILADMIN_BASE_URL = env.env_str("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -140,6 +172,14 @@ SOURCE_ORDER_PATH = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every DRF view (v1, Wagtail's v2, the schema) is rate limited; see api/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle", "api.throttling.AuthenticatedRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # An API token is recognised on v2 too, so its holder gets the authenticated rate there as well.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Transparency disclosure repository API",
@@ -150,16 +190,27 @@ SPECTACULAR_SETTINGS = {
         "api.schema_hooks.uri_too_long_everywhere",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the project's own static files (drf-spectacular-sidecar): no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
 }
-# The delivery API (api/): anonymous rate limit ("600/min" style, empty for none),
+# The delivery API (api/): rate limits ("600/min" style, empty for none) for anonymous clients
+# (per address) and authenticated ones (per user, higher),
 # Cache-Control max-age for public reads, at most how long repository-wide facts are memoised
 # (they are refreshed at once after any publish/unpublish/move/delete; see api/state.py).
 API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
+API_USER_THROTTLE_RATE = env.env_str("API_USER_THROTTLE_RATE", "3000/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
 # Whether detail and listing answers are memoised too (off: built from the database each time).
 API_DOCUMENT_MEMO = env.env_bool("API_DOCUMENT_MEMO", True)
+
+# Bounded costs of public reads (api/limits.py): the largest version body (characters of its public
+# text) a diff compares, and how many rows a whole-site ``as_of`` listing may build.
+API_DIFF_MAX_CHARS = env.env_int("API_DIFF_MAX_CHARS", 200_000)
+API_AS_OF_MAX_ROWS = env.env_int("API_AS_OF_MAX_ROWS", 20_000)
 
 CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -173,5 +224,26 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per background task run (reference index, admin search index) is noise.
         "django_tasks": {"level": "WARNING"},
+    },
+}
+
+# Content-Security-Policy (django-csp) for the portal, the Wagtail admin and the API docs: only the
+# site's own scripts, styles, fonts and images. Inline style attributes stay allowed because the
+# Wagtail admin and Swagger UI set them from their scripts; no inline script runs anywhere.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
     },
 }
