@@ -1,6 +1,6 @@
 """Rate limits for the API (DRF throttling), v1 and Wagtail's v2 alike.
 
-Anonymous clients are counted by address (``config.clients.client_ip``: ``REMOTE_ADDR``, or the
+Anonymous clients are counted by address (``security.clients.client_ip``: ``REMOTE_ADDR``, or the
 address the trusted proxies saw, never a client-supplied ``X-Forwarded-For``), authenticated
 clients (token or session) by user, at a separate, higher rate. Rates come from
 ``settings.API_ANON_THROTTLE_RATE`` and ``settings.API_USER_THROTTLE_RATE`` (``"600/min"`` style,
@@ -11,7 +11,7 @@ must be a shared cache (Redis or the database cache, docs/DEPLOY.md), or each pr
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.clients import client_ip
+from security.clients import client_ip
 
 
 class _ConfiguredRate:

@@ -8,7 +8,7 @@ project's URL configuration and calls the API view, then parses the JSON the
 view rendered. Nothing of the visitor's session, cookies or credentials is
 passed on: the portal always sees what the anonymous public sees. The
 visitor's address is passed on as the request's own ``REMOTE_ADDR`` — the one
-the project counts (``config.clients.client_ip``, behind the trusted proxies) —
+the project counts (``security.clients.client_ip``, behind the trusted proxies) —
 so the API's rate limit applies to the visitor and not to the portal as a
 whole; an ``X-Forwarded-For`` the visitor sent is never passed on.
 
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
-from config.clients import client_ip
+from security.clients import client_ip
 
 API_PREFIX = "/api/v1/"
 # Request headers passed on to the API: what host the visitor asked for and in

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "search",
     "api",
     "portal",
+    "security",
     "wagtail.api.v2",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
 
 # --- who is asking, and login protection -------------------------------------------------------
 # How many reverse proxies of ours stand in front (0: clients connect directly). One rule for the
-# lock-out and the rate limits: config/clients.py. DRF's NUM_PROXIES is set from it below.
+# lock-out and the rate limits: security/clients.py. DRF's NUM_PROXIES is set from it below.
 TRUSTED_PROXY_COUNT = env.env_int("TRUSTED_PROXIES", 0)
 
 AUTHENTICATION_BACKENDS = [
@@ -85,8 +86,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.env_int("LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
-AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "security.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.login_attempts.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]

@@ -1,0 +1,1 @@
+from tests.approvals.conftest import administrator, agency, auditor, provider  # noqa: F401
