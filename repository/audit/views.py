@@ -101,7 +101,8 @@ def export(request):
         archive = shutil.make_archive(str(workdir / "audit-archive"), "zip", workdir / "archive")
         handle = open(archive, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
-        shutil.rmtree(workdir / "archive", ignore_errors=True)
+        # Nothing stays on disk: the open handle keeps the zip readable until the response closes it.
+        shutil.rmtree(workdir, ignore_errors=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = FileResponse(handle, as_attachment=True, filename=f"audit-archive-{stamp}.zip")
     response["X-Audit-Head-Seal"] = head_seal()["seal"]
