@@ -162,6 +162,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "repository.approvals.finish.publish_approved_r
 # Unicode slugs drop Thai vowel and tone marks (see repository/slugs.py): keep URLs ASCII.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Draftail, with a body that is not its JSON answered 400 instead of 500 (security/richtext.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.richtext.DraftailRichTextArea"}}
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
