@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from repository.models import Agency, FrameworkItem
+from security import public_url
 
 from . import caching
 from .serializers.context import SerializerContext
@@ -26,10 +27,15 @@ class LatestDisclosuresFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         self.ctx = SerializerContext(request)
+        self.request_path = request.path
         return None
 
     def link(self, obj):
         return self.ctx.canonical_url("")
+
+    def feed_url(self, obj):
+        # The feed's own address at the configured public base URL, whatever host served it.
+        return public_url.absolute(self.request_path)
 
     def scoped(self, obj, queryset):
         return queryset

@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from security import public_url
+
 from .. import history
 from ..params import get_datetime, get_int, get_list
 from ..permissions import IsAuditor
@@ -101,7 +103,7 @@ class EventsView(_AuditorView):
             rows = rows[:limit]
             query = request.query_params.copy()
             query["after"] = str(rows[-1]["sequence"])
-            next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
+            next_url = public_url.absolute(request.path + "?" + query.urlencode())
         return Response({"next": next_url, "results": rows})
 
 
