@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "security.csp.SiteCSPMiddleware",  # django-csp; the admin's exception in security/csp.py
     # Last, as django-axes asks: it answers a locked-out login with the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -232,7 +232,8 @@ LOGGING = {
 
 # Content-Security-Policy (django-csp) for the portal, the Wagtail admin and the API docs: only the
 # site's own scripts, styles, fonts and images. Inline style attributes stay allowed because the
-# Wagtail admin and Swagger UI set them from their scripts; no inline script runs anywhere.
+# Wagtail admin and Swagger UI set them from their scripts; no inline script runs on the portal or the
+# docs (the Wagtail admin's widgets still need them: security/csp.py allows them under /admin/ only).
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
