@@ -108,10 +108,34 @@ def atom(feed_class):
     return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
 
 
+def throttled(request):
+    """The API's rate limits (api/throttling.py) for a feed: a 429 problem, or None to go on."""
+    from math import ceil
+
+    from .exceptions import problem
+    from .throttling import API_THROTTLES
+
+    for throttle in (cls() for cls in API_THROTTLES):
+        if not throttle.allow_request(request, None):
+            wait = throttle.wait()
+            headers = {"Retry-After": str(ceil(wait))} if wait is not None else None
+            response = problem(429, "Request was throttled.", code="throttled", headers=headers)
+            from rest_framework.renderers import JSONRenderer
+
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/problem+json"
+            response.renderer_context = {}
+            return response.render()
+    return None
+
+
 def conditional(feed):
-    """Wrap a feed view with ETag / Last-Modified / 304."""
+    """Wrap a feed view with the API's rate limits and ETag / Last-Modified / 304."""
 
     def view(request, *args, **kwargs):
+        limited = throttled(request)
+        if limited is not None:
+            return limited
         last = caching.last_modified()
         if caching.not_modified_since(request, last):
             from django.http import HttpResponseNotModified

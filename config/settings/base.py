@@ -174,7 +174,7 @@ NEWS_FULL_PATH = SHARED_DIR / "data" / "thaigov-news-full.jsonl.xz"
 SOURCE_ORDER_PATH = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
     # Every DRF view (v1, Wagtail's v2, the schema) is rate limited; see api/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle", "api.throttling.AuthenticatedRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema_hooks.only_public_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_hooks.feeds",
         "api.schema_hooks.uri_too_long_everywhere",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
@@ -197,7 +198,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "DESCRIPTION": "Headless delivery of public disclosures. See docs/API.md.",
+    "DESCRIPTION": (
+        "Public disclosures of Thai government agencies (ITA): pages by path or id, listings with filters, "
+        "Thai full-text search, each page's published versions and word diffs, what was public at a past "
+        "moment (`as_of`), OIT answer sheets, and RSS/Atom feeds. Everything here is what the public may "
+        "see; auditors authenticate (token or session) for the whole audit trail.\n\n"
+        "**Errors** are RFC 7807 problem documents (`application/problem+json`): `status`, `title`, `detail`, "
+        "and `param` naming a bad query parameter. Unknown parameters are refused, not ignored.\n\n"
+        "**Caching**: reads carry `ETag` and `Last-Modified` and answer `If-None-Match` / "
+        "`If-Modified-Since` with 304.\n\n"
+        "**Limits**: requests are rate limited per client address (higher, per user, for authenticated "
+        "clients); over the limit the answer is 429 with `Retry-After`. Pages hold at most 100 rows "
+        "(`per_page`); a list parameter takes at most 100 values (`fields` and `expand` each name once); "
+        "a diff of versions larger than the server's limit, or a whole-site past listing of a very large "
+        "repository, is a 422 whose `detail` says how to ask for less."
+    ),
 }
 # The delivery API (api/): rate limits ("600/min" style, empty for none) for anonymous clients
 # (per address) and authenticated ones (per user, higher),

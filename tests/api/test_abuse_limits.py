@@ -82,3 +82,11 @@ def test_authenticated_clients_have_their_own_higher_limit(client, tree, setting
     assert _statuses(client, "/api/v2/pages/", 2, **auth) == [200, 429]
     limited = client.get("/api/v1/content/", **auth)
     assert limited.status_code == 429 and limited["Content-Type"] == "application/problem+json"
+
+
+def test_feeds_have_the_same_anonymous_limit(client, tree, settings):
+    settings.API_ANON_THROTTLE_RATE = "2/min"
+    assert _statuses(client, "/api/v1/feeds/latest.rss", 3, REMOTE_ADDR="198.51.100.7") == [200, 200, 429]
+    limited = client.get("/api/v1/feeds/latest.atom", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert limited.status_code == 429 and limited["Content-Type"] == "application/problem+json"
+    assert limited.json()["status"] == 429 and limited.has_header("Retry-After")
