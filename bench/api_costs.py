@@ -9,6 +9,7 @@ throughout, as an edit of a whole document would). Then it times, in CPU seconds
 anonymous requests through Django's full stack (middleware, throttles, the API views):
 
 * ``@diff`` of the two big versions: first (computed) and again (cached by version pair);
+* ``@diff`` of a big body and another text altogether (the worst case for a diff);
 * the same pair over a lowered ``API_DIFF_MAX_CHARS``: the 422 refusal;
 * a listing at ``per_page=100`` with ``fields``, and a page with every ``expand``;
 * a whole-site ``as_of`` listing.
@@ -55,8 +56,8 @@ def cpu(client, url, **params):
     return time.process_time() - start, response
 
 
-def big_body(kb):
-    rows = factories.corpus_rows(limit=2000, start=500)
+def big_body(kb, start=500):
+    rows = factories.corpus_rows(limit=2000, start=start)
     parts, size = [], 0
     for row in rows:
         paragraph = f"<p>{row['body']}</p>"
@@ -90,7 +91,15 @@ def main():
     page.refresh_from_db()
     page.body = body.replace("จังหวัด", "จ.").replace("กระทรวง", "ก.")
     page.save_revision(user=editor, log_action=True).publish(user=editor, skip_permission_checks=True)
-    settings.API_DIFF_MAX_CHARS = max(settings.API_DIFF_MAX_CHARS, len(body) * 2)
+    # The worst pair: a page whose second version is another text altogether (few long common runs).
+    rewritten = factories.add_disclosure(parent, factories.news_page(factories.corpus_rows(limit=1, start=3001)[0]))
+    rewritten.body = body
+    rewritten.save_revision(user=editor, log_action=True).publish(user=editor, skip_permission_checks=True)
+    rewritten.refresh_from_db()
+    other_body = big_body(args.kb, start=2600)
+    rewritten.body = other_body
+    rewritten.save_revision(user=editor, log_action=True).publish(user=editor, skip_permission_checks=True)
+    settings.API_DIFF_MAX_CHARS = max(settings.API_DIFF_MAX_CHARS, len(body) * 2, len(other_body) * 2)
 
     client = Client()
     versions = [v["version"] for v in client.get(f"/api/v1/pages/{page.pk}/@history").json()["versions"]][-2:]
@@ -101,6 +110,9 @@ def main():
     rows.append((f"@diff, two {len(body.encode()) // 1024} KB versions, first time", seconds, response))
     seconds, response = cpu(client, diff_url, **{"from": versions[0], "to": versions[1]})
     rows.append(("@diff, same pair again (cached)", seconds, response))
+    other = [v["version"] for v in client.get(f"/api/v1/pages/{rewritten.pk}/@history").json()["versions"]][-2:]
+    seconds, response = cpu(client, f"/api/v1/pages/{rewritten.pk}/@diff", **{"from": other[0], "to": other[1]})
+    rows.append((f"@diff, a {args.kb} KB body rewritten as another text", seconds, response))
     cache.clear()
     settings.API_DIFF_MAX_CHARS = len(body) // 2
     seconds, response = cpu(client, diff_url, **{"from": versions[0], "to": versions[1]})
@@ -121,10 +133,12 @@ def main():
 
         from repository.audit.diff import tokenize
 
-        a, b = tokenize(body), tokenize(page.body)
-        start = time.process_time()
-        difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-        print(f"{'old word diff (difflib) on the same tokens':58} {'':>6} {time.process_time() - start:>8.3f}")
+        for name, before, after in (("edited", body, page.body), ("rewritten", body, other_body)):
+            a, b = tokenize(before), tokenize(after)
+            start = time.process_time()
+            difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+            label = f"old word diff (difflib), {name} pair, tokens only"
+            print(f"{label:58} {'':>6} {time.process_time() - start:>8.3f}")
 
 
 if __name__ == "__main__":

@@ -37,9 +37,13 @@ def site(transactional_db):
 @pytest.fixture
 def watched(live_server):
     for page in open_page(live_server):
-        page.console_csp = []
-        page.on("console", lambda msg: page.console_csp.append(msg.text)
-                if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+        messages = page.console_csp = []
+
+        def on_console(msg, messages=messages):
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text:
+                messages.append(msg.text)
+
+        page.on("console", on_console)
         page.add_init_script(RECORD_VIOLATIONS)
         yield page
 
