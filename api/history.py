@@ -99,12 +99,29 @@ def history(page, auditor):
     if auditor:
         events = replay.object_timeline(Page, page.pk)
         return [_auditor_event(e) for e in events]
-    return [_public_event(e) for e in replay.published_versions(page) if e["version_id"] is not None]
+    return [_public_event(e) for e in _public_versions(replay, page)]
+
+
+def _public_versions(replay, page):
+    """The page's published versions that the public could see when they went live: a version published
+    while the page sat under a view restriction, below an unpublished or expired section, or past its own
+    expiry, was never public history (checked at the moment it went live)."""
+    out = []
+    for event in replay.published_versions(page):
+        if event["version_id"] is None:
+            continue
+        state = replay.version_state(event["version_id"])
+        moves = replay.moves_as_of(event["time"])
+        tree_path, _url_path = _paths_then(replay, state, event, moves, getattr(page, "path", ""))
+        if _was_private(replay, tree_path, event["time"], moves) or replay.expired_then(state, event["time"]):
+            continue
+        out.append(event)
+    return out
 
 
 def _allowed_versions(page, auditor):
     replay, _, _ = audit()
-    events = replay.object_timeline(Page, page.pk) if auditor else replay.published_versions(page)
+    events = replay.object_timeline(Page, page.pk) if auditor else _public_versions(replay, page)
     return {e["version_id"] for e in events if e["version_id"] is not None}
 
 
@@ -244,7 +261,7 @@ def page_as_of(page, moment, root=None, moves=None):
     state = replay.version_state(last["version_id"])
     moves = replay.moves_as_of(moment) if moves is None else moves
     tree_path, url_path = _paths_then(replay, state, last, moves, page.path)
-    if _was_private(replay, tree_path, moment, moves):
+    if _was_private(replay, tree_path, moment, moves) or replay.expired_then(state, moment):
         raise Http404("This page was not public at that moment.")
     model = page.specific_class if isinstance(page, DeletedPage) else type(page)
     data = public_state(state, model)
@@ -277,9 +294,9 @@ def _paths_then(replay, state, event, moves, fallback_path=None):
 
 
 def _was_private(replay, tree_path, moment, moves):
-    """Whether the page at ``tree_path`` (its tree path then) sat under a view restriction at ``moment``."""
-    restricted = replay.restricted_paths_as_of(moment, moves).values()
-    return any(tree_path.startswith(path) for path in restricted)
+    """Whether the page at ``tree_path`` (its tree path then) was hidden at ``moment``: under a view
+    restriction, or below a section that was unpublished or expired (``replay.hidden_paths_as_of``)."""
+    return any(tree_path.startswith(path) for path in replay.hidden_paths_as_of(moment, moves))
 
 
 def _path_from_url_path(url_path, root=None):

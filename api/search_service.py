@@ -63,7 +63,11 @@ def build_query(query):
 
 
 def _backend():
-    return _search_app()[2]()
+    backend = _search_app()[2]()
+    from search.expiry import withdraw_expired
+
+    withdraw_expired(backend)
+    return backend
 
 
 def _unavailable(error):

@@ -1,14 +1,14 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 
 from . import feeds
 from .views import audit, content, directory, errors, history, listings, oit, search
+from .wagtail_v2 import PublicPagesAPIViewSet
 
 # Wagtail's own read API, kept for comparison and for tools that speak it.
 wagtail_api = WagtailAPIRouter("wagtailapi")
-wagtail_api.register_endpoint("pages", PagesAPIViewSet)
+wagtail_api.register_endpoint("pages", PublicPagesAPIViewSet)
 
 # Path segments below the site root (slugs): no '@', so services stay distinct.
 PAGE_PATH = r"(?P<path>[^@?#]+?)"

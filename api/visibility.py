@@ -1,42 +1,29 @@
-"""What the public may see, in one place.
+"""The public rule (``repository.visibility``), with the API's per-generation memos.
 
-A page is public when it is live, not past its expiry, free of view
-restrictions, sits below the default site's root, and every ancestor up to that
-root is live too. Every public endpoint starts from :func:`public_pages`; no
-view builds its own queryset from ``Page.objects``.
+The rule itself — live, not expired, every ancestor live and not expired, no view
+restriction on the page or an ancestor, below the default site's root — lives in
+``repository.visibility``; this module only memoises its repository-wide facts (the
+default site, the hidden branches) by the API's generation, so each request pays
+one cheap query for them. Every public endpoint starts from :func:`public_pages`
+or :func:`public_disclosures`; no view builds its own queryset from ``Page.objects``.
 
-Content is serialised from the page row. For a live page Wagtail keeps the
-published content in the row and newer drafts only in revisions
-(``Page.save_revision`` writes nothing but ``latest_revision``,
-``draft_title``, ``has_unpublished_changes`` and the revision timestamp), so
-the row is always what the public was shown. ``draft_title`` and
-``latest_revision*`` are never serialised.
+Content is serialised from the page row: for a live page Wagtail keeps the
+published content in the row and newer drafts only in revisions, so the row is
+always what the public was shown. ``draft_title`` and ``latest_revision*`` are
+never serialised.
 """
 
-from django.db.models import Q
-from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page
 
+from repository import visibility
 from repository.models import DisclosurePage
 
 from .state import memoized_by_generation
 
 
 def default_site():
-    """``(root page, root URL)`` of the default site (its root page falls back to the first site's).
-
-    Read on every request, changed almost never: memoised like the other
-    repository-wide facts (Wagtail logs site edits, moves and renames).
-    """
-
-    def compute():
-        sites = list(Site.objects.select_related("root_page").order_by("-is_default_site", "pk")[:1])
-        if not sites:
-            return None, ""
-        site = sites[0]
-        return site.root_page, (site.root_url if site.is_default_site else "").rstrip("/")
-
-    return memoized_by_generation("default_site", compute)
+    """``(root page, root URL)`` of the default site, memoised by generation (Wagtail logs site edits)."""
+    return memoized_by_generation("default_site", visibility.default_site)
 
 
 def site_root():
@@ -45,41 +32,15 @@ def site_root():
 
 
 def hidden_branch_paths():
-    """Tree paths whose whole branch is hidden: view restrictions, parents not live or expired."""
-    now = timezone.now()
-    paths = set(PageViewRestriction.objects.values_list("page__path", flat=True))
-    paths.update(Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True))
-    paths.update(Page.objects.filter(numchild__gt=0, expire_at__lte=now).values_list("path", flat=True))
-    # Drop paths already covered by a shorter one.
-    kept = []
-    for path in sorted(paths, key=len):
-        if not any(path.startswith(k) for k in kept):
-            kept.append(path)
-    return tuple(kept)
-
-
-def _hidden_branches_q(queryset):
-    q = Q()
-    for path in memoized_by_generation("hidden_branch_paths", hidden_branch_paths):
-        q |= Q(path__startswith=path)
-    return q
+    """``repository.visibility.hidden_branch_paths``, memoised by generation (see ``api.state``)."""
+    return memoized_by_generation("hidden_branch_paths", visibility.hidden_branch_paths)
 
 
 def restrict_to_public(queryset, root=None, include_root=True):
     """Narrow any page queryset to what the public may see."""
-    root = root or site_root()
-    if root is None:
-        return queryset.none()
-    now = timezone.now()
-    queryset = queryset.filter(live=True, path__startswith=root.path).filter(
-        Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+    return visibility.restrict_to_public(
+        queryset, root=root or site_root(), include_root=include_root, hidden_paths=hidden_branch_paths()
     )
-    if not include_root:
-        queryset = queryset.exclude(pk=root.pk)
-    hidden = _hidden_branches_q(queryset)
-    if hidden:
-        queryset = queryset.exclude(hidden)
-    return queryset
 
 
 def public_pages(root=None):

@@ -13,9 +13,13 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Media in development — but never the documents' folder: attachments are served only through
+    # Wagtail's document view, which asks repository.documents who may download them.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media = settings.MEDIA_URL.strip("/")
+    urlpatterns += [re_path(rf"^{media}/(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 # The public reference portal answers first; Wagtail serves any other path.
 urlpatterns += [path("", include("portal.urls")), path("", include(wagtail_urls))]

@@ -1,7 +1,9 @@
+from django.http import Http404
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import documents, visibility
 from .models import Agency, FrameworkYear
 
 
@@ -35,3 +37,17 @@ def register_repository_log_actions(actions):
 
     actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
                             "Agency changed: the page moved with a page above it")
+
+
+@hooks.register("before_serve_page")
+def serve_only_what_is_public(page, request, serve_args, serve_kwargs):
+    """Wagtail's front end follows the public rule: a page below an unpublished or expired section, or
+    past its own expiry, is not found (view restrictions are left to Wagtail's own password/login form)."""
+    if not visibility.is_served_publicly(page):
+        raise Http404
+
+
+@hooks.register("before_serve_document")
+def serve_documents_by_the_rule(document, request):
+    """Only public documents for the public; drafts' attachments for those allowed (repository.documents)."""
+    documents.serve_only_if_allowed(document, request)

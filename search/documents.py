@@ -12,9 +12,9 @@ import datetime
 import io
 import logging
 
-from django.utils import timezone
 from wagtail.rich_text import get_text_for_indexing
 
+from repository import visibility
 from repository.fiscal import fiscal_year_of
 
 from . import analysis
@@ -106,12 +106,11 @@ def analyse_document(document):
 
 
 def public_pages():
-    """Every disclosure page the public may see, as a queryset of ``DisclosurePage``."""
-    from repository.models import DisclosurePage
+    """Every disclosure page the public may see, as a queryset of ``DisclosurePage``.
 
-    now = timezone.now()
-    queryset = DisclosurePage.objects.live().public().exclude(expire_at__lte=now)
-    return queryset.exclude(go_live_at__gt=now)
+    The rule is ``repository.visibility`` (live, not expired, every ancestor live and not
+    expired, no view restriction above, below the site root), the same the API serves by."""
+    return visibility.public_disclosures()
 
 
 def is_public(page):

@@ -23,11 +23,13 @@ def _disclosure_ids_under(page):
 
 
 def on_page_published(sender, instance, **kwargs):
-    enqueue([instance.pk], IndexTask.Reason.PUBLISHED)
+    # A section going live again may make the disclosures below it public: re-evaluate them too.
+    enqueue(_disclosure_ids_under(instance) if instance.numchild else [instance.pk], IndexTask.Reason.PUBLISHED)
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    enqueue([instance.pk], IndexTask.Reason.UNPUBLISHED)
+    # Unpublishing (or expiring) a section hides everything below it.
+    enqueue(_disclosure_ids_under(instance) if instance.numchild else [instance.pk], IndexTask.Reason.UNPUBLISHED)
 
 
 def on_page_moved(sender, instance, **kwargs):

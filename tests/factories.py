@@ -9,11 +9,16 @@ import itertools
 import json
 from functools import lru_cache
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
 from config.env import SHARED_DIR
+from repository.accounts.administrators import is_administrator
+from repository.approvals.actions import OverridePublishAction
+from repository.approvals.gate import is_governed
+from repository.documents import agency_collection
 from repository.importers.corpus import open_text
 from repository.models import (
     Agency,
@@ -77,13 +82,38 @@ def news_page(record, **fields):
 
 def attach(page, name="report.pdf", content=b"%PDF-1.4 " + b"x" * 2048, title="เอกสารแนบ"):
     """A real Wagtail document attached to a disclosure."""
-    document = Document.objects.create(title=name, file=ContentFile(content, name=name))
+    page = page.specific if hasattr(page, "specific") else page
+    collection = {"collection": agency_collection(page.agency)} if getattr(page, "agency", None) else {}
+    document = Document.objects.create(title=name, file=ContentFile(content, name=name), **collection)
     DisclosureAttachment.objects.create(page=page, document=document, title=title)
     return document
 
 
-def publish(page, user=None):
-    page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+FIXTURE_REASON = "ข้อมูลสำหรับการทดสอบ เผยแพร่โดยผู้ดูแลระบบพร้อมระบุเหตุผล (test fixture)"
+
+
+def fixture_administrator():
+    """The administrator who publishes fixtures by recorded override (made once per database)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="fixture-admin",
+        defaults={"is_superuser": True, "is_staff": True, "first_name": "ผู้ดูแลระบบ", "last_name": "ทดสอบ"},
+    )
+    return user
+
+
+def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
+    """Save the page's current state as a revision and put it live the way the product allows.
+
+    Navigation pages: Wagtail's publish. Disclosures: through the publication gate, by an
+    administrator's recorded override (``user`` if an administrator, else the fixture administrator),
+    so every published fixture carries its approval form and audit trail.
+    """
+    page.save_revision(user=user, **revision_kwargs)
+    if is_governed(page):
+        publisher = user if is_administrator(user) else fixture_administrator()
+        OverridePublishAction(page, publisher, reason).execute()
+    else:
+        page.get_latest_revision().publish(user=user, skip_permission_checks=True)
     return page.__class__.objects.get(pk=page.pk)
 
 

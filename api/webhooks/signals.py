@@ -9,6 +9,8 @@ from django.db.models.signals import post_delete, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from repository import visibility
+
 from ..visibility import is_public, path_below_root
 from .events import enqueue, page_payload
 
@@ -18,6 +20,10 @@ _deleting = {}
 def on_published(sender, instance, revision=None, **kwargs):
     if is_public(instance):
         enqueue("page.published", page_payload(instance, title=instance.title))
+        if instance.numchild and _was_unpublished(instance):
+            # A section back online makes the disclosures below it public again.
+            for page in visibility.public_disclosures_below(instance):
+                enqueue("page.published", page_payload(page, title=page.title))
 
 
 def on_unpublished(sender, instance, **kwargs):
@@ -27,6 +33,21 @@ def on_unpublished(sender, instance, **kwargs):
         return
     if instance.first_published_at is not None and not _in_private_section(instance):
         enqueue("page.unpublished", page_payload(instance))
+        if instance.numchild:
+            # Unpublishing a section hides every disclosure below it: each one is withdrawn.
+            for page in visibility.public_disclosures_below(instance, as_if_public=True):
+                enqueue("page.unpublished", page_payload(page))
+
+
+def _was_unpublished(page):
+    """True when the page's latest publication-state entry before this publish was an unpublish."""
+    from wagtail.models import PageLogEntry
+
+    last = (
+        PageLogEntry.objects.filter(page_id=page.pk, action__in=("wagtail.publish", "wagtail.unpublish"))
+        .order_by("-timestamp", "-pk").values_list("action", flat=True).first()
+    )
+    return last == "wagtail.unpublish"
 
 
 def on_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):

@@ -153,6 +153,10 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents are always served through Wagtail's view, so repository.documents decides who may download
+# them (never a direct link into MEDIA_ROOT); the edit form refuses replacing a file in use.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "repository.document_forms.DocumentForm"
 WAGTAIL_WORKFLOW_ENABLED = True
 # The publication procedure (repository/approvals, docs/WORKFLOW.md): an edit after
 # approval needs approval again, and a finished workflow publishes only the revision

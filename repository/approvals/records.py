@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from repository.fiscal import fiscal_year_of
 
-from .workflow import approved_states, authorisation_for, is_emergency_fast_track
+from .workflow import approved_states, is_emergency_fast_track
 
 
 def _signature(user):
@@ -53,25 +53,21 @@ def _agency_of(page):
 
 
 @transaction.atomic
-def record_publication(page, revision):
-    """Write the ApprovalForm for ``revision`` having just gone live. Returns it, or None.
+def record_publication(page, revision, authorisation):
+    """Write the ApprovalForm for ``revision`` having just gone live under ``authorisation``.
 
-    None when the page belongs to no agency or the publication had no
-    authorisation (a programmatic publish outside the procedure).
+    Called by the publication gate (``gate.GatedPublishAction``) in the publishing
+    transaction; returns the form, or None when the page belongs to no agency
+    (the gate then refuses the publication).
     """
     from .models import ApprovalForm
 
     page = page.specific
-    if not page.live or page.live_revision_id != revision.pk:
-        return None  # Wagtail also sends page_published when it only schedules a revision
     agency = _agency_of(page)
     if agency is None:
         return None
-    how, source = authorisation_for(revision)
-    if how is None:
-        return None
-    if how == "workflow" and ApprovalForm.objects.filter(workflow_state=source).exists():
-        return ApprovalForm.objects.get(workflow_state=source)
+    how = authorisation.kind
+    source = authorisation.workflow_state if how == "workflow" else authorisation.override_entry
 
     published_at = page.last_published_at or timezone.now()
     values = {

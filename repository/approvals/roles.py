@@ -15,6 +15,8 @@ workflow, with a stated reason.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from repository.accounts.administrators import is_administrator  # noqa: F401  (re-exported for callers of roles)
+
 PROVIDER = "provider"
 APPROVER = "approver"
 PUBLISHER = "publisher"
@@ -82,17 +84,27 @@ def _page_permissions(codenames):
                                           codename__in=codenames))
 
 
-def _grant_document_permissions(group):
-    """Providers attach documents: Wagtail's collection permissions on the root collection."""
-    from wagtail.models import Collection, GroupCollectionPermission
+# Wagtail collection permissions each role holds on its agency's own collection (repository.documents).
+ROLE_DOCUMENT_PERMISSIONS = {
+    PROVIDER: ["add_document", "change_document", "choose_document"],
+    APPROVER: ["choose_document"],
+    PUBLISHER: ["choose_document"],
+    EMERGENCY_APPROVER: ["choose_document"],
+}
 
-    root = Collection.get_first_root_node()
-    if root is None:
-        return
+
+def _grant_document_permissions(group, role, agency):
+    """The role's document permissions on the agency's collection, and none anywhere else."""
+    from wagtail.models import GroupCollectionPermission
+
+    from repository.documents import agency_collection
+
+    collection = agency_collection(agency)
+    GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
     for permission in Permission.objects.filter(
-        content_type__app_label="wagtaildocs", codename__in=["add_document", "change_document", "choose_document"]
+        content_type__app_label="wagtaildocs", codename__in=ROLE_DOCUMENT_PERMISSIONS[role]
     ):
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
 
 
 @transaction.atomic
@@ -116,8 +128,7 @@ def grant_agency_roles(agency):
             link = AgencyRole.objects.create(group=group, agency=agency, role=role)
         group = link.group
         group.permissions.add(*_permissions(ROLE_MODEL_PERMISSIONS[role]))
-        if role == PROVIDER:
-            _grant_document_permissions(group)
+        _grant_document_permissions(group, role, agency)
         if page is not None:
             for permission in _page_permissions(ROLE_PAGE_PERMISSIONS[role]):
                 GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
@@ -185,5 +196,3 @@ def is_auditor(user):
     return user.is_active and (user.is_superuser or user.has_perm("approvals.view_all_approvalforms"))
 
 
-def is_administrator(user):
-    return user.is_active and (user.is_superuser or user.has_perm("approvals.override_publish"))

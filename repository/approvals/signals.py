@@ -1,13 +1,6 @@
 """Side effects on Wagtail's signals, so admin edits, the workflow and commands all get them."""
 
 from django.db.models.signals import post_migrate, post_save
-from wagtail.signals import page_published
-
-
-def on_page_published(sender, instance, revision, **kwargs):
-    from .records import record_publication
-
-    record_publication(instance, revision)
 
 
 def on_agency_page_saved(sender, instance, created, raw=False, **kwargs):
@@ -38,6 +31,9 @@ def on_post_migrate(sender, app_config=None, **kwargs):
     ensure_publication_workflow()
     for agency_page in AgencyPage.objects.select_related("agency"):
         grant_agency_roles(agency_page.agency)
+    from repository.documents import file_documents_by_agency
+
+    file_documents_by_agency()
 
 
 def connect():
@@ -48,6 +44,5 @@ def connect():
     from .notifications import role_task_submission_email_notifier
 
     task_submitted.connect(role_task_submission_email_notifier, dispatch_uid="approvals_task_submitted_email")
-    page_published.connect(on_page_published, dispatch_uid="approvals_record_publication")
     post_save.connect(on_agency_page_saved, sender=AgencyPage, dispatch_uid="approvals_agency_roles")
     post_migrate.connect(on_post_migrate, dispatch_uid="approvals_post_migrate")

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
-from . import roles, urls
+from . import gate, roles, urls
 from .actions import ApprovalActionError, refuse_direct_publish
 from .workflow import is_governed
 
@@ -81,12 +81,30 @@ def refuse_direct_publish_in_editor(request, page):
 
 @hooks.register("before_bulk_action")
 def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    """Warn before a bulk publish that the gate would refuse, naming the pages (the gate refuses it anyway)."""
     if action_type != "publish":
         return None
+    form = getattr(action_class_instance, "cleaned_form", None)
+    include_descendants = bool(form is None or form.cleaned_data.get("include_descendants"))
+    refused = []
     for page in objects:
-        if is_governed(page):
-            messages.error(request, "ข้อมูลเผยแพร่ต้องผ่านขั้นตอนการอนุมัติ เผยแพร่หลายรายการพร้อมกันไม่ได้")
-            return redirect("wagtailadmin_explore", page.get_parent().pk)
+        candidates = [page]
+        if include_descendants:
+            candidates += list(page.get_descendants().not_live().specific())
+        for candidate in candidates:
+            reason = gate.refusal(candidate, candidate.get_latest_revision()) if gate.is_governed(candidate) else None
+            if reason is not None:
+                refused.append(candidate.get_admin_display_title())
+    if refused:
+        messages.error(
+            request,
+            "ไม่ได้เผยแพร่: " + ", ".join(f"“{title}”" for title in refused[:10])
+            + (f" และอีก {len(refused) - 10} รายการ" if len(refused) > 10 else "")
+            + " — " + gate.NOT_APPROVED,
+        )
+        first = objects[0]
+        parent = first.get_parent() if first.depth > 1 else first
+        return redirect("wagtailadmin_explore", parent.pk)
     return None
 
 

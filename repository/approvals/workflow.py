@@ -2,9 +2,9 @@
 
 ``ensure_publication_workflow()`` makes the three tasks and the workflow and
 assigns it to the root of the page tree (Wagtail's ``WorkflowPage``), so every
-disclosure page type has it by default. ``verified_revision()`` and
-``authorisation_for()`` answer "was this revision approved to go live?" for
-the finish action, the scheduled-publishing command and the records.
+disclosure page type has it by default. ``verified_revision()``,
+``approving_workflow_state()`` and ``override_entry()`` are what the
+publication gate (``gate.py``) reads to answer "may this revision go live?".
 """
 
 from django.core.exceptions import PermissionDenied
@@ -94,6 +94,15 @@ def verified_revision(workflow_state):
     latest = workflow_state.content_object.get_latest_revision()
     if latest is None or latest.pk != revision.pk:
         raise PermissionDenied("หน้านี้ถูกแก้ไขหลังการอนุมัติ ต้องขออนุมัติใหม่")
+    check_signers(workflow_state, revision)
+    return revision
+
+
+def check_signers(workflow_state, revision):
+    """PermissionDenied unless every step approved ``revision``, each by a different person.
+
+    The publisher may also be the approver only on the emergency fast track (measure 1.2).
+    """
     found = approved_states(workflow_state, revision)
     missing = [step for step, state in found.items() if state is None]
     if missing:
@@ -103,7 +112,6 @@ def verified_revision(workflow_state):
         raise PermissionDenied("ผู้อนุมัติต้องไม่ใช่ผู้ยื่นขออนุมัติ")
     if publisher == provider or (publisher == approver and not is_emergency_fast_track(workflow_state)):
         raise PermissionDenied("ผู้เผยแพร่ต้องไม่ใช่ผู้ยื่นขออนุมัติหรือผู้อนุมัติ")
-    return revision
 
 
 def is_emergency_fast_track(workflow_state):
@@ -142,17 +150,6 @@ def override_entry(revision):
         .order_by("-timestamp", "-pk")
         .first()
     )
-
-
-def authorisation_for(revision):
-    """("workflow", WorkflowState) or ("override", PageLogEntry) or (None, None)."""
-    workflow_state = approving_workflow_state(revision)
-    if workflow_state is not None:
-        return "workflow", workflow_state
-    entry = override_entry(revision)
-    if entry is not None:
-        return "override", entry
-    return None, None
 
 
 def is_governed(page):

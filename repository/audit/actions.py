@@ -19,6 +19,8 @@ from django.db.models import F
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from repository.accounts.administrators import is_administrator
+
 from .models import AuditRecord
 from .replay import version_state
 from .states import version_rows
@@ -33,10 +35,6 @@ PAGE_STATE_FIELDS = frozenset({
 
 class AuditActionError(ValidationError):
     pass
-
-
-def _is_administrator(user):
-    return bool(user is not None and user.is_active and user.is_superuser)
 
 
 def _set_fields(instance, state, skip=()):
@@ -97,7 +95,7 @@ class RestoreDeletedPageAction:
                 .values("action", "version_id", "object_model", "extra").first())
 
     def check(self):
-        if not _is_administrator(self.user):
+        if not is_administrator(self.user):
             raise PermissionDenied("Only an administrator may restore a deleted page.")
         if Page.objects.filter(pk=self.page_id).exists():
             raise AuditActionError(f"Page {self.page_id} exists; it is not deleted.")
@@ -164,13 +162,14 @@ class RestoreDeletedPageAction:
 class RevertToVersionAction:
     action_name = "audit.revert"
 
-    def __init__(self, version_id, user, publish=False):
+    def __init__(self, version_id, user, publish=False, reason=""):
         self.version_id = int(version_id)
         self.user = user
         self.publish = publish
+        self.reason = (reason or "").strip()
 
     def check(self):
-        if not _is_administrator(self.user):
+        if not is_administrator(self.user):
             raise PermissionDenied("Only an administrator may revert to an audit version.")
         label, object_id, _rows = version_rows(self.version_id)
         model = apps.get_model(label)
@@ -190,7 +189,15 @@ class RevertToVersionAction:
                 revision = page.save_revision(user=self.user, log_action=False, clean=True)
                 log(page, "audit.revert", user=self.user, revision=revision, data={"version_id": self.version_id})
                 if self.publish:
-                    revision.publish(user=self.user)
+                    # Through the publication gate: a reverted disclosure goes live only by the
+                    # administrator's recorded override, with the reason on its approval form.
+                    from repository.approvals.actions import OverridePublishAction
+                    from repository.approvals.gate import is_governed
+
+                    if is_governed(page):
+                        OverridePublishAction(page, self.user, self.reason).execute()
+                    else:
+                        revision.publish(user=self.user)
                 return page
             _set_fields(instance, state, skip={"id"})
             self._apply_relations(instance, model, state)
@@ -210,5 +217,5 @@ def restore_deleted_page(page_id, user, parent=None):
     return RestoreDeletedPageAction(page_id, user, parent=parent).execute()
 
 
-def revert_to_version(version_id, user, publish=False):
-    return RevertToVersionAction(version_id, user, publish=publish).execute()
+def revert_to_version(version_id, user, publish=False, reason=""):
+    return RevertToVersionAction(version_id, user, publish=publish, reason=reason).execute()

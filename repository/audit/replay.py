@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
 from . import tree
@@ -237,8 +238,7 @@ def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
     ``moves_as_of(moment)``, when the caller has them already.
     """
     moment = ensure_aware(moment)
-    latest = (AuditRecord.objects.filter(page_id__isnull=False, at__lte=moment)
-              .values("page_id").annotate(last=Max("sequence")).values("last"))
+    latest = _latest_entries(moment)
     records = AuditRecord.objects.filter(sequence__in=latest, live=True)
     agency_ids = _agency_ids(agency)
     if agency_ids is not None:
@@ -249,6 +249,7 @@ def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
     states = load_revisions(revision_ids, None if with_content else {"wagtailcore.page"}) if rows else {}
     moves = moves_as_of(moment) if moves is None else moves
     private = tuple(restricted_paths_as_of(moment, moves).values())
+    hidden_sections = _hidden_sections_as_of(moment, latest, moves)
     pages = []
     for row in rows:
         revision_rows = states.get(row["revision_id"], {})
@@ -257,6 +258,8 @@ def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
                                       row["sequence"], moves)
         if private and path.startswith(private):
             continue  # it, or a page above it, was restricted (password, groups, login) at that moment
+        if _expired(page_fields, moment) or (hidden_sections and path.startswith(hidden_sections)):
+            continue  # past its expiry then, or below a section that was unpublished or expired then
         entry = {
             "page_id": row["page_id"],
             "model": row["object_model"],
@@ -273,6 +276,61 @@ def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
         pages.append(entry)
     pages.sort(key=lambda p: (p["url_path"], p["page_id"]))
     return pages
+
+
+def _latest_entries(moment):
+    return (AuditRecord.objects.filter(page_id__isnull=False, at__lte=moment)
+            .values("page_id").annotate(last=Max("sequence")).values("last"))
+
+
+def hidden_paths_as_of(moment, moves=None):
+    """Tree paths (then) whose branches the public could not see at ``moment``: view restrictions, and
+    sections that were not live or past their expiry. A page whose path then starts with one was hidden."""
+    moment = ensure_aware(moment)
+    moves = moves_as_of(moment) if moves is None else moves
+    return tuple(restricted_paths_as_of(moment, moves).values()) + _hidden_sections_as_of(
+        moment, _latest_entries(moment), moves)
+
+
+def expired_then(state, moment):
+    """Whether a page state (``version_state``) was past its expiry at ``moment``."""
+    return _expired(state, ensure_aware(moment))
+
+
+def _expired(page_fields, moment):
+    expire_at = page_fields.get("expire_at")
+    if not expire_at:
+        return False
+    parsed = parse_datetime(expire_at) if isinstance(expire_at, str) else expire_at
+    return parsed is not None and ensure_aware(parsed) <= moment
+
+
+def _hidden_sections_as_of(moment, latest, moves):
+    """Tree paths (then) of the sections — pages that are not disclosures — that were not live, or were
+    past their expiry, at ``moment``: the public rule of ``repository.visibility`` applied to the past.
+
+    A section with no recorded entry at or before the moment (created outside any logged action) is
+    taken as it is recorded, i.e. not hidden: the trail cannot say otherwise."""
+    from repository.models import DISCLOSURE_PAGE_MODELS
+
+    disclosures = {model._meta.label_lower for model in DISCLOSURE_PAGE_MODELS} | {"repository.disclosurepage"}
+    rows = list(AuditRecord.objects.filter(sequence__in=latest).exclude(object_model__in=disclosures)
+                .values("sequence", "live", "object_id", "revision_id"))
+    if not rows:
+        return ()
+    states = load_revisions([row["revision_id"] for row in rows], {"wagtailcore.page"})
+    hidden = []
+    for row in rows:
+        page_fields = states.get(row["revision_id"], {}).get(("wagtailcore.page", row["object_id"]), {})
+        if not page_fields:
+            continue
+        if row["live"] and not _expired(page_fields, moment):
+            continue
+        path, _url_path = follow_moves(page_fields.get("path", ""), page_fields.get("url_path", ""),
+                                       row["sequence"], moves)
+        if path:
+            hidden.append(path)
+    return tuple(hidden)
 
 
 def restricted_paths_as_of(moment, moves=None):

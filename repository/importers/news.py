@@ -49,6 +49,7 @@ def news_page_from(record):
         source_url=record.source_url,
         source_category=record.category,
         first_published_at=published_at,
+        live=False,  # a draft until the publication gate puts it live
     )
     if record.category:
         page.tags.add(record.category)
@@ -69,11 +70,6 @@ def deleted_source_urls():
     return {version.field_dict.get("source_url") for version in Version.objects.get_deleted(NewsPage)} - {None, ""}
 
 
-def publish_directly(page, user):
-    """Wagtail's own publish, with no approval record (tests, and data loads outside the procedure)."""
-    page.get_latest_revision().publish(user=user, skip_permission_checks=True)
-
-
 def _publish_batch(parent, records, user, publish):
     with transaction.atomic():
         for record in records:
@@ -83,12 +79,13 @@ def _publish_batch(parent, records, user, publish):
             publish(page, user)
 
 
-def import_news(path, parent, *, limit=None, batch_size=100, user=None, progress=None, publish=publish_directly):
+def import_news(path, parent, *, publish, limit=None, batch_size=100, user=None, progress=None):
     """Import up to ``limit`` new items from ``path`` under ``parent`` (an ItemPage).
 
-    ``publish(page, user)`` puts each saved page live; the command passes the
-    approvals app's administrator override, so every imported item carries its
-    reason and a form record. ``progress`` is called with the number of lines
+    ``publish(page, user)`` puts each saved page live through the publication gate:
+    callers pass the approvals app's administrator override
+    (``approvals.imports.override_publisher``), so every imported item carries its
+    reason and a form record; there is no default that could skip it. ``progress`` is called with the number of lines
     handled after each batch.
     """
     report = ImportReport()

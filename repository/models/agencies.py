@@ -30,6 +30,11 @@ class Agency(index.Indexed, models.Model):
     phone = models.CharField("โทรศัพท์", max_length=100, blank=True)
     email = models.EmailField("อีเมล", blank=True)
     website = models.URLField("เว็บไซต์", blank=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", verbose_name="คอลเลกชันเอกสารแนบ", null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="agency",
+        help_text="เอกสารแนบของหน่วยงานนี้ (repository.documents)",
+    )
 
     panels = [
         FieldPanel("code"),

@@ -19,6 +19,16 @@ from ..fiscal import fiscal_year_of
 from ..slugs import thai_slug
 from ..thai import format_be_date, to_arabic_digits
 
+
+def _gate():
+    """The publication gate. The models know it only by this one import, made when a disclosure is
+    published or saved live: ``repository.approvals`` builds on the models, so it cannot be imported
+    while they are being defined."""
+    from repository.approvals import gate
+
+    return gate
+
+
 DISCLOSURE_TYPES = [
     "repository.OfficialOrderPage",
     "repository.NewsPage",
@@ -245,7 +255,30 @@ class DisclosurePage(ThaiSlugMixin, Page):
             inherited = self.inherited_items()
             if inherited:
                 self.items = inherited
+        if self.pk is None and self.live and self.live_revision_id is None:
+            # Wagtail's ``live`` defaults to True; a new disclosure is a draft until the gate publishes it.
+            self.live = False
+            self.has_unpublished_changes = True
+        update_fields = kwargs.get("update_fields")
+        if self.live and (update_fields is None or {"live", "live_revision"} & set(update_fields)):
+            # A disclosure becomes live only through the publication gate (repository/approvals/gate.py).
+            stored = DisclosurePage.objects.filter(pk=self.pk).values_list("live", "live_revision_id").first()
+            _gate().check_save(self, *(stored or (False, None)))
         return super().save(*args, **kwargs)
+
+    # --- publication: always through the gate ----------------------------
+
+    def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None,
+                skip_permission_checks=False):
+        """Wagtail's publish, through the publication gate (approved revision or recorded override only)."""
+        return _gate().GatedPublishAction(
+            revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision,
+        ).execute(skip_permission_checks=skip_permission_checks)
+
+    def copy(self, *args, **kwargs):
+        """A copy is a new draft: it goes live only through the procedure, never by ``keep_live``."""
+        kwargs["keep_live"] = False
+        return super().copy(*args, **kwargs)
 
 
 class DisclosureAttachment(Orderable):

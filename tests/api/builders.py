@@ -14,6 +14,7 @@ from repository.models import (
     ItemPage,
     NewsPage,
 )
+from tests import factories
 from tests.factories import attach, news_page, news_records  # noqa: F401  (re-exported for the API tests)
 
 _next_record = itertools.count(1)
@@ -26,8 +27,8 @@ def news_record(index=None):
 
 
 def publish(page, user=None):
-    revision = page.save_revision(user=user)
-    revision.publish(user=user)
+    """Through the product's gate (tests.factories.publish), then the caller's object refreshed."""
+    factories.publish(page, user)
     page.refresh_from_db()
     return page
 

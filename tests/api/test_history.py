@@ -9,6 +9,8 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from tests import factories
+
 THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
                "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
 
@@ -46,8 +48,7 @@ def story(tree, editor):
     between = timezone.now()
     time.sleep(0.01)
     page.title = "ปรับปรุงหัวข้อข่าว การจัดซื้อจัดจ้าง ฉบับแก้ไข"
-    revision = page.save_revision(user=editor, log_action=True)
-    revision.publish(user=editor, skip_permission_checks=True)
+    factories.publish(page, editor, log_action=True)
     page.refresh_from_db()
     page.title = "ร่างลับที่ยังไม่เผยแพร่"
     page.save_revision(user=editor, log_action=True)

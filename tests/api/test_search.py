@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -86,7 +88,7 @@ def test_facets_carry_thai_labels_without_a_query_per_value(client, indexed, tre
     FrameworkItem.objects.create(framework=old, code="O4", name_th="ชื่อเก่าของรายการ")
     for page in indexed[:2]:
         page.items.set([tree.o4])
-        page.save_revision().publish()
+        factories.publish(page)
     from search.outbox import drain
 
     drain()

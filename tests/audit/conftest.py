@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
+from tests import factories
 from tests.factories import corpus_rows
 
 
@@ -63,8 +64,9 @@ def make_news(parent, user, *, title, body, summary="", slug=None, publish=True)
     page = NewsPage(title=title, slug=slug or f"n-{abs(hash(title)) % 10**8}", summary=summary, body=body,
                     issue_date=datetime.date(2025, 1, 15))
     parent.add_child(instance=page)
-    revision = page.save_revision(user=user, log_action=True)
     if publish:
-        revision.publish(user=user)
+        factories.publish(page, user, log_action=True)
+    else:
+        page.save_revision(user=user, log_action=True)
     page.refresh_from_db()
     return page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from repository.audit.chain import head_seal
 from repository.audit.models import AuditRecord
 from repository.audit.replay import published_versions
+from tests import factories
 
 from .conftest import make_news
 
@@ -30,7 +31,7 @@ def auditor(db):
 def page(tree, admin_user):
     page = make_news(tree["item_page"], admin_user, title="ประกาศผลการจัดซื้อ", body="<p>เดิม</p>", slug="p")
     page.body = "<p>เดิมและเพิ่มเติม</p>"
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     return page
 
 

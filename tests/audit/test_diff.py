@@ -6,6 +6,7 @@ import re
 from repository.audit.diff import diff_versions, tokenize, word_diff
 from repository.audit.replay import published_versions
 from repository.models import ProcurementSummaryPage, ProcurementSummaryRow
+from tests import factories
 
 from .conftest import corpus_items, make_news
 
@@ -74,7 +75,7 @@ def test_diff_versions_of_a_procurement_summary(tree, admin_user):
         ProcurementSummaryRow(item="จัดซื้อกระดาษ", budget="1000.00", agreed_price="900.00", sort_order=0, **row),
         ProcurementSummaryRow(item="จัดซื้อหมึกพิมพ์", budget="5000.00", agreed_price="4800.00", sort_order=1, **row),
     ]
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     page = ProcurementSummaryPage.objects.get(pk=page.pk)
     paper, ink = page.procurement_rows.all()
     paper.agreed_price = "950.00"
@@ -83,7 +84,7 @@ def test_diff_versions_of_a_procurement_summary(tree, admin_user):
     words = tokenize(page.summary)
     removed = "".join(words[10:16])
     page.summary = "".join(words[:10] + words[16:])
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     first, second = [e["version_id"] for e in published_versions(page)]
     changes = {c["field"]: c for c in diff_versions(first, second)}
     assert set(changes) == {"procurement_rows", "summary"}
@@ -102,7 +103,7 @@ def test_diff_versions_of_a_procurement_summary(tree, admin_user):
 def test_diff_of_a_news_title(tree, admin_user):
     page = make_news(tree["item_page"], admin_user, title="ประกาศรับสมัครงาน", body="<p>ก</p>", slug="job")
     page.title = "ประกาศรับสมัครพนักงานราชการ"
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     first, second = [e["version_id"] for e in published_versions(page)]
     changes = {c["field"]: c for c in diff_versions(first, second)}
     ops = changes["title"]["ops"]

@@ -13,6 +13,7 @@ from repository.audit.chain import verify_chain
 from repository.audit.models import AuditRecord
 from repository.audit.replay import object_timeline, published_versions, version_state
 from repository.models import DisclosureAttachment, NewsPage, ProcurementSummaryPage, ProcurementSummaryRow
+from tests import factories
 
 from .conftest import corpus_items, make_news
 
@@ -87,7 +88,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
                               reason="ราคาเหมาะสม", sort_order=1),
     ]
     page.attachments = [DisclosureAttachment(document=document, title="แบบ สขร.1", sort_order=0)]
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     v1 = published_versions(page)[-1]["version_id"]
     first = version_state(v1)
     assert [r["item"] for r in first["procurement_rows"]] == ["จัดซื้อวัสดุสำนักงาน", "จ้างซ่อมรถยนต์"]
@@ -99,7 +100,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
     kept.agreed_price = "11000.00"
     page.procurement_rows = [kept]
     page.attachments = []
-    page.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(page, admin_user)
     changed = version_state(published_versions(page)[-1]["version_id"])
     assert changed["title"] == "สรุปผล (แก้ไข)" and len(changed["procurement_rows"]) == 1 and changed["attachments"] == []
 
@@ -119,7 +120,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
 
 def test_delete_then_restore(news, admin_user, editor, tree):
     news.tags.add("น้ำท่วม")
-    news.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(news, admin_user)
     before = version_state(published_versions(news)[-1]["version_id"])
     page_id = news.pk
     news.delete(user=admin_user)
@@ -142,7 +143,7 @@ def test_delete_then_restore(news, admin_user, editor, tree):
     assert object_timeline(NewsPage, page_id)[-1]["action"] == "audit.restore"
     with pytest.raises(AuditActionError):
         restore_deleted_page(page_id, admin_user)
-    restored.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(restored, admin_user)
     assert NewsPage.objects.get(pk=page_id).live
     assert verify_chain().ok
 

@@ -14,6 +14,7 @@ from repository.audit.replay import (
 from repository.audit.states import load_revisions
 from repository.audit.tree import ACTION_CHILDREN_RENUMBERED
 from repository.models import Agency, AgencyPage, ItemGroupPage, ItemPage, NewsPage
+from tests import factories
 
 from .conftest import make_news
 
@@ -55,7 +56,7 @@ def test_pages_below_a_moved_section_get_an_entry_with_their_new_agency(tree, ad
 
 def _published(parent, page, user):
     parent.add_child(instance=page)
-    page.save_revision(user=user, log_action=True).publish(user=user)
+    factories.publish(page, user, log_action=True)
     page.refresh_from_db()
     return page
 
@@ -129,7 +130,7 @@ def test_siblings_a_reorder_shifts_keep_their_privacy_as_of_later_moments(tree, 
     # The news below the secret section is edited again: its entry has the new path, the section's does not.
     for page in (hidden, shown, below_newcomer):
         page.refresh_from_db()
-        page.save_revision(user=admin_user, log_action=True).publish(user=admin_user)
+        factories.publish(page, admin_user, log_action=True)
     after = _moment()
 
     def live(moment):

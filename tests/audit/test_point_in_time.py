@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from repository.audit.replay import live_pages_as_of, object_timeline, parse_moment, state_as_of
 from repository.models import NewsPage
+from tests import factories
 
 from .conftest import make_news
 
@@ -38,7 +39,7 @@ def timeline(tree, admin_user, clock):
     c = make_news(tree["other_item_page"], admin_user, title="ข่าวหน่วยงานอื่น", body="<p>ค</p>", slug="c")
     clock["now"] = at((2, 28), 15)
     a.title = "ประกาศฉบับแก้ไข"
-    a.save_revision(user=admin_user).publish(user=admin_user)
+    factories.publish(a, admin_user)
     clock["now"] = at((3, 1), 8)
     a = NewsPage.objects.get(pk=a.pk)
     a.title = "ร่างที่ยังไม่เผยแพร่"

@@ -13,6 +13,7 @@ from repository.audit.chain import iter_entries, verify_chain
 from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
 from repository.audit.verification import FastReader, check_range, verify_ranges
+from tests import factories
 
 from .conftest import make_news
 
@@ -29,7 +30,7 @@ def history(tree, admin_user, editor):
         pages.append(page)
     draft = make_news(tree["item_page"], editor, title="ร่าง", body="<p>ร่าง</p>", slug="draft", publish=False)
     pages[0].title = "ชื่อใหม่"
-    pages[0].save_revision(user=admin_user, log_action=True).publish(user=admin_user)
+    factories.publish(pages[0], admin_user, log_action=True)
     pages[1].unpublish(user=admin_user)
     draft.delete(user=admin_user)
     return list(AuditRecord.objects.order_by("sequence"))

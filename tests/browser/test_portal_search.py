@@ -7,6 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.portal.builders import Site, attach, news_records, portal_url
 
 from .portal_browser import axe_violations, needs_chromium, open_page, screenshot
@@ -93,7 +94,7 @@ def test_facet_changes_counts(browser_page, site):
 def test_history_diff(browser_page, site):
     target = site.pages[1]
     target.summary = "ปรับปรุงข้อมูล " + target.summary
-    target.save_revision().publish()
+    factories.publish(target)
     page = browser_page
     page.goto(page.base + portal_url(target))
     page.get_by_role("link", name="ดูประวัติการแก้ไขและสิ่งที่เปลี่ยนแปลง").click()
@@ -108,7 +109,6 @@ def test_emergency_banner_appears_and_disappears(browser_page, site):
     page.goto(page.base + "/")
     assert page.get_by_test_id("emergency-banner").count() == 0
     announcement = site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลากและดินโคลนถล่ม", datetime.timedelta(seconds=6))
-    from tests import factories
 
     factories.publish(announcement)
     published_at = timezone.now()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests import factories
+
 from .builders import news_records, portal_url
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +13,7 @@ def test_changed_disclosure_links_to_its_diff(client, site):
     record = news_records()[40]
     page = site.news(record)
     page.summary = "แก้ไขข้อความ: " + page.summary
-    page.save_revision().publish()
+    factories.publish(page)
     html = client.get(portal_url(page)).content.decode()
     assert 'data-testid="history-note"' in html
     history_url = portal_url(page) + "history/"

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests import factories
+
 from .builders import attach, news_records, portal_url
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +74,7 @@ def test_emergency_banner_on_every_page_until_expiry(client, site):
         html = client.get(url).content.decode()
         assert 'data-testid="emergency-banner"' in html and "ประกาศเตือนภัยน้ำป่าไหลหลาก" in html, url
     page.valid_until = timezone.now() - timezone.timedelta(minutes=1)
-    page.save_revision().publish()
+    factories.publish(page)
     html = client.get("/agencies/").content.decode()
     assert 'data-testid="emergency-banner"' not in html
 
@@ -98,7 +100,7 @@ def test_banner_goes_at_valid_until_even_if_the_api_reuses_a_document(client, si
     import time
 
     settings.API_STATE_TTL = 60
-    site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลาก", timezone.timedelta(seconds=2)).save_revision().publish()
+    factories.publish(site.emergency("ประกาศเตือนภัยน้ำป่าไหลหลาก", timezone.timedelta(seconds=2)))
     assert "ประกาศเตือนภัยน้ำป่าไหลหลาก" in client.get("/items/").content.decode()
     time.sleep(2.2)
     assert 'data-testid="emergency-banner"' not in client.get("/items/").content.decode()

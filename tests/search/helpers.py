@@ -17,6 +17,7 @@ from repository.models import (
     ItemPage,
     OfficialOrderPage,
 )
+from tests import factories
 from tests.factories import corpus_rows  # noqa: F401  (re-exported for the search tests)
 
 ORDER_224 = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
@@ -30,7 +31,7 @@ def record(row):
 
 def publish_child(parent, page):
     parent.add_child(instance=page)
-    page.save_revision().publish()
+    factories.publish(page)
     page.refresh_from_db()
     return page
 
@@ -50,11 +51,11 @@ def build_site():
         news = ItemPage(title="ข่าวประชาสัมพันธ์", slug="news")
         publish_child(group, news)
         news.items.set([o7])
-        news.save_revision().publish()
+        factories.publish(news)
         laws = ItemPage(title="กฎหมายที่เกี่ยวข้อง", slug="laws")
         publish_child(group, laws)
         laws.items.set([o6])
-        laws.save_revision().publish()
+        factories.publish(laws)
         site["agencies"][code] = {"agency": agency, "page": agency_page, "news": news, "laws": laws}
     return site
 

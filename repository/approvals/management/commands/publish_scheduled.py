@@ -2,11 +2,11 @@
 
 Replaces ``wagtail``'s command of the same name (this app comes first in
 INSTALLED_APPS). Before Wagtail's own command runs, every due revision of a
-disclosure page must have been approved by the workflow (or published by an
-administrator's recorded override); one that was not is taken off the
-schedule, logged (``approvals.refused_scheduled_publish``) and reported.
-Approved ones go live through Wagtail's code, and ``page_published`` makes
-their approval form record.
+disclosure page is put to the publication gate (``gate.refusal``); one the gate
+would refuse is taken off the schedule, logged
+(``approvals.refused_scheduled_publish``) and reported, so one refusal does not
+stop the others. Approved ones go live through Wagtail's code, which passes the
+same gate and writes their approval form.
 """
 
 from django.utils import timezone
@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
 from wagtail.models import Page, Revision
 
-from repository.approvals.workflow import authorisation_for, is_governed
+from repository.approvals.gate import is_governed, refusal
 
 
 class Command(WagtailCommand):
@@ -26,12 +26,12 @@ class Command(WagtailCommand):
             obj = revision.content_object
             if not isinstance(obj, Page) or not is_governed(obj):
                 continue
-            how, _source = authorisation_for(revision)
-            if how is not None:
+            refused = refusal(obj, revision)
+            if refused is None:
                 continue
             self.stderr.write(
                 f"Refused: revision {revision.pk} of page {obj.pk} \u201c{obj.title}\u201d was not approved; "
-                "taken off the schedule."
+                f"taken off the schedule. ({refused})"
             )
             if not options.get("dryrun"):
                 Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)

@@ -1,0 +1,50 @@
+"""Expiry is a moment, not an event: expired disclosures leave search results when they expire.
+
+Wagtail unpublishes expired pages only when ``publish_scheduled`` runs (which
+then writes the usual outbox rows). Until then a page past its ``expire_at``, or
+below a section past its own, is already not public (``repository.visibility``),
+so before each search the engine is told to drop such disclosures: results,
+``total``, facets and suggestions never count them. Each process withdraws a page
+once; ``search sync``/``check`` agree, since neither counts an expired page public.
+"""
+
+import threading
+
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Page
+
+_lock = threading.Lock()
+_withdrawn = {}  # backend id → (page id, expiry) pairs already withdrawn by this process
+
+
+def expired_disclosures(now=None):
+    """``{page id: expiry}`` of disclosures still live in the database but past their own or a section's
+    expiry (the latest such expiry above them, so a page that expires again after a new publication is
+    withdrawn again)."""
+    from repository.models import DisclosurePage
+
+    now = now or timezone.now()
+    expired = dict(Page.objects.filter(live=True, expire_at__lte=now).values_list("path", "expire_at"))
+    if not expired:
+        return {}
+    below = Q()
+    for path in expired:
+        below |= Q(path__startswith=path)
+    found = {}
+    for pk, path in DisclosurePage.objects.filter(below).values_list("pk", "path"):
+        found[pk] = max(moment for prefix, moment in expired.items() if path.startswith(prefix))
+    return found
+
+
+def withdraw_expired(backend):
+    """Drop from ``backend`` the expired disclosures this process has not dropped yet."""
+    found = expired_disclosures()
+    if not found:
+        return
+    with _lock:
+        done = _withdrawn.setdefault(id(backend), set())
+        new = {(pk, moment) for pk, moment in found.items()} - done
+        done.update(new)
+    if new:
+        backend.delete(sorted(pk for pk, _moment in new))
