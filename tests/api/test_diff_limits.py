@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,10 +23,10 @@ def two_versions(tree):
     editor = get_user_model().objects.create_user("editor", password="x", full_name="สมชาย ใจดี")
     page = tree.news()
     page.body = "".join(f"<p>{news_record(n)['body']}</p>" for n in range(6))
-    page.save_revision(user=editor, log_action=True).publish(user=editor, skip_permission_checks=True)
+    page = factories.publish(page, user=editor, log_action=True)
     page.refresh_from_db()
     page.body = page.body.replace("จังหวัด", "จ.")
-    page.save_revision(user=editor, log_action=True).publish(user=editor, skip_permission_checks=True)
+    page = factories.publish(page, user=editor, log_action=True)
     versions = [v["version"] for v in cache_free_get(f"/api/v1/pages/{page.pk}/@history")["versions"]]
     return page, versions[-2], versions[-1]
 
