@@ -13,7 +13,7 @@ export BASE_URL
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup venv demo lint check bench clean axe postgres
+.PHONY: run test setup venv demo lint check bench clean axe postgres elasticsearch elasticsearch-stop
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ setup: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo --news $(DEMO_NEWS)
 
+# On Elasticsearch (ELASTICSEARCH_URL=http://127.0.0.1:9200 make run, after `make elasticsearch`) indexing
+# waits in the outbox: the index is brought in line with the database before serving.
 run: setup
+	@if [ -n "$${ELASTICSEARCH_URL:-}" ]; then $(PY) manage.py search sync && $(PY) manage.py search check --fix; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -41,7 +44,18 @@ check: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
 		ALLOWED_HOSTS=example.go.th $(PY) manage.py check --deploy --fail-level WARNING
 
+# The shared search suite also runs on a live Elasticsearch (tests/search, marked `elasticsearch`):
+# with ELASTICSEARCH_URL set it uses that node; else, where Java and Maven are, `make elasticsearch`
+# starts the local test node (left running: `make elasticsearch-stop`); elsewhere those tests are
+# skipped, saying why.
 test: setup lint check axe
+	@if [ -z "$${ELASTICSEARCH_URL:-}" ]; then \
+		if reason="$$(bash tools/elasticsearch.sh missing)"; then \
+			echo "Elasticsearch suite skipped: $$reason"; export ELASTICSEARCH_SKIP_REASON="$$reason"; \
+		else \
+			ELASTICSEARCH_URL="$$(bash tools/elasticsearch.sh up)" || exit 1; export ELASTICSEARCH_URL; \
+		fi; \
+	fi; \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
@@ -52,6 +66,15 @@ clean:
 postgres:
 	@PGPASSWORD=$${PGPASSWORD:-postgres} bash tools/postgres-up.sh
 
+
+# A single-node Elasticsearch for tests and `ELASTICSEARCH_URL=http://127.0.0.1:9200 make run`: Elastic's
+# integration-test distribution from Maven Central (cached in var/elasticsearch/), on the machine's JDK,
+# bound to 127.0.0.1, security off, data under var/. Idempotent; waits for green; prints the URL.
+elasticsearch:
+	@bash tools/elasticsearch.sh up
+
+elasticsearch-stop:
+	@bash tools/elasticsearch.sh down
 
 # axe-core for the portal's accessibility checks in the browser tests (tests/browser/test_portal_*.py),
 # from the npm registry into the git-ignored var/vendor/.

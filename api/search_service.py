@@ -167,6 +167,9 @@ def search(query, ctx):
     hits = [hit_document(hit, pages[hit.page_id], ctx) for hit in results.hits if hit.page_id in pages]
     return {
         "query": search_query.text,
+        # "phrase": some result holds the words as typed; "all_words": none does, the results hold
+        # every word apart; "any_words": none holds every word; "" for a browse without words
+        "match": results.match,
         "total": results.total,
         "page": results.page,
         "per_page": results.per_page,

@@ -110,3 +110,17 @@ class WebhookEndpointViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_webhook_endpoints():
     return WebhookEndpointViewSet("webhook_endpoints")
+
+
+@hooks.register("register_admin_viewset")
+def register_api_tokens():
+    """Wagtail's own API token admin (Settings → API tokens): each user with ``wagtailcore.add_apitoken``
+    creates, renames and revokes their own tokens, shown once and stored as digests. Wagtail registers it
+    only with ``wagtail.api.v3``, which this project does not use; ``api.authentication`` accepts the tokens."""
+    from django.apps import apps
+
+    if apps.is_installed("wagtail.api.v3"):
+        return []
+    from wagtail.users.views.api_tokens import APITokenViewSet
+
+    return [APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")]

@@ -19,17 +19,20 @@ below goes through the real public functions:
 * ``replay.object_timeline`` of one page;
 * ``diff.diff_versions`` between two published versions of one page (Thai word diff);
 * ``replay.live_pages_as_of`` for the whole repository, with content;
-* ``chain.verify_chain`` throughput (entries/s), in one process and in one per core,
-  with the CPU time of all processes (the machine is shared: wall time depends on load);
-  and again parsing every ``extra``, as for records written before it was stored as
-  canonical text.
+* ``chain.verify_chain`` (every seal, link, the Merkle tree and the stored checkpoints), in one
+  process and in one per core, with the CPU time of all processes (the machine is shared: wall
+  time depends on load);
+* inclusion and consistency proofs from the stored tree, and ``verification.verify_appended``
+  over the last 1,000 entries from a checkpoint signed before them.
 
-Aims (issue 4): timeline and diff < 50 ms, as-of < 2 s, verify > 50,000 entries/s.
+Aims: timeline and diff < 50 ms, as-of < 2 s (issue 4); full verification of 100,000 entries
+< 5 s with both cores, 1,000 appended entries < 1 s (issue 13).
 """
 
 import argparse
 import datetime
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -57,10 +60,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from reversion.models import Revision, Version  # noqa: E402
 
-from repository.audit.canonical import GENESIS_SEAL, compute_seal, data_digest  # noqa: E402
+from repository.audit.canonical import GENESIS_SEAL, canonical_json, data_digest  # noqa: E402
 from repository.audit.chain import VERSION_FIELDS, build_payload, verify_chain  # noqa: E402
 from repository.audit.diff import diff_versions  # noqa: E402
-from repository.audit.models import AuditRecord, ChainHead  # noqa: E402
+from repository.audit.merkle import StoredTree, leaf_hash, position  # noqa: E402
+from repository.audit.models import AuditRecord, ChainHead, TreeNode  # noqa: E402
 from repository.audit.replay import live_pages_as_of, object_timeline, published_versions  # noqa: E402
 from repository.audit.verification import default_workers  # noqa: E402
 from repository.models import NewsPage  # noqa: E402
@@ -156,6 +160,7 @@ def generate(pages, per_page, seed=2568, batch=2000):
     # Append after whatever the migrations recorded (e.g. the role groups' permissions).
     current = ChainHead.objects.filter(pk=1).values("sequence", "seal").first()
     sequence, head = (current["sequence"], current["seal"]) if current else (0, GENESIS_SEAL)
+    tree = StoredTree().compact_range(sequence)
     started = time.perf_counter()
     for start in range(0, len(events), batch):
         chunk = events[start:start + batch]
@@ -189,7 +194,7 @@ def generate(pages, per_page, seed=2568, batch=2000):
                 by_revision.setdefault(version.revision_id, []).append(
                     {**{name: getattr(version, name) for name in VERSION_FIELDS},
                      "data_sha256": data_digest(version.serialized_data)})
-            records = []
+            records, nodes = [], []
             for revision, at, page_id, action, is_live, agency_id, title in facts:
                 sequence += 1
                 own = [v for v in by_revision[revision.pk] if v["content_type_id"] == labels["repository.newspage"]]
@@ -203,9 +208,15 @@ def generate(pages, per_page, seed=2568, batch=2000):
                 }
                 payload = build_payload(record, {"id": revision.pk, "date_created": at, "comment": revision.comment},
                                         by_revision[revision.pk], labels_by_id)
-                head = compute_seal(payload)
+                entry = canonical_json(payload)
+                head = hashlib.sha256(entry).hexdigest()
                 records.append(AuditRecord(revision=revision, seal=head, **record))
+                leaf = leaf_hash(entry)
+                nodes.append(TreeNode(position=position(0, tree.size), hash=leaf.hex()))
+                nodes.extend(TreeNode(position=position(level, index), hash=digest.hex())
+                             for level, index, digest in tree.append(leaf))
             AuditRecord.objects.bulk_create(records, batch_size=1000)
+            TreeNode.objects.bulk_create(nodes, batch_size=2000)
             ChainHead.objects.update_or_create(pk=1, defaults={"sequence": sequence, "seal": head, "at": chunk[-1][0]})
         if start // batch % 10 == 0:
             print(f"  generated {sequence:,} entries ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -235,14 +246,9 @@ def main():
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--verify-only", action="store_true", help="only time verify_chain (in this process)")
     parser.add_argument("--workers", type=int, default=0, help="with --verify-only: worker processes (0: default)")
-    parser.add_argument("--extras", choices=("stored", "parsed"), default="stored",
-                        help="with --verify-only: 'parsed' checks every entry's extra by parsing and re-serialising "
-                             "it, as for records written before extra was stored as canonical text (27 Nov 2026)")
     args = parser.parse_args()
     if args.verify_only:
-        if args.extras == "parsed":
-            parse_extras_only()
-        measure_verify(args.workers or None, args.extras)
+        measure_verify(args.workers or None)
         return
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
@@ -303,25 +309,39 @@ def main():
 
     # Verification runs in a fresh process, as `manage.py audit verify` does: after the measurements above
     # this process holds a large heap, which its forked workers would copy page by page as they write.
-    for workers, extras in ((1, "stored"), (None, "stored"), (None, "parsed")):
-        subprocess.run([sys.executable, __file__, "--verify-only", "--workers", str(workers or 0),
-                        "--extras", extras], check=True)
+    for workers in (1, None):
+        subprocess.run([sys.executable, __file__, "--verify-only", "--workers", str(workers or 0)], check=True)
+    measure_log(entries)
 
 
-def parse_extras_only():
-    """Make this process's verification (and its forked workers') parse every ``extra``."""
-    from repository.audit import verification
+def measure_log(entries):
+    """Proofs from the stored tree, and verifying the last 1,000 entries from a checkpoint before them."""
+    from repository.audit import checkpoints as signing
+    from repository.audit.verification import verify_appended
 
-    init = verification.FastReader.__init__
+    tree, rng = StoredTree(), random.Random(9)
+    durations = []
+    for _ in range(200):
+        size = rng.randint(2, entries)
+        _, took = timed(tree.inclusion_proof, rng.randrange(size), size)
+        durations.extend(took)
+    print(f"inclusion proof (any entry, any size up to {entries:,}): {ms(durations)}")
+    durations = []
+    for _ in range(200):
+        second = rng.randint(2, entries)
+        _, took = timed(tree.consistency_proof, rng.randint(1, second - 1), second)
+        durations.extend(took)
+    print(f"consistency proof (any two sizes up to {entries:,}): {ms(durations)}")
+    key = signing.SigningKey.generate("bench.example")
+    size = entries - 1000
+    note = signing.sign_note(signing.checkpoint_text("bench.example/audit", size, tree.root(size)), key)
+    checkpoint = signing.parse_checkpoint_text(signing.open_note(note, key.verifier))
+    (checked, problem), took = timed(verify_appended, checkpoint)
+    print(f"verify_appended (entries since a checkpoint): {checked:,} entries, ok={problem is None}, "
+          f"in {took[0]:.2f} s wall")
 
-    def parsing(reader, using):
-        init(reader, using)
-        reader.extra_modes = [False]
 
-    verification.FastReader.__init__ = parsing
-
-
-def measure_verify(workers, extras="stored"):
+def measure_verify(workers):
     """Time ``verify_chain`` in this process, with the CPU time of its worker processes."""
     with connection.cursor() as cursor:
         length = "octet_length(serialized_data)" if connection.vendor == "postgresql" else \
@@ -333,7 +353,7 @@ def measure_verify(workers, extras="stored"):
     verified, took = timed(verify_chain, workers=workers)
     cpu = cpu_seconds() - cpu_before
     label = workers or f"{default_workers()} (default)"
-    print(f"verify_chain(workers={label}, extra {extras}): ok={verified.ok} {verified.count:,} entries in {took[0]:.2f} s wall "
+    print(f"verify_chain(workers={label}): ok={verified.ok} {verified.count:,} entries in {took[0]:.2f} s wall "
           f"= {verified.count / took[0]:,.0f} entries/s; {cpu:.2f} s CPU in all processes "
           f"= {verified.count / cpu:,.0f} entries per CPU-second (hashing {data_bytes / 1e6:,.0f} MB of version "
           f"data; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)

@@ -1,7 +1,14 @@
-"""Benchmark of the embedded search engine on the shared corpus of real Thai news.
+"""Benchmark of both search engines, side by side, on the shared corpus of real Thai news.
 
-    .venv/bin/python bench/search_index.py            # the 5k sample
+    .venv/bin/python bench/search_index.py            # the 5k sample, embedded and Elasticsearch
     .venv/bin/python bench/search_index.py --full     # all 62,345 documents
+    .venv/bin/python bench/search_index.py --engines embedded   # one engine only
+
+Elasticsearch is the node at ``ELASTICSEARCH_URL`` (``make elasticsearch`` starts a local one).
+Each engine indexes the same documents, runs the same mixed query set and the same known-item set
+(titles and body sentences typed without spaces, number phrases in both digit systems: the
+document each was taken from is the answer), whose mean reciprocal rank (MRR, first 10 results)
+is reported; and phrases found in no document, for which the share answered "all_words" is reported.
 
 Indexes the corpus straight into the embedded engine (documents built from
 corpus rows by ``search.documents.document_for_corpus_row``, segmented by the
@@ -34,8 +41,13 @@ import django  # noqa: E402
 
 django.setup()
 
+import logging  # noqa: E402
+
+logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # one INFO line per request otherwise
+
 from search import analysis  # noqa: E402
 from search.backends.base import analysed_stream, default_processes  # noqa: E402
+from search.backends.elastic import ElasticsearchBackend  # noqa: E402
 from search.backends.embedded import EmbeddedBackend  # noqa: E402
 from search.documents import document_for_corpus_row  # noqa: E402
 from search.query import SearchQuery  # noqa: E402
@@ -66,8 +78,24 @@ def peak_memory_mb():
     return own, workers
 
 
-def build_index(path, source, limit, processes, chunk_size):
-    backend = EmbeddedBackend({"EMBEDDED_PATH": str(path)})
+def make_backend(engine, path):
+    if engine == "embedded":
+        return EmbeddedBackend({"EMBEDDED_PATH": str(path)})
+    return ElasticsearchBackend({
+        "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200",
+        "ELASTICSEARCH_INDEX_PREFIX": f"bench-{os.getpid()}", "ELASTICSEARCH_TIMEOUT": 60,
+    })
+
+
+def index_size_mb(backend, path):
+    if isinstance(backend, EmbeddedBackend):
+        return path.stat().st_size / 1024 / 1024
+    backend._call(backend.client.indices.forcemerge, index=backend.alias, max_num_segments=1)
+    return backend.stats()["size_bytes"] / 1024 / 1024
+
+
+def build_index(path, source, limit, processes, chunk_size, engine="embedded"):
+    backend = make_backend(engine, path)
     target = backend.begin_rebuild(resume=False)
     agency_codes = {}
     sample = []  # (row fields needed for queries), bounded
@@ -153,6 +181,61 @@ def query_set(sample, agencies, size, rng):
     return queries
 
 
+_NUMBER_PHRASE = re.compile(r"[\u0e01-\u0e4e]{2,} ?[0-9\u0e50-\u0e59][0-9\u0e50-\u0e59,./]*[0-9\u0e50-\u0e59]")
+
+
+def known_items(sample, texts, rng, size=300):
+    """(kind, query text, page id) for the known-item set, and the phrases found in no document.
+
+    ``texts`` holds every indexed document's title and body (spaces removed), so that only
+    queries found in exactly one document are kept: the answer is then that document.
+    """
+    haystack = "\x00".join(texts)
+
+    def unique(text):
+        first = haystack.find(text)
+        return first >= 0 and haystack.find(text, first + 1) < 0
+
+    items = []
+    rows = rng.sample(sample, k=min(len(sample), size))
+    for row in rows:
+        title = row["title"].replace(" ", "")
+        if len(title) >= 12 and unique(title):
+            items.append(("title without spaces", row["title"].replace(" ", ""), row["id"]))
+        phrase = _phrase(row["body"], rng)
+        if phrase and unique(phrase):
+            items.append(("body sentence without spaces", phrase, row["id"]))
+        for match in _NUMBER_PHRASE.finditer(row["body"]):
+            text = match.group(0).replace(" ", "")
+            if len(text) >= 8 and unique(text):
+                from repository.thai import to_arabic_digits, to_thai_digits
+
+                items.append(("number phrase, Arabic digits", to_arabic_digits(match.group(0)), row["id"]))
+                items.append(("number phrase, Thai digits", to_thai_digits(match.group(0)), row["id"]))
+                break
+    nowhere = []
+    for first, second in zip(rows, rows[1:], strict=False):
+        a = _phrase(first["body"], rng)
+        b = _phrase(second["body"], rng)
+        if a and b:
+            text = a[: len(a) // 2] + b[len(b) // 2 :]
+            if haystack.find(text) < 0:
+                nowhere.append(text)
+    return items, nowhere[:100]
+
+
+def run_known_items(backend, items, nowhere):
+    reciprocal, by_kind = [], {}
+    for kind, text, page_id in items:
+        results = backend.search(SearchQuery(text=text, per_page=10))
+        ranked = [hit.page_id for hit in results.hits]
+        value = 1 / (ranked.index(page_id) + 1) if page_id in ranked else 0.0
+        reciprocal.append(value)
+        by_kind.setdefault(kind, []).append(value)
+    said = sum(1 for text in nowhere if backend.search(SearchQuery(text=text)).match in ("all_words", "any_words", ""))
+    return statistics.mean(reciprocal) if reciprocal else 0.0, by_kind, said
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, int(round(fraction * (len(ordered) - 1)))))
@@ -189,47 +272,41 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="index all 62,345 documents (default: the 5k sample)")
     parser.add_argument("--limit", type=int, default=None, help="index at most this many documents")
+    parser.add_argument("--engines", default="embedded,elasticsearch", help="comma-separated: embedded, elasticsearch")
     parser.add_argument("--processes", type=int, default=default_processes(), help="segmentation workers")
     parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--path", default=None, help="index file (default: a temporary file, removed afterwards)")
-    parser.add_argument("--queries-only", action="store_true",
-                        help="reuse the index already at --path (built by an earlier run) and only run the queries")
+    parser.add_argument("--known-items", type=int, default=300, help="documents the known-item queries come from")
     args = parser.parse_args()
 
     source = FULL if args.full else SAMPLE
-    tmp = None
-    if args.path:
-        path = Path(args.path)
-    else:
+    print(f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
+          f"{os.cpu_count()} cores")
+    texts = [(row["title"] + row["body"]).replace(" ", "") for row in read_rows(source, args.limit)]
+    summary = {}
+    for engine in args.engines.split(","):
+        print(f"== {engine} ==")
         tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
         path = Path(tmp.name) / "search.sqlite3"
-    print(f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
-          f"{os.cpu_count()} cores, index {path}")
-    if args.queries_only:
-        if not args.path or not path.exists():
-            parser.error("--queries-only needs --path of an existing index")
-        backend = EmbeddedBackend({"EMBEDDED_PATH": str(path)})
-        agencies = {}
-        sample = list(read_rows(source, 2000))
-        for row in read_rows(source, args.limit):
-            agencies.setdefault(row.get("category") or "", f"agency-{len(agencies) + 1}")
-        stats = {"documents": backend.stats()["documents"], "agencies": agencies}
-        print(f"reusing the index of {stats['documents']:,} documents at {path}")
-        run_and_report(args, backend, stats, sample, path, tmp)
-        return
-    backend, stats, sample = build_index(path, source, args.limit, args.processes, args.chunk_size)
-    run_and_report(args, backend, stats, sample, path, tmp, indexed=True)
-
-
-def run_and_report(args, backend, stats, sample, path, tmp, indexed=False):
-    size_mb = path.stat().st_size / 1024 / 1024
-    own, workers = peak_memory_mb()
-    if not indexed:
-        print(f"index size {size_mb:,.1f} MB")
-    if indexed:
-        print_indexing(stats, size_mb, own, workers)
-    _queries(args, backend, stats, sample, size_mb, own, workers, tmp, indexed)
+        backend, stats, sample = build_index(path, source, args.limit, args.processes, args.chunk_size, engine)
+        try:
+            size_mb = index_size_mb(backend, path)
+            own, workers = peak_memory_mb()
+            print_indexing(stats, size_mb, own, workers)
+            result = _queries(args, backend, stats, sample, size_mb, own, workers)
+            items, nowhere = known_items(sample, texts, random.Random(11), size=args.known_items)
+            mrr, by_kind, said = run_known_items(backend, items, nowhere)
+            print(f"known items: MRR {mrr:.3f} over {len(items)} queries ("
+                  + ", ".join(f"{kind} {statistics.mean(v):.3f} n={len(v)}" for kind, v in sorted(by_kind.items()))
+                  + f"); phrases in no document answered as such: {said}/{len(nowhere)}")
+            result.update({"mrr": round(mrr, 3), "known_items": len(items), "nowhere_said": f"{said}/{len(nowhere)}"})
+            summary[engine] = result
+        finally:
+            if isinstance(backend, ElasticsearchBackend):
+                backend.drop_all()
+            backend.close()
+            tmp.cleanup()
+    print(json.dumps(summary))
 
 
 def print_indexing(stats, size_mb, own, workers):
@@ -244,7 +321,7 @@ def print_indexing(stats, size_mb, own, workers):
     print(f"index size {size_mb:,.1f} MB; peak memory {own:,.0f} MB main process, {workers:,.0f} MB largest worker")
 
 
-def _queries(args, backend, stats, sample, size_mb, own, workers, tmp, indexed):
+def _queries(args, backend, stats, sample, size_mb, own, workers, indexed=True):
     rng = random.Random(7)
     queries = query_set(sample, stats["agencies"], args.queries, rng)
     timings, by_kind, totals, cpu = run_queries(backend, queries)
@@ -275,9 +352,7 @@ def _queries(args, backend, stats, sample, size_mb, own, workers, tmp, indexed):
         "suggest_p95_ms": round(percentile(suggest, .95), 1),
     })
     print(json.dumps(result))
-    backend.close()
-    if tmp:
-        tmp.cleanup()
+    return result
 
 
 if __name__ == "__main__":

@@ -76,3 +76,25 @@ def search_config():
         "ELASTICSEARCH_INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "disclosures"),
         "EMBEDDED_PATH": os.environ.get("SEARCH_INDEX_PATH", str(VAR_DIR / "search.sqlite3")),
     }
+
+
+def audit_log_config():
+    """The transparency log's origin line and where its signing key is (never in the database).
+
+    ``AUDIT_SIGNING_KEY`` holds the key itself (``PRIVATE+KEY+…``, from ``manage.py audit keygen``);
+    otherwise ``AUDIT_SIGNING_KEY_FILE`` names the file holding it (default ``var/audit-signing.key``).
+    ``AUDIT_LOG_ORIGIN`` is the checkpoints' first line (default: BASE_URL's host and ``/audit``).
+    ``AUDIT_PUBLIC_KEY``: the log's verifier key, for servers that verify and serve checkpoints but do not
+    sign them (without it the key is derived from the signing key).
+    ``AUDIT_WITNESS_KEYS``: verifier keys (comma-separated) whose cosignatures are accepted.
+    """
+    from urllib.parse import urlsplit
+
+    host = urlsplit(os.environ.get("BASE_URL", "http://127.0.0.1:8000")).netloc or "localhost"
+    return {
+        "ORIGIN": os.environ.get("AUDIT_LOG_ORIGIN") or f"{host}/audit",
+        "SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY", ""),
+        "SIGNING_KEY_FILE": os.environ.get("AUDIT_SIGNING_KEY_FILE") or str(VAR_DIR / "audit-signing.key"),
+        "PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY", ""),
+        "WITNESS_KEYS": env_list("AUDIT_WITNESS_KEYS"),
+    }

@@ -92,7 +92,38 @@ def segment(text):
         return []
     text = text[:MAX_SEGMENT_INPUT]
     _, cut = _engine()
-    return [token for token in cut(text) if token]
+    return _join_identifiers(token for token in cut(text) if token)
+
+
+def _join_identifiers(tokens):
+    """Join neighbouring ASCII letter/digit tokens back into one word.
+
+    The segmenter cuts ``EGP67019123456`` into ``EGP`` + ``67019123456`` and ``ITA2569``
+    into ``ITA`` + ``2569``; a project number or an identifier is one word to the person
+    typing it, so it is indexed and queried whole (``identifier_pieces`` gives the pieces,
+    which queries also try as a phrase).
+    """
+    words = []
+    previous = False
+    for token in tokens:
+        alphanumeric = token.isascii() and token.isalnum()
+        if alphanumeric and previous:
+            words[-1] += token
+        else:
+            words.append(token)
+        previous = alphanumeric
+    return words
+
+
+_PIECES = re.compile(r"[A-Za-z]+|[0-9]+")
+
+
+def identifier_pieces(term):
+    """``"ITA2569"`` → ``("ITA", "2569")``: letters and digits of an identifier-like word, or () for others."""
+    if not (term.isascii() and term.isalnum()):
+        return ()
+    pieces = tuple(_PIECES.findall(term))
+    return pieces if len(pieces) > 1 else ()
 
 
 def is_word(token):
@@ -208,3 +239,41 @@ _NUMBER_LIKE = re.compile(r"^[\d\u0e50-\u0e59./\-:]+$")
 
 def _is_number_like(chunk):
     return bool(_NUMBER_LIKE.match(chunk))
+
+
+# --- the same analysis for an engine without Thai or English plugins ----------------------------
+#
+# Elasticsearch's core has the ``standard`` tokenizer (Unicode word breaks: it splits at
+# WORD_SEPARATOR, keeps a run of Thai letters whole) and the ``lowercase`` filter, but no Thai
+# tokenizer, no digit mapping and no stemmer (those are the analysis-common and analysis-icu
+# modules). So the text it indexes is prepared here: segmented, Thai digits folded, lower-cased,
+# with the English words' Porter stems in a field of their own; queries get the same treatment.
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("porter")
+
+
+def index_form(display):
+    """Segmented text as an engine without plugins indexes it: Thai digits → Arabic, lower case."""
+    return fold(display)
+
+
+def english_stems(text):
+    """The Porter stems of the Latin-letter words in ``text``, space-separated, each once."""
+    words = {word.lower() for word in _LATIN_WORD.findall(text or "") if len(word) > 1}
+    if not words:
+        return ""
+    return " ".join(sorted(set(_stemmer().stemWords(sorted(words)))))
+
+
+def english_stem(word):
+    """The Porter stem of one Latin-letter word (lower case), or None for anything else."""
+    if not _LATIN_WORD.fullmatch(word or ""):
+        return None
+    return _stemmer().stemWord(word.lower())

@@ -144,6 +144,10 @@ class SearchResults:
     facets: dict
     page: int
     per_page: int
+    # How the words were found: "phrase" (some document holds them as typed), "all_words"
+    # (none does: every result holds all of them, apart), "any_words" (none holds all of them)
+    # or "" (no words: a browse).
+    match: str = ""
 
     @property
     def pages(self):

@@ -441,6 +441,52 @@ class VerifySchema(s.Serializer):
     reason = s.CharField(allow_blank=True)
 
 
+class CosignatureSchema(s.Serializer):
+    witness = s.CharField(help_text="the witness key's name")
+    line = s.CharField(help_text="the C2SP tlog-cosignature/v1 signature line")
+
+
+class CheckpointSchema(s.Serializer):
+    origin = s.CharField()
+    size = s.IntegerField(help_text="tree size: the number of entries the checkpoint covers")
+    root_hash = s.CharField(help_text="RFC 9162 Merkle tree root, base64")
+    note = s.CharField(help_text="the C2SP tlog-checkpoint signed note, cosignatures appended: keep it to "
+                                 "prove later that the log was rewritten or cut short")
+    created_at = s.CharField()
+    cosignatures = CosignatureSchema(many=True)
+
+
+class CheckpointListSchema(s.Serializer):
+    next = s.URLField(allow_null=True)
+    results = CheckpointSchema(many=True)
+
+
+class InclusionProofSchema(s.Serializer):
+    entry = s.IntegerField(help_text="the entry's sequence number (leaf index + 1)")
+    leaf_index = s.IntegerField()
+    size = s.IntegerField()
+    leaf_hash = s.CharField(help_text="SHA-256(0x00 ‖ canonical payload), base64")
+    root_hash = s.CharField(help_text="the root of the tree of this size, base64")
+    proof = s.ListField(child=s.CharField(), help_text="RFC 9162 inclusion path, base64 hashes, leaf side first")
+    checkpoint = s.CharField(allow_null=True, help_text="the stored signed checkpoint of this size, if any")
+
+
+ConsistencyProofSchema = inline_serializer("ConsistencyProof", fields={
+    "from": s.IntegerField(help_text="the earlier tree size"),
+    "to": s.IntegerField(help_text="the later tree size"),
+    "first_root": s.CharField(help_text="root of the tree of size `from`, base64"),
+    "second_root": s.CharField(help_text="root of the tree of size `to`, base64"),
+    "proof": s.ListField(child=s.CharField(), help_text="RFC 9162 consistency proof, base64 hashes"),
+})
+
+
+class PublicKeySchema(s.Serializer):
+    origin = s.CharField(help_text="the first line of every checkpoint")
+    name = s.CharField()
+    algorithm = s.CharField()
+    key = s.CharField(help_text="verifier key in the signed-note form name+id+base64(0x01 ‖ Ed25519 key)")
+
+
 class AuditEventSchema(s.Serializer):
     sequence = s.IntegerField()
     time = s.CharField()

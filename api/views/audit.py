@@ -1,5 +1,7 @@
-"""Audit endpoints: the public head seal; for auditors the event feed, verify and export."""
+"""Audit endpoints: the public head seal, checkpoints, proofs and key; for auditors the event feed,
+verify and export."""
 
+import base64
 import json
 
 from django.http import StreamingHttpResponse
@@ -10,9 +12,20 @@ from rest_framework.response import Response
 from security import public_url
 
 from .. import history
+from ..exceptions import ParameterError, ServiceUnavailable
 from ..params import get_datetime, get_int, get_list
 from ..permissions import IsAuditor
-from ..serializers.schema import AuditEventsSchema, HeadSealSchema, VerifySchema, problem_responses
+from ..serializers.schema import (
+    AuditEventsSchema,
+    CheckpointListSchema,
+    CheckpointSchema,
+    ConsistencyProofSchema,
+    HeadSealSchema,
+    InclusionProofSchema,
+    PublicKeySchema,
+    VerifySchema,
+    problem_responses,
+)
 from .base import ApiView
 
 P = OpenApiParameter
@@ -58,6 +71,158 @@ class HeadView(ApiView):
     def get(self, request):
         _, _, chain = history.audit()
         return Response(chain.head_seal())
+
+
+def _b64(digest):
+    return base64.b64encode(digest).decode()
+
+
+def _checkpoint_json(checkpoint):
+    from repository.audit.checkpoints import cosigned_note, parse_checkpoint_text, split_note
+
+    parsed = parse_checkpoint_text(split_note(checkpoint.note)[0])
+    return {
+        "origin": parsed.origin, "size": checkpoint.size, "root_hash": _b64(parsed.root),
+        "note": cosigned_note(checkpoint), "created_at": checkpoint.created_at.isoformat(),
+        "cosignatures": [{"witness": c.witness, "line": c.line} for c in checkpoint.cosignatures.order_by("id")],
+    }
+
+
+class _LogView(ApiView):
+    """Public transparency-log reads: they change with appends and checkpoints, not with the content."""
+
+    follows_repository = False
+
+
+def _tree_size():
+    from repository.audit.merkle import StoredTree
+
+    return StoredTree().size()
+
+
+class CheckpointView(_LogView):
+    @extend_schema(
+        operation_id="audit_checkpoint",
+        summary="The latest signed checkpoint of the audit log (public: keep it to detect a later rewrite "
+                "or truncation with `audit verify --checkpoint` or tools/verify_audit_archive.py)",
+        responses={200: CheckpointSchema, **problem_responses(404, 429)},
+    )
+    def get(self, request):
+        from repository.audit.checkpoints import latest_checkpoint
+
+        checkpoint = latest_checkpoint()
+        if checkpoint is None:
+            from django.http import Http404
+
+            raise Http404("No checkpoint has been signed yet.")
+        return Response(_checkpoint_json(checkpoint))
+
+
+class CheckpointListView(_LogView):
+    query_params = ("since", "limit")
+
+    @extend_schema(
+        operation_id="audit_checkpoints",
+        summary="Signed checkpoints in order of tree size (public)",
+        parameters=[
+            P("since", OpenApiTypes.INT, description="Only checkpoints covering more than this many entries"),
+            P("limit", OpenApiTypes.INT, description="1–500 (default 100)"),
+        ],
+        responses={200: CheckpointListSchema, **problem_responses(400, 429)},
+    )
+    def get(self, request):
+        from repository.audit.models import Checkpoint
+
+        since = get_int(request.query_params, "since", 0, 0)
+        limit = get_int(request.query_params, "limit", 100, 1, 500)
+        rows = list(Checkpoint.objects.filter(size__gt=since).order_by("size", "id")[:limit + 1])
+        next_url = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            query = request.query_params.copy()
+            query["since"] = str(rows[-1].size)
+            next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
+        return Response({"next": next_url, "results": [_checkpoint_json(c) for c in rows]})
+
+
+class InclusionProofView(_LogView):
+    query_params = ("entry", "size")
+
+    @extend_schema(
+        operation_id="audit_proof_inclusion",
+        summary="RFC 9162 inclusion proof: this entry is in the log of this size (public)",
+        parameters=[
+            P("entry", OpenApiTypes.INT, required=True, description="The entry's sequence number (1 = first)"),
+            P("size", OpenApiTypes.INT, description="Tree size (default: the current size); e.g. a checkpoint's"),
+        ],
+        responses={200: InclusionProofSchema, **problem_responses(400, 429)},
+    )
+    def get(self, request):
+        from repository.audit.merkle import StoredTree
+        from repository.audit.models import Checkpoint
+
+        current = _tree_size()
+        entry = get_int(request.query_params, "entry", None, 1, max(current, 1))
+        if entry is None:
+            raise ParameterError("entry", "'entry' is required.")
+        size = get_int(request.query_params, "size", current, 1, current)
+        if entry > size:
+            raise ParameterError("entry", f"Entry {entry} is not in a tree of {size} entries.")
+        tree = StoredTree()
+        checkpoint = Checkpoint.objects.filter(size=size).order_by("id").first()
+        return Response({
+            "entry": entry, "leaf_index": entry - 1, "size": size, "leaf_hash": _b64(tree.leaf(entry - 1)),
+            "root_hash": _b64(tree.root(size)), "proof": [_b64(h) for h in tree.inclusion_proof(entry - 1, size)],
+            "checkpoint": checkpoint.note if checkpoint else None,
+        })
+
+
+class ConsistencyProofView(_LogView):
+    query_params = ("from", "to")
+
+    @extend_schema(
+        operation_id="audit_proof_consistency",
+        summary="RFC 9162 consistency proof: the log of size `to` extends the log of size `from` (public)",
+        parameters=[
+            P("from", OpenApiTypes.INT, required=True, description="The earlier tree size (e.g. a kept checkpoint's)"),
+            P("to", OpenApiTypes.INT, description="The later tree size (default: the current size)"),
+        ],
+        responses={200: ConsistencyProofSchema, **problem_responses(400, 429)},
+    )
+    def get(self, request):
+        from repository.audit.merkle import StoredTree
+
+        current = _tree_size()
+        second = get_int(request.query_params, "to", current, 1, max(current, 1))
+        first = get_int(request.query_params, "from", None, 1, max(current, 1))
+        if first is None:
+            raise ParameterError("from", "'from' is required.")
+        if first > second:
+            raise ParameterError("from", f"'from' ({first}) must not exceed 'to' ({second}).")
+        tree = StoredTree()
+        return Response({
+            "from": first, "to": second, "first_root": _b64(tree.root(first)), "second_root": _b64(tree.root(second)),
+            "proof": [_b64(h) for h in tree.consistency_proof(first, second)],
+        })
+
+
+class PublicKeyView(_LogView):
+    @extend_schema(
+        operation_id="audit_public_key",
+        summary="The log's Ed25519 verifier key, which signs every checkpoint (public)",
+        responses={200: PublicKeySchema, **problem_responses(429, 503)},
+    )
+    def get(self, request):
+        from django.conf import settings
+
+        from repository.audit.checkpoints import CheckpointError, log_verifier
+
+        try:
+            key = log_verifier()
+        except CheckpointError:
+            raise ServiceUnavailable("This server has no audit signing key configured.") from None
+        return Response({"origin": settings.AUDIT_LOG["ORIGIN"], "name": key.name, "algorithm": "Ed25519",
+                         "key": str(key)})
 
 
 class _AuditorView(ApiView):

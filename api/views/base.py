@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .. import caching, state
+from ..authentication import WagtailTokenAuthentication
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
 from ..throttling import API_THROTTLES
@@ -28,7 +29,8 @@ class ApiView(APIView):
     and Last-Modified and may answer 304.
     """
 
-    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    # A bearer token first: a request without valid credentials is then a 401 saying "Bearer".
+    authentication_classes = [WagtailTokenAuthentication, SessionAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = API_THROTTLES
     renderer_classes = [JSONRenderer]
@@ -38,6 +40,9 @@ class ApiView(APIView):
     public_cache = True
     # Output that depends on who asks (history, audit) must say so to caches.
     varies_by_user = False
+    # Whether the output changes only with the repository's content (Last-Modified, 304); the audit log's
+    # checkpoints and proofs change on their own.
+    follows_repository = True
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -59,7 +64,7 @@ class ApiView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         check_known(request.query_params, set(self.query_params))
-        if request.method in ("GET", "HEAD") and not self.varies_by_user:
+        if request.method in ("GET", "HEAD") and not self.varies_by_user and self.follows_repository:
             self._last_modified = caching.last_modified()
             if caching.not_modified_since(request, self._last_modified):
                 raise _NotModified()

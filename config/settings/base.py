@@ -171,6 +171,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.richtext.Draft
 AUTH_USER_MODEL = "accounts.User"
 
 SEARCH = env.search_config()
+# The audit transparency log: checkpoint origin and signing key (outside the database); see docs/AUDIT.md.
+AUDIT_LOG = env.audit_log_config()
 
 SHARED_DIR = env.SHARED_DIR
 NEWS_SAMPLE_PATH = SHARED_DIR / "data" / "thaigov-news-5k.jsonl.gz"
@@ -182,8 +184,9 @@ REST_FRAMEWORK = {
     # Every DRF view (v1, Wagtail's v2, the schema) is rate limited; see api/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle", "api.throttling.AuthenticatedRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    # An API token is recognised on v2 too, so its holder gets the authenticated rate there as well.
+    # API tokens are recognised on v2 too, so their holders get the authenticated rate there as well.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.WagtailTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
@@ -226,6 +229,8 @@ API_ANON_THROTTLE_RATE = env.env_str("API_ANON_THROTTLE_RATE", "600/min")
 API_USER_THROTTLE_RATE = env.env_str("API_USER_THROTTLE_RATE", "3000/min")
 API_CACHE_MAX_AGE = env.env_int("API_CACHE_MAX_AGE", 60)
 API_STATE_TTL = float(env.env_str("API_STATE_TTL", "60"))
+# Wagtail API tokens older than this are refused (api/authentication.py).
+API_TOKEN_MAX_AGE_DAYS = env.env_int("API_TOKEN_MAX_AGE_DAYS", 90)
 # Whether detail and listing answers are memoised too (off: built from the database each time).
 API_DOCUMENT_MEMO = env.env_bool("API_DOCUMENT_MEMO", True)
 

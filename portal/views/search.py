@@ -48,6 +48,7 @@ def search(request):
             })
         context.update({
             "total": data["total"],
+            "match": data.get("match", ""),
             "results": results,
             "facet_groups": searching.facet_groups(data.get("facets") or {}, state, agency_names, item_names),
             "pagination": searching.pagination(state, data["page"], data["pages"]),

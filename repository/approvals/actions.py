@@ -48,7 +48,7 @@ class BaseApprovalAction:
             raise ApprovalActionError(f"หน้านี้อยู่ที่ขั้นตอน '{task.name}'")
         return state.current_task_state.specific, task
 
-    def _perform(self, expected_task_class, action_name, **data):
+    def _check_allowed(self, expected_task_class, action_name, **data):
         task_state, task = self._task_state(expected_task_class)
         allowed = {name for name, _label, _modal in task.get_actions(self.page, self.user)}
         if action_name not in allowed:
@@ -56,7 +56,7 @@ class BaseApprovalAction:
         return task, task_state
 
     def _run(self, expected_task_class, action_name, **data):
-        task, task_state = self._perform(expected_task_class, action_name, **data)
+        task, task_state = self._check_allowed(expected_task_class, action_name, **data)
         with transaction.atomic():
             task.on_action(task_state, self.user, action_name, **data)
         self.page.refresh_from_db()
@@ -126,7 +126,7 @@ class ApproveAction(BaseApprovalAction):
     def check(self):
         from .models import ApprovalTask
 
-        self._perform(ApprovalTask, "approve")
+        self._check_allowed(ApprovalTask, "approve")
 
     def execute(self):
         from .models import ApprovalTask
@@ -153,7 +153,7 @@ class SendBackAction(BaseApprovalAction):
     def check(self):
         if not self.reason:
             raise ValidationError({"comment": "กรุณาระบุเหตุผลที่ส่งกลับแก้ไข"})
-        self._perform(self._step(), "reject")
+        self._check_allowed(self._step(), "reject")
 
     def execute(self):
         self.check()
@@ -172,7 +172,7 @@ class PublishAction(BaseApprovalAction):
     def check(self):
         from .models import PublicationTask
 
-        self._perform(PublicationTask, "approve")
+        self._check_allowed(PublicationTask, "approve")
 
     def execute(self):
         from .models import PublicationTask
@@ -192,7 +192,7 @@ class EmergencyPublishAction(BaseApprovalAction):
     def check(self):
         from .models import ApprovalTask
 
-        self._perform(ApprovalTask, "emergency_publish")
+        self._check_allowed(ApprovalTask, "emergency_publish")
 
     def execute(self):
         from .models import ApprovalTask

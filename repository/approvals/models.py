@@ -26,6 +26,7 @@ from django.utils import timezone
 from wagtail.models import Page, Task, TaskState
 
 from . import roles
+from .agency_roles import AgencyRole  # noqa: F401  (a model of this app)
 from .forms import ApproveForm, RequestForm, SendBackForm
 
 # --- task states ---------------------------------------------------------
@@ -310,20 +311,7 @@ class PublicationTask(SignOffTaskMixin, Task):
 # --- roles ---------------------------------------------------------------
 
 
-class AgencyRole(models.Model):
-    """Which agency and role a Wagtail group stands for (made by ``grant_agency_roles``)."""
-
-    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="agency_role")
-    agency = models.ForeignKey("repository.Agency", on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField("บทบาท", max_length=32, choices=roles.AGENCY_ROLE_CHOICES)
-
-    class Meta:
-        verbose_name = "บทบาทในหน่วยงาน"
-        verbose_name_plural = "บทบาทในหน่วยงาน"
-        constraints = [models.UniqueConstraint(fields=["agency", "role"], name="approvals_one_group_per_agency_role")]
-
-    def __str__(self):
-        return self.group.name
+# AgencyRole lives in agency_roles.py (roles.py builds on it without importing this module).
 
 
 # --- the approval form record --------------------------------------------

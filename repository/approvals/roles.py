@@ -17,18 +17,15 @@ from django.db import transaction
 
 from repository.accounts.administrators import is_administrator  # noqa: F401  (re-exported for callers of roles)
 
-PROVIDER = "provider"
-APPROVER = "approver"
-PUBLISHER = "publisher"
-EMERGENCY_APPROVER = "emergency_approver"
-
-AGENCY_ROLE_CHOICES = [
-    (PROVIDER, "ผู้รับผิดชอบการให้ข้อมูล"),
-    (APPROVER, "ผู้อนุมัติรับรอง"),
-    (PUBLISHER, "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่"),
-    (EMERGENCY_APPROVER, "ผู้อนุมัติเผยแพร่เหตุเร่งด่วน"),
-]
-ROLE_LABELS = dict(AGENCY_ROLE_CHOICES)
+from .agency_roles import (  # noqa: F401  (the role names are part of this module's interface)
+    AGENCY_ROLE_CHOICES,
+    APPROVER,
+    EMERGENCY_APPROVER,
+    PROVIDER,
+    PUBLISHER,
+    ROLE_LABELS,
+    AgencyRole,
+)
 
 AUDITOR_GROUP = "ผู้ตรวจสอบ"
 ADMINISTRATOR_GROUP = "ผู้ดูแลระบบ"
@@ -54,6 +51,11 @@ AUDITOR_PERMISSIONS = [
     "approvals.view_approvalform",
     "approvals.view_all_approvalforms",
     "audit.view_audit_trail",  # made by the audit app; granted when it exists
+    # Auditors obtain and revoke their own API tokens (Wagtail's hashed, expiring APIToken) in the admin.
+    "wagtailcore.add_apitoken",
+    "wagtailcore.change_apitoken",
+    "wagtailcore.delete_apitoken",
+    "wagtailcore.view_apitoken",
 ]
 ADMINISTRATOR_PERMISSIONS = AUDITOR_PERMISSIONS + [
     "approvals.override_publish",
@@ -117,8 +119,6 @@ def grant_agency_roles(agency):
     """
     from wagtail.models import GroupPagePermission
 
-    from .models import AgencyRole
-
     page = getattr(agency, "page", None) if agency.pk else None
     groups = {}
     for role, _label in AGENCY_ROLE_CHOICES:
@@ -159,8 +159,6 @@ def _ancestor_paths(page):
 
 def user_has_role(user, role, page):
     """Whether ``user`` holds ``role`` for an agency whose page is ``page`` or above it."""
-    from .models import AgencyRole
-
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -178,8 +176,6 @@ def pages_with_role(user, role):
     """Pages on which ``user`` holds ``role``."""
     from django.db.models import Q
     from wagtail.models import Page
-
-    from .models import AgencyRole
 
     paths = AgencyRole.objects.filter(group__user=user, role=role, agency__page__isnull=False).values_list(
         "agency__page__path", flat=True

@@ -6,6 +6,7 @@ sealing, verifying and exporting compute exactly the same thing; the
 serialisation itself is ``canonical.py``.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -16,11 +17,12 @@ from reversion.models import Revision, Version
 from .canonical import (
     GENESIS_SEAL,
     PAYLOAD_VERSION,
+    canonical_json,
     canonical_time,
     canonical_time_from_sqlite,
-    compute_seal,
     data_digest,
 )
+from .merkle import leaf_hash, new_nodes
 
 RECORD_FIELDS = (
     "id", "revision_id", "sequence", "at", "action", "object_model", "object_id", "object_repr", "page_id", "live",
@@ -119,10 +121,23 @@ def seal_record(record, using=None):
     record.at = revision["date_created"]
     record.extra = json.loads(json.dumps(record.extra))
     values = {name: getattr(record, name) for name in RECORD_FIELDS if name not in ("id", "seal")}
-    record.seal = compute_seal(build_payload(values, revision, versions, content_types))
+    entry = canonical_json(build_payload(values, revision, versions, content_types))
+    record.seal = hashlib.sha256(entry).hexdigest()
+    append_leaf(record.sequence - 1, leaf_hash(entry), using)
     head.sequence, head.seal, head.at = record.sequence, record.seal, record.at
     head.save(using=using, update_fields=["sequence", "seal", "at"])
     return record
+
+
+def append_leaf(index, leaf, using=None):
+    """Store leaf ``index`` of the Merkle tree and the complete subtrees it closes (under the chain lock)."""
+    from .merkle import StoredTree, position
+    from .models import TreeNode
+
+    using = using or DEFAULT_DB_ALIAS
+    rows = new_nodes(index, leaf, StoredTree(using).hashes)
+    TreeNode.objects.using(using).bulk_create(
+        [TreeNode(position=position(level, i), hash=digest.hex()) for level, i, digest in rows])
 
 
 def head_seal(using=None):
@@ -148,6 +163,7 @@ class VerifyResult:
     first_bad: int | None = None
     reason: str = ""
     problems: list = field(default_factory=list)
+    checkpoints: int = 0  # signed checkpoints the log was checked against
 
     def __bool__(self):
         return self.ok
@@ -181,8 +197,25 @@ def _version_sql(vendor, with_data):
             f"WHERE revision_id IN (SELECT revision_id FROM audit_auditrecord WHERE sequence > %s AND sequence <= %s)")
 
 
-def iter_entries(using=None, with_data=False, batch_size=5000):
-    """Every audit entry in sequence order as (record, payload or None, stored seal[, data]).
+def _stored_extra(text):
+    """A stored ``extra`` as a value; text that is not JSON (written past the database's checks) becomes a
+    value no seal was computed over, so the entry fails its contents check instead of stopping the reader."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"unreadable stored extra": text if isinstance(text, str) else text.decode("utf-8", "replace")}
+
+
+def last_sequence(using=None):
+    with connections[using or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT MAX(sequence) FROM audit_auditrecord")
+        (last,) = cursor.fetchone()
+    return last or 0
+
+
+def iter_entries(using=None, with_data=False, batch_size=5000, lo=0, hi=None):
+    """The audit entries with sequence in (lo, hi] (default: all) in order, as (record, payload or None,
+    stored seal[, data]).
 
     ``payload`` is None when the entry's reversion revision is gone. With
     ``with_data`` each item also carries {version id: serialized_data} (for export).
@@ -192,10 +225,7 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
     connection.ensure_connection()
     vendor = connection.vendor
     content_types = content_type_labels(using)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(sequence) FROM audit_auditrecord")
-        (last_sequence,) = cursor.fetchone()
-    last_sequence = last_sequence or 0
+    end_sequence = last_sequence(using) if hi is None else hi
     if vendor == "sqlite":
         # As stored (UTC text), skipping the driver's datetime converters; see canonical_time_from_sqlite.
         record_sql = _RECORD_SQL.format(at="CAST(r.at AS TEXT)", date_created="CAST(v.date_created AS TEXT)")
@@ -204,9 +234,9 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
         fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
         record_sql = _RECORD_SQL.format(at=f"to_char(r.at AT TIME ZONE 'UTC', {fmt})",
                                         date_created=f"to_char(v.date_created AT TIME ZONE 'UTC', {fmt})")
-    start = 0
-    while start < last_sequence:
-        end = start + batch_size
+    start = lo
+    while start < end_sequence:
+        end = min(start + batch_size, end_sequence)
         with connection.cursor() as cursor:
             cursor.execute(record_sql, [start, end])
             rows = cursor.fetchall()
@@ -229,11 +259,11 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
             if vendor == "sqlite":
                 record["at"] = canonical_time_from_sqlite(record["at"])
                 record["live"] = None if record["live"] is None else bool(record["live"])
-                record["extra"] = json.loads(record["extra"])
+                record["extra"] = _stored_extra(record["extra"])
                 if record["date_created"] is not None:
                     record["date_created"] = canonical_time_from_sqlite(record["date_created"])
             elif isinstance(record["extra"], str):
-                record["extra"] = json.loads(record["extra"])
+                record["extra"] = _stored_extra(record["extra"])
             payload = None
             if record["revision_found"] is not None:
                 revision = {"id": record["revision_id"], "date_created": record["date_created"],
@@ -247,22 +277,61 @@ def iter_entries(using=None, with_data=False, batch_size=5000):
         start = end
 
 
-def verify_chain(using=None, workers=None):
-    """Recompute every seal and the links between them.
+def check_cosignatures(using):
+    """The first stored cosignature by a configured witness (``AUDIT_WITNESS_KEYS``) that does not verify."""
+    from django.conf import settings
 
-    Returns a ``VerifyResult``: ok with the count and head seal, or the first
-    bad entry (by sequence number) and why. Long chains are checked by ranges
-    in ``workers`` processes (default: one per core, or ``AUDIT_VERIFY_WORKERS``)
-    when the caller is outside a transaction; see ``verification.py``.
+    from .checkpoints import CheckpointError, VerifierKey, verify_cosignature
+    from .models import Cosignature
+
+    try:
+        witnesses = {key.name: key for key in map(VerifierKey.parse, settings.AUDIT_LOG.get("WITNESS_KEYS") or [])}
+    except CheckpointError as error:
+        return f"AUDIT_WITNESS_KEYS: {error}"
+    for cosignature in Cosignature.objects.using(using).select_related("checkpoint").order_by("id"):
+        witness = witnesses.get(cosignature.witness)
+        if witness is None:
+            continue
+        try:
+            verify_cosignature(cosignature.checkpoint.note, cosignature.line, witness)
+        except CheckpointError as error:
+            return f"the cosignature by {witness.name} of the checkpoint of size {cosignature.checkpoint.size}: {error}"
+    return None
+
+
+def verify_chain(using=None, workers=None, checkpoints=()):
+    """Recompute every seal, the links between them, the Merkle tree, and compare with signed checkpoints.
+
+    ``checkpoints``: signed notes (text) given by the caller, e.g. saved by an auditor, checked besides
+    every stored checkpoint. Returns a ``VerifyResult``: ok with the count and head seal, or the first
+    bad entry (by sequence number) and why. See ``verification.py``.
     """
-    from .models import AuditRecord, ChainHead
-    from .verification import verify_ranges
+    from .checkpoints import CheckpointError, log_verifier, verify_checkpoint
+    from .models import AuditRecord, ChainHead, Checkpoint
+    from .verification import verify_log
 
     using = using or DEFAULT_DB_ALIAS
-    outcome = verify_ranges(using, workers=workers)
-    count, previous = outcome.count, outcome.head
-    if not outcome.ok:
-        return VerifyResult(ok=False, count=count, head=previous, first_bad=outcome.first_bad, reason=outcome.reason)
+    stored = list(Checkpoint.objects.using(using).order_by("size", "id").values_list("id", "note"))
+    parsed = []
+    if stored or checkpoints:
+        try:
+            key = log_verifier()
+        except CheckpointError as error:  # no key configured, or a malformed one
+            return VerifyResult(ok=False, reason=f"cannot check checkpoints: {error}")
+        for label, note in [(f"stored checkpoint {pk}", note) for pk, note in stored] + [
+                (f"given checkpoint {n}", note) for n, note in enumerate(checkpoints, start=1)]:
+            try:
+                parsed.append(verify_checkpoint(note, key))
+            except CheckpointError as error:
+                return VerifyResult(ok=False, reason=f"{label} does not verify: {error}")
+        problem = check_cosignatures(using)
+        if problem:
+            return VerifyResult(ok=False, reason=problem)
+    state = verify_log(using, workers=workers, checkpoints=parsed)
+    count, previous = state.count, state.head
+    if state.problem:
+        return VerifyResult(ok=False, count=count, head=previous, first_bad=state.problem.sequence,
+                            reason=state.problem.reason)
 
     def bad(sequence, reason):
         return VerifyResult(ok=False, count=count, head=previous, first_bad=sequence, reason=reason)
@@ -279,4 +348,4 @@ def verify_chain(using=None, workers=None):
     if unsealed is not None:
         return VerifyResult(ok=False, count=count, head=previous, first_bad=None,
                             reason=f"reversion revision {unsealed} is not sealed into the chain")
-    return VerifyResult(ok=True, count=count, head=previous)
+    return VerifyResult(ok=True, count=count, head=previous, checkpoints=len(parsed))

@@ -153,3 +153,62 @@ def diff_versions(a, b):
     elif "_model" in a:
         model = apps.get_model(a["_model"])
     return diff_states(a, b, model)
+
+
+# How the admin shows a change to a person: text without markup, dates in Buddhist Era. -----------------------
+
+_BLOCK_END = re.compile(r"^</(p|h[1-6]|li|ul|ol|blockquote|div|tr|table)>$|^<br\s*/?>$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def readable_ops(ops):
+    """A word diff's ops as text a person reads: HTML tags dropped (a block's end becomes a line break),
+    entities unescaped, empty ops left out, neighbours of one op joined."""
+    from html import unescape
+
+    readable = []
+    for op, text in ops:
+        parts = []
+        for part in _TAG.split(text):
+            if part.startswith("<") and part.endswith(">"):
+                if _BLOCK_END.match(part):
+                    parts.append("\n")
+            elif part:
+                parts.append(unescape(part))
+        shown = "".join(parts)
+        if not shown:
+            continue
+        if readable and readable[-1][0] == op:
+            readable[-1] = (op, readable[-1][1] + shown)
+        else:
+            readable.append((op, shown))
+    while readable and readable[-1][1].strip() == "":
+        readable.pop()
+    return readable
+
+
+def readable_value(value):
+    """A changed value as shown: ISO dates and times in Buddhist Era (``15 ม.ค. 2568``), the rest as is."""
+    import datetime
+
+    from repository.thai import format_be_date
+
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return format_be_date(moment.date() if len(value) == 10 else moment, style="abbr")
+    return value
+
+
+def readable_changes(changes):
+    """``diff_states`` output with ``shown`` (ops) and ``shown_before``/``shown_after`` for the admin."""
+    for change in changes:
+        if change["kind"] == "text":
+            change["shown"] = readable_ops(change["ops"])
+        change["shown_before"] = readable_value(change["before"])
+        change["shown_after"] = readable_value(change["after"])
+        for row in (change.get("rows") or {}).get("changed", []):
+            readable_changes(row.get("changes", []))
+    return changes

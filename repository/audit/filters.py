@@ -2,14 +2,15 @@
 
 from django import forms
 
+from .labels import actions_matching
 from .models import AuditRecord
 from .replay import EVENT_FIELDS, _event, ensure_aware
 
 
 class TimelineFilterForm(forms.Form):
-    agency = forms.CharField(label="หน่วยงาน (รหัส)", required=False)
+    agency = forms.CharField(label="หน่วยงาน", required=False, help_text="ชื่อหรือรหัสหน่วยงาน")
     user = forms.CharField(label="ผู้ดำเนินการ", required=False)
-    action = forms.CharField(label="การกระทำ", required=False)
+    action = forms.CharField(label="การกระทำ", required=False, help_text="เช่น เผยแพร่ อนุมัติ")
     item_code = forms.CharField(label="รายการ OIT", required=False, help_text="เช่น O12")
     date_from = forms.DateTimeField(label="ตั้งแต่", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     date_to = forms.DateTimeField(label="ถึง", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -27,12 +28,16 @@ def filter_records(agency=None, user=None, action=None, item_code=None, date_fro
 
     records = AuditRecord.objects.all()
     if agency:
+        agency = agency.strip()
         found = Agency.objects.filter(code=agency).first()
-        records = records.filter(agency_id__in=found.descendant_ids()) if found else records.none()
+        matches = [found] if found else list(Agency.objects.filter(name_th__icontains=agency))
+        ids = {pk for match in matches for pk in match.descendant_ids()}
+        records = records.filter(agency_id__in=ids)
     if user:
         records = records.filter(user_name__icontains=user)
     if action:
-        records = records.filter(action__startswith=action) if action.endswith(".") else records.filter(action=action)
+        known = AuditRecord.objects.values_list("action", flat=True).distinct()
+        records = records.filter(action__in=actions_matching(action, set(known)))
     if item_code:
         records = records.filter(item_codes__contains=f" {item_code.strip().upper()} ")
     if date_from:
@@ -43,4 +48,10 @@ def filter_records(agency=None, user=None, action=None, item_code=None, date_fro
 
 
 def events(records):
-    return [_event(row) for row in records.values(*EVENT_FIELDS)]
+    """The records as events, each with its action's Thai name (``action_label``)."""
+    from .labels import action_label
+
+    rows = [_event(row) for row in records.values(*EVENT_FIELDS)]
+    for row in rows:
+        row["action_label"] = action_label(row["action"])
+    return rows

@@ -91,6 +91,59 @@ class ChainHead(models.Model):
         return f"head #{self.sequence} {self.seal}"
 
 
+class TreeNode(models.Model):
+    """One complete subtree of the Merkle tree over the entries (``merkle.py``): inserted once, never changed.
+
+    ``position`` is ``level << 48 | index``: the subtree of ``2**level`` leaves from leaf ``index * 2**level``
+    (leaf *i* is entry *i + 1*). Level 0 holds each entry's leaf hash.
+    """
+
+    position = models.BigIntegerField(primary_key=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "Merkle tree node"
+
+    def __str__(self):
+        return f"node {self.position >> 48}/{self.position & ((1 << 48) - 1)} {self.hash}"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (C2SP tlog-checkpoint: origin, tree size, root hash, Ed25519 signature).
+
+    ``note`` is the signed note exactly as signed and served; the other fields repeat what it says,
+    for queries. Append-only (database triggers), like the entries.
+    """
+
+    size = models.PositiveBigIntegerField("จำนวนรายการ", db_index=True)
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField("เวลา", db_index=True)
+
+    class Meta:
+        verbose_name = "checkpoint"
+        ordering = ["size", "id"]
+
+    def __str__(self):
+        return f"checkpoint {self.size} {self.root_hash}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature of a checkpoint (C2SP tlog-cosignature/v1), kept beside it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(max_length=255)
+    line = models.TextField(help_text="the signature line, as appended to the checkpoint's note")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "cosignature"
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="audit_one_cosignature_per_witness")]
+
+    def __str__(self):
+        return f"{self.witness} on {self.checkpoint}"
+
+
 # Actions after which the public may see something different.
 PUBLICATION_ACTIONS = frozenset(
     {"wagtail.publish", "wagtail.publish.scheduled", "wagtail.unpublish", "wagtail.unpublish.scheduled",

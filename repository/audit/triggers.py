@@ -1,8 +1,9 @@
 """Database triggers that make the audit tables append-only.
 
-Created by migration 0002 on SQLite and PostgreSQL. They refuse every UPDATE
-and DELETE on ``audit_auditrecord``, ``reversion_revision`` and
-``reversion_version`` — with one exception: reversion's ``Revision.user`` is
+Created by migration 0002 on SQLite and PostgreSQL (and by 0005 for the
+transparency log's tables). They refuse every UPDATE and DELETE on
+``audit_auditrecord``, ``reversion_revision``, ``reversion_version`` and the
+Merkle tree's nodes, checkpoints and cosignatures — with one exception: reversion's ``Revision.user`` is
 ``on_delete=SET_NULL``, so deleting a user sets ``user_id`` to NULL on their
 revisions; that single change is allowed. The seal does not cover
 ``Revision.user_id`` (it covers the record's own user snapshot instead), so the
@@ -19,7 +20,8 @@ What this means in normal operation (see docs/AUDIT.md):
   owner's rights is caught by ``manage.py audit verify`` and pinned head seals.
 """
 
-TABLES = ("audit_auditrecord", "reversion_revision", "reversion_version")
+TABLES = ("audit_auditrecord", "reversion_revision", "reversion_version", "audit_treenode", "audit_checkpoint",
+          "audit_cosignature")
 MESSAGE = "audit trail is append-only"
 
 # reversion_revision may change only by SET_NULL of user_id (a user was deleted).
@@ -60,17 +62,17 @@ def _pg_statements(table):
     ]
 
 
-def create_statements(vendor):
+def create_statements(vendor, tables=TABLES):
     if vendor == "sqlite":
-        return [s for table in TABLES for s in _sqlite_statements(table)]
+        return [s for table in tables for s in _sqlite_statements(table)]
     if vendor == "postgresql":
-        return [_PG_FUNCTION] + [s for table in TABLES for s in _pg_statements(table)]
+        return [_PG_FUNCTION] + [s for table in tables for s in _pg_statements(table)]
     raise NotImplementedError(f"append-only triggers are written for SQLite and PostgreSQL, not {vendor}")
 
 
-def drop_statements(vendor):
+def drop_statements(vendor, tables=TABLES):
     statements = []
-    for table in TABLES:
+    for table in tables:
         for suffix in ("no_update", "no_delete"):
             if vendor == "sqlite":
                 statements.append(f"DROP TRIGGER IF EXISTS {table}_{suffix}")
@@ -81,13 +83,19 @@ def drop_statements(vendor):
     return statements
 
 
+def _existing(connection):
+    """The protected tables this database has (an earlier migration runs before later tables exist)."""
+    present = set(connection.introspection.table_names())
+    return [table for table in TABLES if table in present]
+
+
 def create_triggers(connection):
     with connection.cursor() as cursor:
-        for statement in create_statements(connection.vendor):
+        for statement in create_statements(connection.vendor, _existing(connection)):
             cursor.execute(statement)
 
 
 def drop_triggers(connection):
     with connection.cursor() as cursor:
-        for statement in drop_statements(connection.vendor):
+        for statement in drop_statements(connection.vendor, _existing(connection)):
             cursor.execute(statement)

@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from reversion.models import Version
 
+from repository.accounts.administrators import is_administrator
+
 from .chain import head_seal, verify_chain
-from .diff import diff_versions
+from .diff import diff_versions, readable_changes
 from .export import export_archive
 from .filters import TimelineFilterForm, events, filter_records
+from .labels import action_label
 from .models import AuditRecord
 from .replay import object_timeline, version_state
 
@@ -69,8 +72,11 @@ def object_history(request, model, pk):
         raise Http404("no audit history for this object")
     for before, after in zip(items, items[1:], strict=False):
         after["previous_version_id"] = before["version_id"]
+    for item in items:
+        item["action_label"] = action_label(item["action"])
     return render(request, "audit/object.html", {
         "page_title": f"ประวัติ: {items[-1]['object']['repr']}", "header_icon": "history", "events": items,
+        "is_administrator": is_administrator(request.user),
     })
 
 
@@ -79,7 +85,7 @@ def diff(request, a, b):
     if not Version.objects.filter(pk__in=[a, b]).count() == len({a, b}):
         raise Http404("no such version")
     return render(request, "audit/diff.html", {
-        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": diff_versions(a, b),
+        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": readable_changes(diff_versions(a, b)),
         "a": a, "b": b, "state_b": version_state(b),
     })
 
@@ -95,14 +101,13 @@ def verify(request):
 
 @auditor_only
 def export(request):
+    """The signed archive as one zip file, which tools/verify_audit_archive.py reads as it is."""
     workdir = Path(tempfile.mkdtemp(prefix="audit-export-"))
     try:
-        export_archive(workdir / "archive")
-        archive = shutil.make_archive(str(workdir / "audit-archive"), "zip", workdir / "archive")
-        handle = open(archive, "rb")  # noqa: SIM115 - FileResponse closes it
+        export_archive(workdir / "audit-archive.zip")
+        handle = open(workdir / "audit-archive.zip", "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
-        # Nothing stays on disk: the open handle keeps the zip readable until the response closes it.
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)  # the open file stays readable until closed (POSIX)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = FileResponse(handle, as_attachment=True, filename=f"audit-archive-{stamp}.zip")
     response["X-Audit-Head-Seal"] = head_seal()["seal"]

@@ -3,7 +3,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import views
+from . import restore_views, views
 from .tree import ACTION_CHILDREN_RENUMBERED
 
 
@@ -24,6 +24,8 @@ def register_audit_urls():
         path("audit/diff/<int:a>/<int:b>/", views.diff, name="audit_diff"),
         path("audit/verify/", views.verify, name="audit_verify"),
         path("audit/export/", views.export, name="audit_export"),
+        path("audit/pages/<int:page_id>/restore/", restore_views.restore, name="audit_restore"),
+        path("audit/versions/<int:version_id>/revert/", restore_views.revert, name="audit_revert"),
     ]
 
 

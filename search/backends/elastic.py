@@ -1,116 +1,110 @@
-"""The Elasticsearch engine, through ``elasticsearch.dsl`` on the 8.19 client.
+"""The Elasticsearch engine, on the 8.19 client, with nothing but Elasticsearch's core.
 
-* Analysis: the ``thai`` tokenizer (or the ICU plugin's ``icu_tokenizer`` when
-  ``SEARCH["ELASTICSEARCH_TOKENIZER"] = "icu_tokenizer"``), a char filter
-  mapping Thai digits to Arabic, lower-casing; every text field has an
-  ``english`` subfield with English stemming. The ``parts`` field receives the
-  sub-word parts of compounds computed by ``search.analysis`` (the same ones
-  the embedded engine indexes), so จัดซื้อ finds จัดซื้อจัดจ้าง here too.
+* Analysis needs no plugin or optional module. ``search.analysis`` segments Thai
+  with nlpo3 and joins the words with ``WORD_SEPARATOR`` (U+200B), which the core
+  ``standard`` tokenizer splits on while it keeps a run of Thai letters whole; the
+  indexed text has its Thai digits folded and is lower-cased
+  (``analysis.index_form``); English words' Porter stems go to a ``stems`` field and
+  compounds' parts to ``parts`` (the same parts the embedded engine indexes). Query
+  words get the same treatment, so both engines index and query the same words.
+  On a cluster with ``analysis-common``/``analysis-icu`` the ``thai`` or
+  ``icu_tokenizer`` may be chosen (``SEARCH["ELASTICSEARCH_TOKENIZER"]``); the
+  default is ``standard``, which every Elasticsearch has.
+* The indexed fields are left out of ``_source``; it keeps the text as written
+  (segmented), from which snippets are cut by ``search.highlight`` exactly as on
+  the embedded engine. Suggestions use a keyword field of the folded title
+  (wildcard and prefix queries: no ``search_as_you_type``, no n-gram filter).
+* Ranking: BM25 (title weighted most) under tiers that make a document holding
+  the query as a phrase in its title, then the phrase anywhere, then every word
+  in its title, rank above documents holding the words apart, at every result
+  count. ``SearchResults.match`` says whether anything held the phrase.
 * Zero-downtime rebuild: documents live in versioned indices
   ``<prefix>-<timestamp>``; the alias ``<prefix>`` points at the live one and
   is swapped atomically when a rebuild completes.
-* Every request has a timeout and no retries: an unreachable server raises
-  ``SearchUnavailable`` at once, and the outbox keeps the work for later.
+* Every request has a timeout and no retries: an unreachable server, a timeout or
+  a 5xx raises ``SearchUnavailable`` at once, and the outbox keeps the work.
 """
 
 import datetime
+import logging
 import time
 
 from elastic_transport import TransportError
 from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
-from elasticsearch.dsl import Document, Index, Q, Search, analyzer, char_filter, field, token_filter
 from elasticsearch.helpers import BulkIndexError, bulk, scan
 
-from repository.thai import ARABIC_DIGITS, THAI_DIGITS
-
-from .. import analysis
+from .. import analysis, highlight
 from ..errors import SearchUnavailable
 from ..query import FACETS, SearchHit, SearchResults
 from .base import SearchBackend
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_TIMEOUT = 5  # seconds per request
 FACET_SIZE = 100
-# (field, boost) searched for every word of the query; the title weighs most.
-SEARCH_FIELDS = [
-    "title^10", "title.english^5", "summary^4", "summary.english^2",
-    "body", "body.english^0.5", "extra^2", "extra.english", "parts",
-]
-PHRASE_FIELDS = ["title^10", "summary^4", "body^2"]
-HIGHLIGHT = {
-    "title": {"number_of_fragments": 0},
-    "summary": {"fragment_size": 160, "number_of_fragments": 2},
-    "body": {"fragment_size": 160, "number_of_fragments": 2},
-}
-
-THAI_DIGITS_FILTER = char_filter(
-    "thai_digits", type="mapping", mappings=[f"{t}=>{a}" for t, a in zip(THAI_DIGITS, ARABIC_DIGITS, strict=True)]
-)
-ENGLISH_STEMMER = token_filter("english_stemmer", type="stemmer", language="english")
-ENGLISH_POSSESSIVE = token_filter("english_possessive", type="stemmer", language="possessive_english")
+# BM25 weight of each text field (the embedded engine's bm25 weights).
+FIELD_WEIGHTS = {"title": 10, "summary": 4, "body": 1, "extra": 2}
+TEXT_FIELDS = [f"{name}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
+# Constant scores added above any BM25 score (which stays far below 10^5 here): the tiers.
+TIER_TITLE_PHRASE = 300_000
+TIER_PHRASE = 200_000
+TIER_TITLE_WORDS = 100_000
+INDEXED_ONLY = ["title", "summary", "body", "extra", "parts", "stems", "title_folded"]
+SOURCE_FIELDS = ["page_id", "display.title", "url_path", "page_type", "agency", "fiscal_year", "issue_date"]
+SNIPPET_FIELDS = ["display.title_words", "display.summary", "display.body"]
+# Tokenizers that need no plugin: the default. Others are allowed as a setting, for clusters that have them.
+CORE_TOKENIZERS = ("standard",)
 
 
-def thai_analyzer(tokenizer="thai"):
-    return analyzer(
-        "thai_text", tokenizer=tokenizer, char_filter=[THAI_DIGITS_FILTER], filter=["lowercase", "decimal_digit"]
-    )
-
-
-ENGLISH_ANALYZER = analyzer(
-    "english_text",
-    tokenizer="standard",
-    char_filter=[THAI_DIGITS_FILTER],
-    filter=[ENGLISH_POSSESSIVE, "lowercase", ENGLISH_STEMMER],
-)
-PARTS_ANALYZER = analyzer("parts_text", tokenizer="whitespace", filter=["lowercase"])
-
-
-def disclosure_document(tokenizer="thai"):
-    """The Document class for one tokenizer choice (analyzers are bound at class creation)."""
-    thai = thai_analyzer(tokenizer)
-
-    def text():
-        return field.Text(analyzer=thai, fields={"english": field.Text(analyzer=ENGLISH_ANALYZER)})
-
-    class DisclosureDocument(Document):
-        page_id = field.Integer()
-        title = text()
-        title_suggest = field.SearchAsYouType(analyzer=thai)
-        summary = text()
-        body = text()
-        extra = text()
-        parts = field.Text(analyzer=PARTS_ANALYZER)
-        url_path = field.Keyword(index=False)
-        page_type = field.Keyword()
-        agency = field.Keyword()
-        items = field.Keyword()
-        fiscal_year = field.Integer()
-        issue_date = field.Date()
-        version = field.Keyword(index=False)
-
-    return DisclosureDocument
-
-
-def index_definition(name, tokenizer="thai"):
-    """The ``Index`` (settings, analysis, mappings) of one versioned index."""
-    index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, max_result_window=10_000)
-    index.document(disclosure_document(tokenizer))
-    return index
+def index_definition(tokenizer="standard"):
+    """Settings and mappings of one versioned index (only core analysis components by default)."""
+    text = {"type": "text", "analyzer": "folded_text"}
+    return {
+        "settings": {
+            "number_of_shards": 1,
+            "number_of_replicas": 0,
+            "max_result_window": 10_000,
+            "analysis": {"analyzer": {"folded_text": {"type": "custom", "tokenizer": tokenizer,
+                                                      "filter": ["lowercase"]}}},
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "_source": {"excludes": INDEXED_ONLY},
+            "properties": {
+                "page_id": {"type": "integer"},
+                "title": text, "summary": text, "body": text, "extra": text, "parts": text,
+                "stems": {"type": "text", "analyzer": "folded_text"},
+                "title_folded": {"type": "keyword"},
+                "display": {"type": "object", "enabled": False},
+                "url_path": {"type": "keyword", "index": False},
+                "page_type": {"type": "keyword"},
+                "agency": {"type": "keyword"},
+                "items": {"type": "keyword"},
+                "fiscal_year": {"type": "integer"},
+                "issue_date": {"type": "date"},
+                "version": {"type": "keyword"},
+            },
+        },
+    }
 
 
 def source_of(analysed):
     """The JSON body indexed for one analysed document."""
     d = analysed.document
-    unsegment = str.maketrans({analysis.WORD_SEPARATOR: None})
+    fields = {name: getattr(analysed, name) for name in ("title", "summary", "body", "extra")}
     return {
         "page_id": d.page_id,
-        "title": d.title,
-        "title_suggest": analysis.normalise(d.title),
-        "summary": analysed.summary.translate(unsegment),
-        "body": analysed.body.translate(unsegment),
-        "extra": analysed.extra.translate(unsegment),
-        "parts": analysed.parts,
+        **{name: analysis.index_form(value) for name, value in fields.items()},
+        "parts": analysis.index_form(analysed.parts),
+        "stems": analysis.english_stems(" ".join(fields.values())),
+        "title_folded": analysis.fold(analysis.normalise(d.title)),
+        "display": {
+            "title": d.title,
+            "title_words": analysed.title,
+            "summary": analysed.summary[: highlight.MAX_SNIPPET_SOURCE],
+            "body": analysed.body[: highlight.MAX_SNIPPET_SOURCE],
+        },
         "url_path": d.url_path,
         "page_type": d.page_type,
         "agency": d.agency,
@@ -121,64 +115,106 @@ def source_of(analysed):
     }
 
 
-def build_search(query, index="disclosures"):
-    """The ``Search`` for a ``SearchQuery``: its ``to_dict()`` is the request body."""
-    search = Search(index=index).extra(track_total_hits=True)
-    terms = analysis.query_terms(query.text)
-    if terms:
-        must = [
-            Q("multi_match", query=term, fields=SEARCH_FIELDS, type="best_fields", operator="and") for term in terms
-        ]
-        should = []
-        if len(terms) > 1:
-            should.append(Q("multi_match", query=" ".join(terms), fields=PHRASE_FIELDS, type="phrase", boost=5))
-        search = search.query(Q("bool", must=must, should=should))
-    elif query.text:
-        search = search.query(Q("match_none"))
+# --- queries ---------------------------------------------------------------
+
+
+def _phrase(text, fields=TEXT_FIELDS):
+    return {"multi_match": {"query": text, "type": "phrase", "fields": fields}}
+
+
+def term_clause(term):
+    """One query word: as a phrase of its tokens in the text fields, as a compound's part, by its English stem."""
+    folded = analysis.fold(term)
+    should = [_phrase(folded), {"match_phrase": {"parts": folded}}]
+    parts = analysis.word_parts(term)
+    if len(parts) > 1:  # a compound typed whole also finds a text where the segmenter cut it in two
+        should.append(_phrase(analysis.fold(analysis.WORD_SEPARATOR.join(parts))))
+    pieces = analysis.identifier_pieces(term)
+    if pieces:  # ITA2569 also finds "ITA 2569"
+        should.append(_phrase(analysis.fold(" ".join(pieces))))
+    stem = analysis.english_stem(term)
+    if stem:
+        should.append({"match": {"stems": stem}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def phrase_of(terms):
+    """The query's words as typed, one after another."""
+    return analysis.fold(analysis.WORD_SEPARATOR.join(terms))
+
+
+def filters_of(query):
     filters = []
     if query.agency:
-        filters.append(Q("terms", agency=query.agency))
+        filters.append({"terms": {"agency": query.agency}})
     if query.item:
-        filters.append(Q("terms", items=query.item))
+        filters.append({"terms": {"items": query.item}})
     if query.page_type:
-        filters.append(Q("terms", page_type=query.page_type))
+        filters.append({"terms": {"page_type": query.page_type}})
     if query.fiscal_year:
-        filters.append(Q("terms", fiscal_year=query.fiscal_year))
+        filters.append({"terms": {"fiscal_year": query.fiscal_year}})
     if query.date_from or query.date_to:
         bounds = {}
         if query.date_from:
             bounds["gte"] = query.date_from.isoformat()
         if query.date_to:
             bounds["lte"] = query.date_to.isoformat()
-        filters.append(Q("range", issue_date=bounds))
-    for condition in filters:
-        search = search.filter(condition)
+        filters.append({"range": {"issue_date": bounds}})
+    return filters
+
+
+def build_search(query, terms, all_words=True):
+    """The request body of a ``SearchQuery`` whose words are ``terms``.
+
+    ``all_words``: every word must match (else any one of them).
+    """
+    body = {"track_total_hits": True, "_source": SOURCE_FIELDS + (SNIPPET_FIELDS if terms else [])}
+    boolean = {"filter": filters_of(query)}
+    if terms:
+        clauses = [term_clause(term) for term in terms]
+        phrase = phrase_of(terms)
+        tiers = [
+            {"constant_score": {"filter": _phrase(phrase, ["title"]), "boost": TIER_TITLE_PHRASE}},
+            {"constant_score": {"filter": _phrase(phrase), "boost": TIER_PHRASE}},
+        ]
+        if len(terms) > 1:
+            tiers.append({"constant_score": {
+                "filter": {"bool": {"must": [_phrase(analysis.fold(t), ["title"]) for t in terms]}},
+                "boost": TIER_TITLE_WORDS,
+            }})
+        boolean["must"] = clauses if all_words else [{"bool": {"should": clauses, "minimum_should_match": 1}}]
+        boolean["should"] = [{"dis_max": {"queries": tiers}}]
+        body["aggs"] = {"phrase": {"filter": _phrase(phrase)}}
+    body["query"] = {"bool": boolean}
     if query.sort == "date" or not terms:
-        search = search.sort({"issue_date": {"order": "desc", "missing": "_last"}}, {"page_id": {"order": "desc"}})
+        body["sort"] = [{"issue_date": {"order": "desc", "missing": "_last"}}, {"page_id": {"order": "desc"}}]
     else:
-        search = search.sort("_score", {"page_id": {"order": "asc"}})
+        body["sort"] = ["_score", {"page_id": {"order": "asc"}}]
+    aggs = body.setdefault("aggs", {})
     for name, source_field in (("agency", "agency"), ("item", "items"), ("page_type", "page_type"),
                                ("fiscal_year", "fiscal_year")):
-        search.aggs.bucket(name, "terms", field=source_field, size=FACET_SIZE)
-    if terms:
-        search = search.highlight_options(
-            type="unified", encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"],
-            boundary_scanner="word", boundary_scanner_locale="th-TH",
-        )
-        for name, options in HIGHLIGHT.items():
-            search = search.highlight(name, **options)
-    search = search.source(["page_id", "title", "url_path", "page_type", "agency", "fiscal_year", "issue_date"])
-    return search[query.offset : query.offset + query.per_page]
+        aggs[name] = {"terms": {"field": source_field, "size": FACET_SIZE}}
+    body["from"] = query.offset
+    body["size"] = query.per_page
+    return body
 
 
-def build_suggest(prefix, limit=10, index="disclosures"):
-    search = Search(index=index).query(
-        "multi_match",
-        query=prefix,
-        type="bool_prefix",
-        fields=["title_suggest", "title_suggest._2gram", "title_suggest._3gram"],
-    )
-    return search.source(["page_id", "title"])[:limit]
+def _wildcard_literal(text):
+    return "".join("\\" + c if c in "*?\\" else c for c in text)
+
+
+def build_suggest(prefix, limit=10):
+    """Titles holding every typed word (as on the embedded engine), those starting with the first one first."""
+    words = analysis.fold(analysis.normalise(prefix)).split()
+    return {
+        "_source": ["page_id", "display.title"],
+        "query": {"bool": {
+            "filter": [{"wildcard": {"title_folded": {"value": f"*{_wildcard_literal(w)}*"}}} for w in words],
+            "should": [{"prefix": {"title_folded": {"value": words[0], "boost": 10}}}],
+        }},
+        "sort": ["_score", {"issue_date": {"order": "desc", "missing": "_last"}}, {"page_id": {"order": "desc"}}],
+        "size": limit,
+    }
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -188,7 +224,7 @@ class ElasticsearchBackend(SearchBackend):
         super().__init__(config)
         self.url = config.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200"
         self.alias = config.get("ELASTICSEARCH_INDEX_PREFIX") or "disclosures"
-        self.tokenizer = config.get("ELASTICSEARCH_TOKENIZER") or "thai"
+        self.tokenizer = config.get("ELASTICSEARCH_TOKENIZER") or "standard"
         self.timeout = float(config.get("ELASTICSEARCH_TIMEOUT") or DEFAULT_TIMEOUT)
         self._client = None
 
@@ -209,6 +245,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             return function(*args, **kwargs)
         except (TransportError, es_exceptions.ApiError, BulkIndexError) as error:
+            logger.warning("Elasticsearch at %s failed: %s", self.url, str(error)[:500])
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
 
     # --- indices ----------------------------------------------------------
@@ -216,8 +253,8 @@ class ElasticsearchBackend(SearchBackend):
     def new_index_name(self):
         return f"{self.alias}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
 
-    def index_body(self, name):
-        return index_definition(name, self.tokenizer).to_dict()
+    def index_body(self, name=None):
+        return index_definition(self.tokenizer)
 
     def ensure_index(self):
         """Create a first versioned index behind the alias if there is none."""
@@ -229,14 +266,32 @@ class ElasticsearchBackend(SearchBackend):
                    aliases={self.alias: {}})
 
     def ping(self):
-        self._call(self.client.info)
+        # (GET / is the rest-root module's, which a minimal node may lack; health is core)
+        self._call(self.client.cluster.health)
 
     def refresh(self):
         self._call(self.client.indices.refresh, index=self.alias)
 
+    def aliased(self):
+        """Names of the indices the alias points at (none before the first index exists)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
+        except es_exceptions.NotFoundError:
+            return []
+        except (TransportError, es_exceptions.ApiError) as error:
+            logger.warning("Elasticsearch at %s failed: %s", self.url, str(error)[:500])
+            raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+
+    def index_names(self):
+        found = self._call(self.client.indices.get, index=f"{self.alias}-*", ignore_unavailable=True,
+                           allow_no_indices=True, expand_wildcards="all")
+        return sorted(found or {})
+
     def drop_all(self):
-        """Delete every index of this prefix (tests)."""
-        self._call(self.client.indices.delete, index=f"{self.alias}-*", ignore_unavailable=True)
+        """Delete every index of this prefix, by name (clusters refuse wildcard deletes by default)."""
+        names = self.index_names()
+        if names:
+            self._call(self.client.indices.delete, index=",".join(names), ignore_unavailable=True)
 
     # --- writing ----------------------------------------------------------
 
@@ -272,49 +327,67 @@ class ElasticsearchBackend(SearchBackend):
                 for hit in scan(self.client, index=self.alias, query={"query": {"match_all": {}}}, _source=["version"])
             }
         except (TransportError, es_exceptions.ApiError) as error:
+            logger.warning("Elasticsearch at %s failed: %s", self.url, str(error)[:500])
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
 
     def begin_rebuild(self, resume=True):
         return _RebuildTarget(self, resume)
 
+    def stats(self):
+        found = self._call(self.client.indices.stats, index=self.alias, metric="docs,store")
+        total = found["_all"]["primaries"]
+        return {"documents": total["docs"]["count"], "size_bytes": total["store"]["size_in_bytes"]}
+
     # --- reading ----------------------------------------------------------
 
     def search(self, query):
-        search = build_search(query, index=self.alias)
-        if query.text and not analysis.query_terms(query.text):
+        terms = analysis.query_terms(query.text)
+        if query.text and not terms:
             return SearchResults(0, [], {name: [] for name in FACETS}, query.page, query.per_page)
-        response = self._call(self.client.search, index=self.alias, body=search.to_dict())
+        response = self._call(self.client.search, index=self.alias, body=build_search(query, terms))
+        match = ""
+        if terms:
+            match = "phrase" if response["aggregations"]["phrase"]["doc_count"] else "all_words"
+            if response["hits"]["total"]["value"] == 0 and len(terms) > 1:
+                response = self._call(self.client.search, index=self.alias,
+                                      body=build_search(query, terms, all_words=False))
+                match = "any_words" if response["hits"]["total"]["value"] else ""
         hits = []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
-            hits.append(SearchHit(
+            display = source.get("display", {})
+            hit = SearchHit(
                 page_id=source["page_id"],
-                title=source["title"],
+                title=display.get("title", ""),
                 url_path=source.get("url_path", ""),
                 page_type=source.get("page_type", ""),
                 agency=source.get("agency", ""),
                 issue_date=datetime.date.fromisoformat(source["issue_date"]) if source.get("issue_date") else None,
                 fiscal_year=source.get("fiscal_year"),
                 score=float(raw.get("_score") or 0.0),
-                highlights={name: list(values) for name, values in raw.get("highlight", {}).items()},
-            ))
+            )
+            if terms:
+                fields = {"title": display.get("title_words", ""), "summary": display.get("summary", ""),
+                          "body": display.get("body", "")}
+                hit.highlights = highlight.highlights_for(fields, terms)
+            hits.append(hit)
         facets = {
             name: [(bucket["key"], bucket["doc_count"]) for bucket in response["aggregations"][name]["buckets"]]
             for name in FACETS
         }
         total = response["hits"]["total"]["value"]
-        return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
+        return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page,
+                             match=match)
 
     def suggest(self, prefix, limit=10):
         if not isinstance(prefix, str) or "\x00" in prefix:
             return []
-        prefix = analysis.normalise(prefix[:200])
-        if not prefix:
+        if not analysis.fold(analysis.normalise(prefix[:200])).split():
             return []
         limit = max(1, min(int(limit), 50))
-        body = build_suggest(prefix, limit, index=self.alias).to_dict()
-        response = self._call(self.client.search, index=self.alias, body=body)
-        return [{"page_id": h["_source"]["page_id"], "title": h["_source"]["title"]} for h in response["hits"]["hits"]]
+        response = self._call(self.client.search, index=self.alias, body=build_suggest(prefix[:200], limit))
+        return [{"page_id": h["_source"]["page_id"], "title": h["_source"]["display"]["title"]}
+                for h in response["hits"]["hits"]]
 
 
 class _RebuildTarget:
@@ -327,9 +400,10 @@ class _RebuildTarget:
         self.backend = backend
         client = backend.client
         self.name = None
-        live = set(backend._call(client.indices.get_alias, name=backend.alias, ignore_unavailable=True) or {})
+        live = set(backend.aliased())
         if resume:
-            existing = backend._call(client.indices.get, index=f"{backend.alias}-*", ignore_unavailable=True) or {}
+            existing = backend._call(client.indices.get, index=f"{backend.alias}-*", ignore_unavailable=True,
+                                     allow_no_indices=True) or {}
             candidates = sorted(
                 name for name, info in existing.items()
                 if name not in live and info.get("mappings", {}).get("_meta", {}).get("rebuilding")
@@ -357,7 +431,7 @@ class _RebuildTarget:
         client, alias = self.backend.client, self.backend.alias
         self.backend._call(client.indices.refresh, index=self.name)
         self.backend._call(client.indices.put_mapping, index=self.name, meta={"built_at": time.time()})
-        old = list(self.backend._call(client.indices.get_alias, name=alias, ignore_unavailable=True) or {})
+        old = self.backend.aliased()
         actions = [{"remove": {"index": name, "alias": alias}} for name in old]
         actions.append({"add": {"index": self.name, "alias": alias}})
         self.backend._call(client.indices.update_aliases, actions=actions)

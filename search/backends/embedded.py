@@ -88,6 +88,9 @@ def term_variants(term):
     for variant in (to_arabic_digits(term), to_thai_digits(term)):
         if variant not in variants:
             variants.append(variant)
+    pieces = analysis.identifier_pieces(term)
+    if pieces:  # ITA2569 also finds "ITA 2569"
+        variants.append(" ".join(pieces))
     parts = analysis.word_parts(term)
     return variants, (parts if parts and len(parts) > 1 else ())
 
@@ -220,27 +223,34 @@ class EmbeddedBackend(SearchBackend):
         if query.text and not terms:
             return empty
         columns = self._columns(db)
-        ranking, required = None, terms
+        ranking, required, operator = None, terms, "AND"
         if terms:
-            ranking, required, ids = _matching(db, terms, columns)
+            ranking, required, ids, operator = _matching(db, terms, columns)
         else:
             ids = columns.all_ids
         filtered = columns.select(ids, query)
         facets = columns.facets(filtered)
         scores = {}
+        match = ""
+        if terms and filtered and (query.sort == "date"):
+            match = "phrase" if _match_set(db, phrase_expression(terms)) & set(filtered) else "all_words"
         needed = query.offset + query.per_page
         if query.sort == "date" or not terms:
             ordered = columns.newest_first(filtered, limit=needed)
         else:
-            ordered, scores = _ranked(
+            ordered, scores, found = _ranked(
                 db, ranking, terms, ids, filtered, columns, needed, filtered_out=len(filtered) != len(ids)
             )
+            match = "phrase" if found else ("all_words" if filtered else "")
         page_ids = ordered[query.offset : query.offset + query.per_page]
         hits = _hits(db, page_ids, scores)
         if terms and hits:
             # the words that selected the documents: a common word (และ, การ) marked everywhere says nothing
             self._highlight(db, hits, required, terms)
-        return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page)
+        if match and operator == "OR":
+            match = "any_words"
+        return SearchResults(total=len(filtered), hits=hits, facets=facets, page=query.page, per_page=query.per_page,
+                             match=match)
 
     def _columns(self, db):
         """The filter and facet columns of every document, kept in memory and brought up to date.
@@ -353,7 +363,7 @@ def _matching(db, terms, columns):
         operator = "OR"
         expression = match_expression(required, operator)
         ids = _match_ids(db, expression)
-    return match_expression(required, operator, with_parts=False), required, ids
+    return match_expression(required, operator, with_parts=False), required, ids, operator
 
 
 def _match_ids(db, expression):
@@ -362,36 +372,72 @@ def _match_ids(db, expression):
     return list(map(int, joined.split(","))) if joined else []
 
 
-def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out):
-    """Page ids in relevance order (at least ``needed`` of them), and their scores (higher is better).
+def phrase_expression(terms):
+    """The query's words one after another, in either digit system (FTS5)."""
+    joined = " ".join(terms)
+    variants = list(dict.fromkeys([joined, to_arabic_digits(joined), to_thai_digits(joined)]))
+    return "(" + " OR ".join(fts_string(v) for v in variants) + ")"
 
-    Up to RANK_LIMIT matches are all ranked by BM25 (title weighted most),
-    documents holding the words next to each other as typed first. A broader
-    query ranks its title matches by BM25, then the other matches newest first:
-    scoring tens of thousands of documents would cost more than the answer is
-    worth. ``expression`` leaves out the compounds' parts: a phrase of very
-    common parts (การ ลงทุน) costs BM25 a scan of the whole index, for the few
-    documents matched only through a compound cut in two, which rank after
-    the scored ones, newest first.
+
+def _match_set(db, expression):
+    return {row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))}
+
+
+def _tiers(db, terms):
+    """({page: tier}, phrase holders): 0 the phrase in the title, 1 the phrase anywhere, 2 every word in the
+    title; pages absent hold the words apart (the same tiers as the Elasticsearch engine's)."""
+    phrase = phrase_expression(terms)
+    holders = _match_set(db, phrase)
+    every_word = match_expression(terms, with_parts=False)  # the common words too: all as typed
+    tiers = dict.fromkeys(_match_set(db, f"{{title}} : ({every_word})"), 2) if len(terms) > 1 else {}
+    tiers.update(dict.fromkeys(holders, 1))
+    tiers.update(dict.fromkeys(_match_set(db, f"{{title}} : {phrase}"), 0))
+    return tiers, holders
+
+
+def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out):
+    """Page ids in relevance order (at least ``needed`` of them), their scores (higher is better), and
+    whether any of them holds the query as a phrase.
+
+    Documents holding the words as typed (in the title first), then those with every word in the
+    title, come before documents holding the words apart, at every result count; within a tier,
+    BM25 (title weighted most). Up to RANK_LIMIT matches are all scored; a broader query scores its
+    tiered documents and title matches (up to RANK_LIMIT of them), the others follow newest first:
+    scoring tens of thousands of documents would cost more than the answer is worth.
+    ``expression`` leaves out the compounds' parts: a phrase of very common parts (การ ลงทุน) costs
+    BM25 a scan of the whole index, for the few documents matched only through a compound cut in
+    two, which rank after the scored ones, newest first.
     """
-    broad = len(ids) > RANK_LIMIT
-    ranked_expression = f"{{title}} : ({expression})" if broad else expression
-    sql = f"SELECT rowid, bm25(fts, {_WEIGHTS}) AS score FROM fts WHERE fts MATCH ?"
-    params = [ranked_expression]
-    if broad and not filtered_out:
-        sql += " ORDER BY score LIMIT ?"  # SQLite keeps only the best: nothing else is needed
-        params.append(needed)
-    bm25 = dict(db.execute(sql, params))
-    adjacent = set()
-    if len(terms) > 1 and not broad:
-        phrase = fts_string(" ".join(terms))
-        adjacent = {row[0] for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (phrase,))}
+    tiers, holders = _tiers(db, terms)
     wanted = set(filtered) if filtered_out else None
+    broad = len(ids) > RANK_LIMIT
+    sql = f"SELECT rowid, bm25(fts, {_WEIGHTS}) AS score FROM fts WHERE fts MATCH ?"
+    if not broad:
+        bm25 = dict(db.execute(sql, [expression]))
+    else:
+        tiered = [p for p in tiers if wanted is None or p in wanted]
+        if len(tiered) <= RANK_LIMIT:
+            bm25 = {}
+            for start in range(0, len(tiered), 500):
+                batch = tiered[start : start + 500]
+                bm25.update(db.execute(sql + f" AND rowid IN ({','.join('?' * len(batch))})", [expression, *batch]))
+        else:  # the phrase is everywhere: its best title matches
+            title_sql, params = sql, [f"{{title}} : ({expression})"]
+            if not filtered_out:
+                title_sql, params = sql + " ORDER BY score LIMIT ?", params + [needed]
+            bm25 = dict(db.execute(title_sql, params))
     candidates = bm25 if wanted is None else [p for p in bm25 if p in wanted]
-    ordered = sorted(candidates, key=lambda p: (p not in adjacent, bm25[p], p))
-    if len(ordered) < needed:
-        ordered += columns.newest_first([p for p in filtered if p not in bm25], limit=needed - len(ordered))
-    return ordered, {p: -score for p, score in bm25.items()}
+    # scored documents by BM25, the others newest first, each within its tier
+    ordered = sorted(candidates, key=lambda p: (tiers.get(p, 3), 0, bm25[p], p))
+    if len(ordered) < needed or (broad and tiers):
+        rest = [p for p in filtered if p not in bm25]
+        order_key = columns.order_key
+        ordered = heapq.nsmallest(
+            needed, ordered + rest,
+            key=lambda p: (tiers.get(p, 3), 0, bm25[p], p) if p in bm25 else (tiers.get(p, 3), 1, order_key[p], p),
+        )
+    found = bool(holders if wanted is None else holders & wanted)
+    return ordered, {p: -score for p, score in bm25.items()}, found
 
 
 class _Columns:

@@ -231,3 +231,29 @@ def test_import_news_requires_the_override_and_records_its_reason(news_index, ad
     forms = ApprovalForm.objects.filter(kind=ApprovalForm.Kind.OVERRIDE)
     assert forms.count() == 2
     assert all(form.override_reason == "นำเข้าจากเว็บไซต์เดิม" for form in forms)
+
+
+def test_the_admin_restores_and_reverts_through_the_gate(make_state, publisher, administrator, provider):
+    """The audit trail's restore and revert have admin entry points; a revert that publishes needs a reason."""
+    from repository.audit.models import AuditRecord
+
+    page = make_state("approved")
+    PublishAction(page, publisher).execute()
+    version_id = AuditRecord.objects.filter(page_id=page.pk).exclude(version_id=None).order_by("sequence").first().version_id
+    client = Client()
+    client.force_login(provider)
+    refused = client.get(f"/admin/audit/versions/{version_id}/revert/")
+    assert refused.status_code in (302, 403) and "revert" not in refused.get("Location", "")
+    client.force_login(administrator)
+    assert client.get(f"/admin/audit/versions/{version_id}/revert/").status_code == 200
+    response = client.post(f"/admin/audit/versions/{version_id}/revert/", {"publish": "on", "reason": ""})
+    assert response.status_code == 200 and "10 ตัวอักษร" in response.content.decode()
+    assert ApprovalForm.objects.filter(page=page).count() == 1
+    response = client.post(f"/admin/audit/versions/{version_id}/revert/",
+                           {"publish": "on", "reason": "ย้อนกลับฉบับที่อนุมัติ เพราะฉบับล่าสุดพิมพ์ผิด"})
+    assert response.status_code == 302
+    assert ApprovalForm.objects.filter(page=page, kind=ApprovalForm.Kind.OVERRIDE).count() == 1
+    NewsPage.objects.get(pk=page.pk).delete(user=administrator)
+    assert client.post(f"/admin/audit/pages/{page.pk}/restore/").status_code == 302
+    restored = NewsPage.objects.get(pk=page.pk)
+    assert not restored.live

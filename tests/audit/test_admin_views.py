@@ -55,7 +55,23 @@ def test_auditor_sees_timeline_filters_and_diff(client, auditor, page, tree):
     assert head_seal()["seal"] in response.content.decode() and "OK" in response.content.decode()
 
 
-def test_export_download_verifies(client, auditor, page):
+def test_filters_take_the_thai_names_people_see(client, auditor, page, tree):
+    """Issue 13: an auditor types the agency's name and "เผยแพร่", not internal codes; actions read in Thai."""
+    client.force_login(auditor)
+    by_code = client.get(reverse("audit_timeline"), {"action": "wagtail.publish"}).context["events"]
+    by_name = client.get(reverse("audit_timeline"), {"action": "เผยแพร่"}).context["events"]
+    assert len(by_name) == len(by_code) == 2
+    assert {e["action_label"] for e in by_name} == {"เผยแพร่"}
+    assert client.get(reverse("audit_timeline"), {"action": "ยกเลิกการเผยแพร่"}).context["events"] == []
+    named = client.get(reverse("audit_timeline"), {"agency": "จังหวัดอุทัยธานี", "action": "เผยแพร่"})
+    assert len(named.context["events"]) == 2 and "ประกาศผลการจัดซื้อ" in named.content.decode()
+    other = client.get(reverse("audit_timeline"), {"agency": "สำนักงานอื่น"}).content.decode()
+    assert "ประกาศผลการจัดซื้อ" not in other
+    history = client.get(reverse("audit_object", args=["repository.newspage", page.pk])).content.decode()
+    assert ">เผยแพร่<" in history and ">wagtail.publish<" not in history
+
+
+def test_export_download_verifies(client, auditor, page, tmp_path):
     client.force_login(auditor)
     response = client.get(reverse("audit_export"))
     assert response.status_code == 200
@@ -63,6 +79,16 @@ def test_export_download_verifies(client, auditor, page):
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["head_seal"] == head_seal()["seal"] == response["X-Audit-Head-Seal"]
     assert len(archive.read("entries.ndjson").splitlines()) == manifest["count"]
+    # The standalone verifier reads the download as it is (issue 13: it wanted a folder).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(tmp_path) / "download.zip"
+    path.write_bytes(b"".join(client.get(reverse("audit_export")).streaming_content))
+    verifier = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
+    result = subprocess.run([sys.executable, str(verifier), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith(f"OK {manifest['count']} "), result.stdout
 
 
 def test_nobody_changes_anything_from_it(client, auditor, page):

@@ -1,4 +1,4 @@
-"""Concurrent writers on PostgreSQL append to one linear chain with no gaps."""
+"""Concurrent writers on PostgreSQL append to one linear chain with no gaps, and one Merkle tree."""
 
 import threading
 
@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from wagtail.log_actions import log
 
-from repository.audit.chain import verify_chain
-from repository.audit.models import AuditRecord
+from repository.audit.canonical import canonical_json
+from repository.audit.chain import iter_entries, verify_chain
+from repository.audit.merkle import StoredTree, leaf_hash, root_of
+from repository.audit.models import AuditRecord, TreeNode
 from repository.models import Agency
 
 THREADS = 6
@@ -70,6 +72,12 @@ def test_concurrent_writers_give_one_valid_chain():
     assert len(set(previous)) == len(previous)  # linear: no two entries claim the same predecessor
     result = verify_chain()
     assert result.ok and result.count == total
+    # One Merkle tree: every leaf and subtree stored exactly once, the tree of the entries in sequence order.
+    inputs = [canonical_json(payload) for _, payload, _ in iter_entries()]
+    tree = StoredTree()
+    assert tree.size() == total == len(inputs)
+    assert tree.root(total) == root_of([leaf_hash(entry) for entry in inputs])
+    assert TreeNode.objects.count() == 2 * total - bin(total).count("1")  # leaves + closed subtrees, no more
     # Interleaved for real: writers' entries alternate rather than arriving thread by thread.
     owners = list(edits.order_by("sequence").values_list("object_id", flat=True))
     switches = sum(1 for a, b in zip(owners, owners[1:], strict=False) if a != b)

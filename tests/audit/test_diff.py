@@ -110,3 +110,24 @@ def test_diff_of_a_news_title(tree, admin_user):
     assert _sides(ops) == ("ประกาศรับสมัครงาน", "ประกาศรับสมัครพนักงานราชการ")
     assert changes["title"]["kind"] == "text"
     assert "last_published_at" not in changes and "latest_revision" not in changes
+
+
+def test_the_admin_shows_text_not_markup_and_dates_in_buddhist_era():
+    """Issue 13: an auditor reads the words that changed, not ``<p data-block-key=…>``, and BE dates."""
+    from repository.audit.diff import diff_states, readable_changes
+
+    body = corpus_items(1, start=30)[0]["body"][:300]
+    before = {"body": f'<p data-block-key="a1b2c">{body}</p><p data-block-key="d3e4f">ติดต่อ</p>',
+              "issue_date": "2025-01-15", "go_live_at": "2025-03-01T02:00:00Z", "title": "ข่าว"}
+    after = {"body": f'<p data-block-key="a1b2c">{body}</p><p data-block-key="d3e4f">ติดต่อสอบถาม &amp; นัดหมาย</p>',
+             "issue_date": "2025-02-01", "go_live_at": "2025-03-02T02:00:00Z", "title": "ข่าว"}
+    changes = {c["field"]: c for c in readable_changes(diff_states(before, after))}
+    shown = changes["body"]["shown"]
+    assert not any("<" in text or "data-block-key" in text for _, text in shown)
+    assert shown[0] == ("equal", f"{body}\n")  # the paragraph's end is a line break
+    assert ("delete", "ติดต่อ") in shown  # "ติดต่อสอบถาม" is one word to newmm
+    assert "".join(text for op, text in shown if op == "insert") == "ติดต่อสอบถาม & นัดหมาย"
+    assert (changes["issue_date"]["shown_before"], changes["issue_date"]["shown_after"]) == \
+        ("15 ม.ค. 2568", "1 ก.พ. 2568")
+    assert changes["go_live_at"]["shown_after"] == "2 มี.ค. 2568 09:00 น."  # Bangkok time
+    assert changes["body"]["ops"][0][1].startswith('<p data-block-key="a1b2c">')  # the API's ops keep the markup

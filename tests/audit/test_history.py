@@ -39,8 +39,9 @@ def news(tree, admin_user):
 def test_every_wagtail_log_entry_has_one_sealed_revision_that_agrees(news, admin_user):
     entries = list(PageLogEntry.objects.filter(page=news).order_by("pk"))
     records = list(AuditRecord.objects.filter(page_id=news.pk).order_by("sequence"))
-    assert [e.action for e in entries] == [r.action for r in records] == ["wagtail.create", "wagtail.edit",
-                                                                           "wagtail.publish"]
+    assert [e.action for e in entries] == [r.action for r in records] == [
+        "wagtail.create", "wagtail.edit", "approvals.override_publish", "wagtail.publish",  # through the gate
+    ]
     assert [e.pk for e in entries] == [r.log_entry_id for r in records]
     publish = records[-1]
     assert publish.revision.user == admin_user and publish.user_name == "ผู้ดูแลระบบ"
@@ -51,9 +52,11 @@ def test_every_wagtail_log_entry_has_one_sealed_revision_that_agrees(news, admin
 
 def test_timeline_never_shows_email(news):
     timeline = object_timeline(news)
-    assert [e["action"] for e in timeline] == ["wagtail.create", "wagtail.edit", "wagtail.publish"]
+    assert [e["action"] for e in timeline] == [
+        "wagtail.create", "wagtail.edit", "approvals.override_publish", "wagtail.publish",
+    ]
     assert all("@" not in e["user"] for e in timeline)
-    assert [e["is_publication"] for e in timeline] == [False, False, True]
+    assert [e["is_publication"] for e in timeline] == [False, False, False, True]
     assert [e["version_id"] for e in published_versions(news)] == [timeline[-1]["version_id"]]
 
 
@@ -104,7 +107,7 @@ def test_procurement_summary_round_trip_restores_fields_rows_and_attachments(tre
     changed = version_state(published_versions(page)[-1]["version_id"])
     assert changed["title"] == "สรุปผล (แก้ไข)" and len(changed["procurement_rows"]) == 1 and changed["attachments"] == []
 
-    revert_to_version(v1, admin_user, publish=True)
+    revert_to_version(v1, admin_user, publish=True, reason="ย้อนกลับเป็นฉบับเดือนมกราคมที่อนุมัติแล้ว")
     restored = version_state(published_versions(page)[-1]["version_id"])
     for name in ("title", "month", "no_procurement", "summary", "body", "items", "agency"):
         assert restored[name] == first[name], name

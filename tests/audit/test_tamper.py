@@ -79,7 +79,7 @@ def test_verify_reports_ok_with_count_and_head(history, tmp_path, capsys):
     assert f"OK {head['count']} entries, head seal {head['seal']}" in capsys.readouterr().out
     _export(tmp_path)
     result = _verify_archive(tmp_path)
-    assert result.returncode == 0 and result.stdout.strip() == f"OK {head['count']} {head['seal']}"
+    assert result.returncode == 0 and result.stdout.startswith(f"OK {head['count']} {head['seal']} ")
     manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
     assert manifest["head_seal"] == head["seal"] and manifest["count"] == len(history)
 

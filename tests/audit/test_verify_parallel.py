@@ -10,9 +10,10 @@ from django.db import connection
 
 from repository.audit.canonical import canonical_json
 from repository.audit.chain import iter_entries, verify_chain
+from repository.audit.merkle import leaf_hash
 from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
-from repository.audit.verification import FastReader, check_range, verify_ranges
+from repository.audit.verification import check_range, verify_log
 from tests import factories
 
 from .conftest import make_news
@@ -36,21 +37,22 @@ def history(tree, admin_user, editor):
     return list(AuditRecord.objects.order_by("sequence"))
 
 
-def test_fast_rendering_is_byte_identical_to_the_reference(history):
-    reader = FastReader("default")
+def test_the_checker_hashes_the_reference_payloads(history):
+    """One checker: the payload built by chain.build_payload, serialised by canonical_json, hashed twice
+    (the seal, and the Merkle leaf)."""
     last = history[-1].sequence
-    texts = reader.render(*reader.fetch(0, last))
     reference = [canonical_json(payload) for _, payload, _ in iter_entries()]
-    assert len(texts) == len(reference) == last > 30
-    # SQLite: rendered from the stored bytes, as bytes; PostgreSQL: str.
-    assert all(isinstance(text, bytes if connection.vendor == "sqlite" else str) for text in texts)
-    for text, expected in zip(texts, reference, strict=True):
-        assert (text if isinstance(text, bytes) else text.encode("utf-8")) == expected
-    if connection.vendor == "sqlite":  # ``extra`` as stored: canonical text
-        assert reader.render(*reader.fetch(0, last), stored_extras=True) == reference
-    # And so an untouched chain passes without any batch falling back to the entry-by-entry check.
-    result = check_range("default", 0, last, batch_size=7)
-    assert result.bad is None and result.exact_batches == 0 and result.last_seal == history[-1].seal
+    assert len(reference) == last > 30
+    result = check_range("default", 0, last)
+    assert result.bad is None and result.last_seal == history[-1].seal
+    assert result.leaves == b"".join(leaf_hash(entry) for entry in reference) == result.stored_leaves
+
+
+def _verify(**ranges):
+    state = verify_log(**ranges)
+    problem = state.problem
+    return (problem is None, problem and problem.sequence, problem and problem.reason, state.count, state.head,
+            state.workers)
 
 
 def _raw(sql, params=()):
@@ -101,14 +103,12 @@ def test_ranges_find_the_same_first_bad_entry_wherever_the_boundaries_fall(histo
     finally:
         if connection.vendor == "sqlite":
             _raw("PRAGMA ignore_check_constraints = 0")
-    whole = verify_ranges(range_size=10**6)
-    assert not whole.ok and whole.first_bad == victims[0], whole.reason
+    whole = _verify(range_size=10**6)
+    assert not whole[0] and whole[1] == victims[0], whole[2]
     for range_size in (1, 2, 3, victims[0] - 1, victims[0], 7):
-        split = verify_ranges(range_size=range_size, workers=1)
-        assert (split.ok, split.first_bad, split.reason, split.count, split.head) == \
-            (whole.ok, whole.first_bad, whole.reason, whole.count, whole.head), range_size
+        assert _verify(range_size=range_size, workers=1) == whole, range_size
     result = verify_chain()
-    assert result.first_bad == victims[0] and result.reason == whole.reason
+    assert result.first_bad == victims[0] and result.reason == whole[2]
 
 
 def test_a_broken_link_exactly_at_a_range_boundary(history):
@@ -118,10 +118,9 @@ def test_a_broken_link_exactly_at_a_range_boundary(history):
     # since the link is checked against the previous entry's stored seal across the boundary.
     _raw("UPDATE audit_auditrecord SET previous_seal = %s WHERE sequence = %s", ["f" * 64, victim.sequence])
     for range_size in (victim.sequence - 1, 5):
-        outcome = verify_ranges(range_size=range_size, workers=1)
-        assert outcome.first_bad == victim.sequence
-        assert "previous seal does not match" in outcome.reason
-        assert outcome.count == victim.sequence - 1 and outcome.head == history[9].seal
+        ok, first_bad, reason, count, head, _ = _verify(range_size=range_size, workers=1)
+        assert first_bad == victim.sequence and "previous seal does not match" in reason
+        assert count == victim.sequence - 1 and head == history[9].seal
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="copies the SQLite test database to a file")
@@ -137,7 +136,7 @@ def test_worker_processes_verify_a_copy_of_the_database(history, tmp_path, tampe
     # The tables verification reads (the backup API would wait for the test's open transaction).
     with connection.cursor() as cursor:
         for table in ("django_content_type", "reversion_revision", "reversion_version", "audit_auditrecord",
-                      "audit_chainhead"):
+                      "audit_chainhead", "audit_treenode"):
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
             target.execute(cursor.fetchone()[0])
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
@@ -148,9 +147,10 @@ def test_worker_processes_verify_a_copy_of_the_database(history, tmp_path, tampe
     target.close()
     script = (
         "import django, json; django.setup()\n"
-        "from repository.audit.verification import verify_ranges\n"
-        "o = verify_ranges(workers=2, range_size=4, parallel_min=0)\n"
-        "print(json.dumps([o.ok, o.count, o.head, o.first_bad, o.reason, o.workers]))\n"
+        "from repository.audit.verification import verify_log\n"
+        "o = verify_log(workers=2, range_size=4, parallel_min=0)\n"
+        "p = o.problem\n"
+        "print(json.dumps([p is None, o.count, o.head, p and p.sequence, p.reason if p else '', o.workers]))\n"
     )
     env = {"DATABASE_URL": f"sqlite:///{copy}", "DJANGO_SETTINGS_MODULE": "config.settings.test",
            "PATH": "/usr/bin:/bin", "PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1"}
@@ -165,21 +165,6 @@ def test_worker_processes_verify_a_copy_of_the_database(history, tmp_path, tampe
                                                     expected.reason)
 
 
-def test_checking_leaves_the_garbage_collector_as_it_found_it(history):
-    import gc
-
-    last = history[-1].sequence
-    assert gc.isenabled()
-    assert check_range("default", 0, last).bad is None
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        assert check_range("default", 0, last).bad is None
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps jsonb, not the text written")
 def test_extra_is_stored_as_its_canonical_text(history):
     with connection.cursor() as cursor:
@@ -191,9 +176,9 @@ def test_extra_is_stored_as_its_canonical_text(history):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps jsonb, not the text written")
-def test_records_written_before_extra_was_canonical_still_pass_the_fast_check(history):
+def test_records_written_before_extra_was_canonical_still_verify(history):
     """Records from before 27 Nov 2026 hold ``extra`` as ``json.dumps`` wrote it (spaces, keys unsorted):
-    the same values, so they verify, by parsing; batches of both kinds pass without the exact check."""
+    the same values, so they verify (the checker parses ``extra``)."""
     import json
 
     last = history[-1].sequence
@@ -205,7 +190,6 @@ def test_records_written_before_extra_was_canonical_still_pass_the_fast_check(hi
     with connection.cursor() as cursor:
         cursor.execute("SELECT extra FROM audit_auditrecord WHERE sequence = %s", [older[-1].sequence])
         assert ": " in cursor.fetchone()[0]
-    for batch_size in (5, 1000):
-        result = check_range("default", 0, last, batch_size=batch_size)
-        assert result.bad is None and result.exact_batches == 0 and result.last_seal == history[-1].seal
+    result = check_range("default", 0, last)
+    assert result.bad is None and result.last_seal == history[-1].seal
     assert verify_chain().ok

@@ -76,3 +76,25 @@ def test_a_record_is_found_by_its_own_words(client, site):
     index_everything()
     html = client.get("/", {"q": "โควิด"}).content.decode()
     assert page.slug in html
+
+
+def test_words_found_only_apart_are_said_so(client, indexed):
+    """When no document holds the words as typed, the page says the results hold every word apart."""
+    from search import analysis
+
+    note = "ไม่พบข้อความตรงตัว แสดงผลที่มีทุกคำ"
+    for page in indexed:
+        words = [w for w in analysis.query_terms(page.title) if analysis.is_thai(w) and len(w) >= 3]
+        if len(words) < 3:
+            continue
+        reversed_pair = f"{words[-1]} {words[0]}"  # both in the title, in the other order
+        data = client.get("/api/v1/search", {"q": reversed_pair}).json()
+        if data["match"] != "all_words":
+            continue
+        assert page.pk in [r["id"] for r in data["results"]]
+        html = client.get("/", {"q": reversed_pair}).content.decode()
+        assert note in html and 'data-match="all_words"' in html
+        as_typed = client.get("/", {"q": page.title}).content.decode()
+        assert note not in as_typed
+        return
+    pytest.fail("no title with two words that never follow each other in that order")

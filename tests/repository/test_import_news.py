@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import PageLogEntry
 
+from repository.approvals.imports import override_publisher
 from repository.approvals.models import ApprovalForm
 from repository.importers.corpus import BadLine, parse_line, read_records
 from repository.importers.news import import_news
 from repository.models import NewsPage
-from tests.factories import make_agency, make_item_page
+from tests.factories import fixture_administrator, make_agency, make_item_page
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,11 @@ def news_page_parent():
     return make_item_page(agency, slug="news")
 
 
+def importing():
+    """Imports publish through the gate, by an administrator's recorded override (no default path skips it)."""
+    return {"publish": override_publisher("นำเข้าข่าวที่เผยแพร่แล้วที่ต้นทาง (ทดสอบ)"), "user": fixture_administrator()}
+
+
 def write_lines(tmp_path, lines, name="news.jsonl"):
     path = tmp_path / name
     path.write_text("".join(line if line.endswith("\n") else line + "\n" for line in lines), encoding="utf-8")
@@ -37,7 +43,7 @@ def write_lines(tmp_path, lines, name="news.jsonl"):
 
 def test_import_creates_published_news_pages_with_provenance(tmp_path, news_page_parent):
     lines = real_lines(5)
-    report = import_news(write_lines(tmp_path, lines), news_page_parent)
+    report = import_news(write_lines(tmp_path, lines), news_page_parent, **importing())
     assert report.created == 5 and report.errors == []
     first = json.loads(lines[0])
     page = NewsPage.objects.get(source_url=first["source_url"])
@@ -51,16 +57,16 @@ def test_import_creates_published_news_pages_with_provenance(tmp_path, news_page
 
 def test_import_is_idempotent_by_source_url(tmp_path, news_page_parent):
     path = write_lines(tmp_path, real_lines(4))
-    import_news(path, news_page_parent)
-    again = import_news(path, news_page_parent)
+    import_news(path, news_page_parent, **importing())
+    again = import_news(path, news_page_parent, **importing())
     assert again.created == 0 and again.existing == 4
     assert NewsPage.objects.count() == 4
 
 
 def test_limit_counts_new_items_only(tmp_path, news_page_parent):
     path = write_lines(tmp_path, real_lines(6))
-    assert import_news(path, news_page_parent, limit=2).created == 2
-    assert import_news(path, news_page_parent, limit=3).created == 3
+    assert import_news(path, news_page_parent, **importing(), limit=2).created == 2
+    assert import_news(path, news_page_parent, **importing(), limit=3).created == 3
     assert NewsPage.objects.count() == 5
 
 
@@ -75,7 +81,7 @@ def test_bad_lines_are_reported_with_their_line_number_and_skipped(tmp_path, new
         json.dumps({key: value for key, value in record.items() if key != "title"}),
         good[1],
     ]
-    report = import_news(write_lines(tmp_path, lines), news_page_parent)
+    report = import_news(write_lines(tmp_path, lines), news_page_parent, **importing())
     assert report.created == 2
     assert [number for number, _ in report.errors] == [2, 3, 4, 5]
     assert "not valid JSON" in report.errors[0][1]
@@ -90,7 +96,7 @@ def test_a_failing_batch_leaves_nothing_half_written(tmp_path, news_page_parent)
     clash = json.loads(lines[4])
     news_page_parent.add_child(instance=NewsPage(title="มีอยู่แล้ว", slug=f"news-{clash['id']}", source_url="https://example.go.th/x"))
     with pytest.raises(ValidationError):
-        import_news(write_lines(tmp_path, lines), news_page_parent, batch_size=2)
+        import_news(write_lines(tmp_path, lines), news_page_parent, **importing(), batch_size=2)
     # Batches 1–2 (items 1–4) landed whole; the failing batch (item 5) left nothing.
     imported = set(NewsPage.objects.exclude(source_url="https://example.go.th/x").values_list("source_url", flat=True))
     assert imported == {json.loads(line)["source_url"] for line in lines[:4]}

@@ -65,3 +65,25 @@ def test_snippets_of_a_long_real_text_are_bounded_and_start_on_words():
         plain = snippet.replace("<mark>", "").replace("</mark>", "").strip("…")
         assert len(plain) <= 160
         assert plain in order.display.replace(analysis.WORD_SEPARATOR, "")
+
+
+def test_identifiers_stay_one_word():
+    """The segmenter cuts letters from digits; an identifier (EGP67019123456, ITA2569) is one word again."""
+    title = analysis.normalise(corpus_rows(1, where=lambda row: "UNGA76" in row["title"])[0]["title"])
+    words = analysis.segment(title)
+    assert "UNGA76" in words and "".join(words) == title
+    # typed against Thai letters, as in the issue's examples: still one word
+    words = analysis.segment(title.replace(" UNGA76 ", "UNGA76").replace("UNGA76", "EGP67019123456"))
+    assert "EGP67019123456" in words
+    assert analysis.query_terms("ITA2569") == ["ITA2569"]
+    assert analysis.identifier_pieces("ITA2569") == ("ITA", "2569")
+    assert analysis.identifier_pieces("COVID") == () and analysis.identifier_pieces("๒๕๖๙") == ()
+
+
+def test_index_form_folds_digits_and_case_and_stems_english():
+    order = analysis.analyse(order_224_text()).display
+    folded = analysis.index_form(order)
+    assert "224 /\u200b2561" in folded and "๒" not in folded and folded == folded.lower()
+    assert folded.count(analysis.WORD_SEPARATOR) == order.count(analysis.WORD_SEPARATOR)
+    assert analysis.english_stems("Vaccines vaccinated running") == "run vaccin"
+    assert analysis.english_stem("VACCINE") == "vaccin" and analysis.english_stem("วัคซีน") is None

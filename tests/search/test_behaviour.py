@@ -39,6 +39,14 @@ def _has_compound_only(row):
     return COMPOUND in words and "จัดซื้อ" not in words
 
 
+IDENTIFIER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9]+(?![A-Za-z0-9.])")
+
+
+def _identifier(row):
+    """The title holds a word of letters followed directly by digits (UNGA76, Moto2), as in ITA2569."""
+    return bool(IDENTIFIER.search(row["title"]))
+
+
 def _english(row):
     return row["title"].isascii() and "vaccines" in row["body"]
 
@@ -62,8 +70,10 @@ def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
         seen |= {row["id"] for row in compound_rows}
         english_rows = [r for r in corpus_rows(where=_english) if r["id"] not in seen][:3]
         seen |= {row["id"] for row in english_rows}
+        identifier_rows = [r for r in corpus_rows(where=_identifier) if r["id"] not in seen][:3]
+        seen |= {row["id"] for row in identifier_rows}
         pages = {}
-        for index, row in enumerate(rows + compound_rows + english_rows):
+        for index, row in enumerate(rows + compound_rows + english_rows + identifier_rows):
             parent = uthai["news"] if index % 3 == 0 else pm["news"]
             pages[row["id"]] = publish_news(parent, row)
         order = publish_order_224(uthai["laws"])
@@ -90,6 +100,7 @@ def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
             order=order,
             compound_rows=compound_rows,
             english_rows=english_rows,
+            identifier_rows=identifier_rows,
             hidden={"draft": (draft, hidden_rows[0]), "unpublished": (unpublished, hidden_rows[1]),
                     "private": (private, hidden_rows[2])},
             public=public,
@@ -286,3 +297,65 @@ def test_bad_requests_get_clear_errors(engine):
     with pytest.raises(InvalidQuery) as error:
         run(engine, text="ก" * 501)
     assert error.value.param == "text"
+
+
+def test_identifier_alone_finds_its_page(engine, corpus_site):
+    """A project number or an identifier (EGP67019123456, ITA2569: letters then digits) typed alone."""
+    assert len(corpus_site.identifier_rows) >= 2
+    for row in corpus_site.identifier_rows:
+        token = IDENTIFIER.search(row["title"]).group(0)
+        page_id = corpus_site.pages[row["id"]].pk
+        for text in (token, token.lower()):
+            results = run(engine, text=text, per_page=3)
+            assert page_id in ids(results), f"{text!r} should find page {page_id} ({row['title'][:60]})"
+            assert results.match == "phrase"
+
+
+def _all_rows(corpus_site):
+    return corpus_site.rows + corpus_site.compound_rows + corpus_site.english_rows + corpus_site.identifier_rows
+
+
+def _holds(row, phrase):
+    """Does the document hold the words of ``phrase`` one after another (as segmented, in title or body)?"""
+    wanted = [analysis.fold(t) for t in analysis.query_terms(phrase)]
+    for text in (row["title"], row["body"]):
+        words = [analysis.fold(w) for w in analysis.segment(analysis.normalise(text)) if analysis.is_word(w)]
+        if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
+            return True
+    return False
+
+
+def test_documents_holding_the_phrase_rank_above_words_apart(engine, corpus_site, monkeypatch):
+    """At every result count: the embedded engine's broad-query path is taken here with a small limit."""
+    if engine.name == "embedded":
+        from search.backends import embedded
+
+        monkeypatch.setattr(embedded, "RANK_LIMIT", 3)
+    rows = {corpus_site.pages[row["id"]].pk: row for row in _all_rows(corpus_site)}
+    checked = 0
+    # several words typed without spaces (a single word has nothing apart)
+    for phrase in ("ประชาชนในพื้นที่", "การแพร่ระบาด", "รัฐบาลได้", "นายกรัฐมนตรีได้", "ในพื้นที่"):
+        results = run(engine, text=phrase, per_page=100)
+        held = [_holds(rows[p], phrase) for p in ids(results) if p in rows]
+        if not any(held) or all(held):
+            continue
+        checked += 1
+        first_apart = held.index(False)
+        assert all(held[:first_apart]) and not any(held[first_apart:]), (phrase, held)
+        assert results.match == "phrase"
+    assert checked >= 2
+
+
+def test_no_document_holds_the_phrase_says_all_words(engine, corpus_site):
+    rows = _all_rows(corpus_site)
+    words = ["รัฐบาล", "ประชาชน", "ประเทศ", "โครงการ", "พื้นที่", "นายกรัฐมนตรี"]
+    for first in words:
+        for second in words:
+            phrase = first + second
+            if first == second or any(_holds(row, phrase) for row in rows):
+                continue
+            results = run(engine, text=phrase, per_page=100)
+            if results.total:
+                assert results.match == "all_words", phrase
+                return
+    pytest.fail("no pair of common words apart in the fixture documents")
