@@ -6,6 +6,10 @@ PIP := $(VENV)/bin/pip
 DEMO_NEWS ?= 300
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public base URL every absolute link uses (API links, feeds, the OIT sheet, e-mails, the Wagtail Site):
+# the address `make run` serves, unless set otherwise.
+BASE_URL ?= http://$(HOST):$(PORT)
+export BASE_URL
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 

@@ -41,7 +41,7 @@ def requested_fields(query, model):
 
 
 def requested_expansions(query):
-    names = get_list(query, "expand")
+    names = get_list(query, "expand", limit=len(EXPANSIONS))  # each block once at most
     for name in names:
         if name not in EXPANSIONS:
             raise ParameterError("expand", f"'expand' accepts {', '.join(EXPANSIONS)}; got '{name[:40]}'.")

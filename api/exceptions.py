@@ -37,6 +37,15 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service-unavailable"
 
 
+class TooCostly(exceptions.APIException):
+    """A request whose answer would cost more than the server allows (a diff of huge versions,
+    a whole-site listing of a huge repository): 422, saying how to ask for less."""
+
+    status_code = 422
+    default_detail = "This request would cost more than the server allows."
+    default_code = "too-costly"
+
+
 TITLES = {
     400: "Bad request",
     401: "Authentication required",
@@ -45,6 +54,7 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     415: "Unsupported media type",
+    422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from repository.models import Agency, FrameworkItem
+from security import public_url
 
 from . import caching
 from .representations.context import SerializerContext
@@ -26,10 +27,15 @@ class LatestDisclosuresFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         self.ctx = SerializerContext(request)
+        self.request_path = request.path
         return None
 
     def link(self, obj):
         return self.ctx.canonical_url("")
+
+    def feed_url(self, obj):
+        # The feed's own address at the configured public base URL, whatever host served it.
+        return public_url.absolute(self.request_path)
 
     def scoped(self, obj, queryset):
         return queryset
@@ -102,10 +108,34 @@ def atom(feed_class):
     return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
 
 
+def throttled(request):
+    """The API's rate limits (api/throttling.py) for a feed: a 429 problem, or None to go on."""
+    from math import ceil
+
+    from .exceptions import problem
+    from .throttling import API_THROTTLES
+
+    for throttle in (cls() for cls in API_THROTTLES):
+        if not throttle.allow_request(request, None):
+            wait = throttle.wait()
+            headers = {"Retry-After": str(ceil(wait))} if wait is not None else None
+            response = problem(429, "Request was throttled.", code="throttled", headers=headers)
+            from rest_framework.renderers import JSONRenderer
+
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/problem+json"
+            response.renderer_context = {}
+            return response.render()
+    return None
+
+
 def conditional(feed):
-    """Wrap a feed view with ETag / Last-Modified / 304."""
+    """Wrap a feed view with the API's rate limits and ETag / Last-Modified / 304."""
 
     def view(request, *args, **kwargs):
+        limited = throttled(request)
+        if limited is not None:
+            return limited
         last = caching.last_modified()
         answer = caching.answer_before_rendering(request, last)
         if answer is not None:

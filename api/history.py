@@ -10,6 +10,8 @@ A version is named by its reversion version id (``version`` in the events);
 """
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 
@@ -17,7 +19,7 @@ from repository.audit import diff as audit_diff
 from repository.audit import replay
 from repository.models import DISCLOSURE_PAGE_MODELS
 
-from .exceptions import ParameterError
+from .exceptions import ParameterError, TooCostly
 from .representations import allowed_fields
 from .representations.fields import date_pair
 from .visibility import path_below_root, public_pages, site_root, url_path_for
@@ -127,12 +129,42 @@ def diff(page, version_from, version_to, auditor):
     for param, value in (("from", version_from), ("to", version_to)):
         if value not in allowed:
             raise ParameterError(param, f"'{param}' is not a version of this page you may see.")
+    # Versions never change: the diff of a pair is computed once and kept in the (shared) cache.
+    key = f"api:diff:{'auditor' if auditor else 'public'}:{page.pk}:{version_from}:{version_to}"
+    changes = cache.get(key)
+    if changes is None:
+        changes = _compute_diff(page, version_from, version_to, auditor)
+        cache.set(key, changes, timeout=DIFF_CACHE_SECONDS)
+    return {"page_id": page.pk, "from": version_from, "to": version_to, "changes": changes}
+
+
+DIFF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _text_size(value):
+    """Characters of text in a state (what a diff tokenises and compares)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_text_size(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_text_size(v) for v in value)
+    return 0
+
+
+def _compute_diff(page, version_from, version_to, auditor):
     model = page.specific_class if hasattr(page, "specific_class") else None
     a, b = replay.version_state(version_from), replay.version_state(version_to)
     if not auditor:
         a, b = public_state(a, model), public_state(b, model)
-    changes = audit_diff.diff_states(a, b, model)
-    return {"page_id": page.pk, "from": version_from, "to": version_to, "changes": _jsonable(changes)}
+    limit = settings.API_DIFF_MAX_CHARS
+    size = max(_text_size(a), _text_size(b))
+    if size > limit:
+        raise TooCostly(
+            f"These versions are too large to compare here ({size:,} characters of text; the limit is {limit:,}). "
+            "Read each version at @history/<version> and compare them yourself."
+        )
+    return _jsonable(audit_diff.diff_states(a, b, model))
 
 
 def _jsonable(value):

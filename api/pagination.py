@@ -10,6 +10,8 @@ count, and every page costs the same however deep. A bad ``page`` or
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from security import public_url
+
 from .exceptions import ParameterError
 from .params import get_int
 
@@ -17,7 +19,17 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
 
-class DisclosurePageNumberPagination(PageNumberPagination):
+class _PublicLinks:
+    """``next``/``previous`` at the configured public base URL (DRF builds them from the request's host)."""
+
+    def get_next_link(self):
+        return public_url.absolute(super().get_next_link())
+
+    def get_previous_link(self):
+        return public_url.absolute(super().get_previous_link())
+
+
+class DisclosurePageNumberPagination(_PublicLinks, PageNumberPagination):
     page_size = DEFAULT_PER_PAGE
     page_size_query_param = "per_page"
     max_page_size = MAX_PER_PAGE
@@ -37,7 +49,7 @@ class DisclosurePageNumberPagination(PageNumberPagination):
         return list(self.page)
 
 
-class DisclosureCursorPagination(CursorPagination):
+class DisclosureCursorPagination(_PublicLinks, CursorPagination):
     page_size = DEFAULT_PER_PAGE
     page_size_query_param = "per_page"
     max_page_size = MAX_PER_PAGE

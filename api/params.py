@@ -34,11 +34,17 @@ def check_known(query, allowed):
             raise ParameterError(name, f"Unknown parameter '{_shown(name)}'. Accepted: {', '.join(sorted(allowed))}.")
 
 
-def get_list(query, name):
-    """``?agency=a,b&agency=c`` → ``['a', 'b', 'c']`` (blank entries dropped)."""
+# At most this many values in one list parameter (``agency=a,b,…``, ``fields=…``): more is a 400.
+MAX_LIST_VALUES = 100
+
+
+def get_list(query, name, limit=MAX_LIST_VALUES):
+    """``?agency=a,b&agency=c`` → ``['a', 'b', 'c']`` (blank entries dropped); at most ``limit`` values."""
     values = []
     for raw in query.getlist(name):
         values.extend(part.strip() for part in raw.split(",") if part.strip())
+        if len(values) > limit:
+            raise ParameterError(name, f"'{name}' takes at most {limit} values.")
     return values
 
 
@@ -146,7 +152,7 @@ def get_choices(query, name, allowed, default=None, multiple=False):
 
 def get_fields(query, allowed, what="field", name="fields"):
     """``fields=a,b`` checked against ``allowed`` keys: the set asked for, or ``None`` when absent."""
-    names = get_list(query, name)
+    names = get_list(query, name, limit=max(len(allowed), 1))  # each name once at most
     if not names:
         return None
     for value in names:

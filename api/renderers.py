@@ -1,9 +1,10 @@
 """CSV output for the OIT answer sheet (``?format=csv`` or ``Accept: text/csv``)."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from security import spreadsheets
 
 SHEET_COLUMNS = [
     "code", "name_th", "name_en", "group", "recurrence", "status",
@@ -20,7 +21,7 @@ class AnswerSheetCSVRenderer(BaseRenderer):
         out = io.StringIO()
         # A byte-order mark so spreadsheet programs read the Thai correctly.
         out.write("\ufeff")
-        writer = csv.writer(out)
+        writer = spreadsheets.writer(out)
         writer.writerow(SHEET_COLUMNS)
         for item in data["items"]:
             row = dict(item)

@@ -52,8 +52,13 @@ def database_config():
     # the search and webhook outbox rows commit together or not at all.
     config["ATOMIC_REQUESTS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Wait for a writer instead of failing with "database is locked".
-        config.setdefault("OPTIONS", {})["timeout"] = 20
+        options = config.setdefault("OPTIONS", {})
+        # Wait for a writer instead of failing with "database is locked" (the busy timeout, seconds);
+        # take the write lock when a transaction begins, so two writers queue instead of one failing
+        # when it upgrades from reading to writing; WAL so readers never wait for the writer.
+        options["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)
+        options["transaction_mode"] = "IMMEDIATE"
+        options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     return config
 
 

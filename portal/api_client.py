@@ -8,6 +8,10 @@ page's first call spends the visitor's rate-limit token. The portal imports noth
 of the API (an import contract in ``make lint`` keeps it so). ``ApiClient(request).get("search",
 q="น้ำท่วม")`` returns a copy of the data (the same URL asked twice on one page is answered once) or raises
 :class:`ApiError`.
+
+The visitor's address goes as the request's own ``REMOTE_ADDR`` (``security.clients.client_ip``, behind
+the trusted proxies), so the API's rate limit applies to the visitor; an ``X-Forwarded-For`` the visitor
+sent is never passed on.
 """
 
 import copy
@@ -21,13 +25,14 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from security.clients import client_ip
+
 API_PREFIX = "/api/v1/"
-# Request headers passed on to the API: where the visitor came from and what
-# host they asked for (absolute URLs in the JSON use it). Never cookies or
-# Authorization.
+# Request headers passed on to the API: what host the visitor asked for and in
+# which language. Never cookies, Authorization or X-Forwarded-For (the visitor's
+# address goes as REMOTE_ADDR, resolved once here).
 FORWARDED_META = (
-    "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
+    "SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme",
 )
 # WSGI environ keys the API reads for in-process callers. A client cannot send them:
 # request headers arrive as HTTP_* keys.
@@ -72,6 +77,7 @@ class ApiClient:
         self.meta = {}
         if request is not None:
             self.meta = {k: request.META[k] for k in FORWARDED_META if k in request.META}
+            self.meta["REMOTE_ADDR"] = client_ip(request)
         self.meta.setdefault("SERVER_NAME", "localhost")
         self.meta.setdefault("SERVER_PORT", "80")
         self.meta.setdefault("REMOTE_ADDR", "127.0.0.1")

@@ -12,6 +12,8 @@ from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page, PageLogEntry, Site
 
+from security import public_url
+
 from .approvals.actions import OverridePublishAction
 from .approvals.demo import take_through_workflow
 from .approvals.models import ApprovalForm
@@ -53,7 +55,8 @@ def ensure_home():
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+        hostname, port = public_url.site_host_and_port()  # the configured BASE_URL (security/public_url.py)
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True,
                             site_name="คลังข้อมูลเผยแพร่ต่อสาธารณะ")
     elif site.root_page_id != home.pk:
         site.root_page = home

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from repository.models import Agency, FrameworkItem
+from security import public_url
 
 from ..state import memoized_by_generation
 from ..visibility import default_site, path_below_root
@@ -28,7 +29,7 @@ def items_prefetch():
 class SerializerContext:
     def __init__(self, request=None, root=None, moment=None):
         self.request = request
-        default_root, self.site_root_url = default_site()
+        default_root, _ = default_site()
         self.root = root or default_root
         self.moment = moment or timezone.now()
         # A small table read by every disclosure: memoised per process like the other repository facts.
@@ -37,17 +38,17 @@ class SerializerContext:
 
     # URLs
     def absolute(self, url):
+        """A link at the configured public base URL (``security.public_url``), never the request's host."""
         if not url or "://" in url:
             return url
-        if self.request is not None:
-            return self.request.build_absolute_uri(url)
-        return self.site_root_url + url
+        return public_url.absolute(url)
 
     def path_of(self, page):
         return path_below_root(page, self.root) or ""
 
     def canonical_url(self, path):
-        return f"{self.site_root_url}/{path}/" if path else f"{self.site_root_url}/"
+        base = public_url.base_url()
+        return f"{base}/{path}/" if path else f"{base}/"
 
     def api_url(self, path):
         return self.absolute(API_CONTENT_PREFIX + path) if path else self.absolute(API_CONTENT_PREFIX)

@@ -277,6 +277,7 @@ DESCRIPTIONS = {
     401: "Authentication required.",
     403: "Not allowed.",
     404: "Not found (or not public).",
+    422: "The answer would cost more than the server allows (`detail` says how to ask for less).",
     429: "Too many requests.",
     503: "The service is unavailable.",
 }

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from repository.audit import chain, replay
 from repository.models import Agency
+from security import public_url
 
 from ..exceptions import ParameterError, ServiceUnavailable
 from ..params import get_datetime, get_int, get_list
@@ -261,7 +262,7 @@ class EventsView(_AuditorView):
             rows = rows[:limit]
             query = request.query_params.copy()
             query["after"] = str(rows[-1]["sequence"])
-            next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
+            next_url = public_url.absolute(request.path + "?" + query.urlencode())
         return Response({"next": next_url, "results": rows})
 
 

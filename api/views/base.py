@@ -12,7 +12,7 @@ from .. import caching, state
 from ..authentication import WagtailTokenAuthentication
 from ..exceptions import PROBLEM_CONTENT_TYPE, ParameterError, exception_handler
 from ..params import check_known
-from ..throttling import AnonymousRateThrottle
+from ..throttling import API_THROTTLES
 
 READS = ("GET", "HEAD", "OPTIONS")
 # Set in the WSGI environ by an in-process caller (the portal, portal/api_client.py): the data is
@@ -41,7 +41,7 @@ class ApiView(APIView):
     # A bearer token first: a request without valid credentials is then a 401 saying "Bearer".
     authentication_classes = [WagtailTokenAuthentication, SessionAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [AnonymousRateThrottle]
+    throttle_classes = API_THROTTLES
     renderer_classes = [JSONRenderer]
     # No OPTIONS metadata (CORS preflights are answered by the middleware before any view).
     metadata_class = None

@@ -47,11 +47,14 @@ class DiffView(_PageHistoryBase):
     @extend_schema(
         operation_id="page_diff",
         summary="Field-level diff between two versions (word level for Thai text)",
+        description="What changed between two versions of the page: one entry per changed field, Thai and "
+                    "rich text as a word diff. Versions whose text is longer than the server's limit get a 422 "
+                    "problem; read them one by one at `@history/<version>` instead.",
         parameters=[
             OpenApiParameter("from", OpenApiTypes.INT, required=True, description="Version id"),
             OpenApiParameter("to", OpenApiTypes.INT, required=True, description="Version id"),
         ],
-        responses={200: DiffSchema, **problem_responses(400, 404, 429, 503)},
+        responses={200: DiffSchema, **problem_responses(400, 404, 422, 429, 503)},
     )
     def get(self, request, path=None, page_id=None):
         version_from = get_int(request.query_params, "from", minimum=1)

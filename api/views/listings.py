@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from .. import history
 from ..content import children_of, page_at_path
-from ..exceptions import ParameterError
+from ..exceptions import ParameterError, TooCostly
 from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, filter_parameters, listing_type, ordering_of
 from ..listings import (
     child_rows,
@@ -46,9 +46,10 @@ class DisclosureListView(ApiView):
                              "'type', or 'active')."),
             OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The disclosures the public could see at "
                              "this moment; combines with every filter, ordering, page and per_page (not with "
-                             "fields, cursor or pagination)."),
+                             "fields, cursor or pagination). On a repository larger than the server's limit "
+                             "for whole-site past listings, name one 'agency' (422 otherwise)."),
         ],
-        responses={200: DisclosureListSchema, **problem_responses(400, 429, 503)},
+        responses={200: DisclosureListSchema, **problem_responses(400, 422, 429, 503)},
     )
     def get(self, request):
         query = request.query_params
@@ -88,6 +89,8 @@ class DisclosureListView(ApiView):
             raise ParameterError("agency", "With 'as_of', 'agency' takes one code.")
         if codes:
             agency_ids(codes)  # 400 on an unknown code
+        else:
+            check_whole_site_as_of()
         rows = filter_as_of_rows(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), query, moment)
         paginator = DisclosurePageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
@@ -97,6 +100,19 @@ class DisclosureListView(ApiView):
             "previous": paginator.get_previous_link(),
             "results": page,
         })
+
+
+def check_whole_site_as_of():
+    """A past listing of the whole site replays every disclosure: beyond ``API_AS_OF_MAX_ROWS`` disclosures
+    in the repository it must be narrowed to one agency (its cost then follows that agency's size)."""
+    from django.conf import settings
+
+    from repository.models import DisclosurePage
+
+    limit = settings.API_AS_OF_MAX_ROWS
+    if DisclosurePage.objects.count() > limit:
+        raise TooCostly(f"A listing of the whole site as of a past moment is offered for up to {limit:,} "
+                        "disclosures; this repository holds more. Name one 'agency'.")
 
 
 class ChildrenView(ApiView):

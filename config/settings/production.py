@@ -44,10 +44,13 @@ EMAIL_HOST = env.env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.env_str("REDIS_URL")}
-        if env.env_str("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The rate-limit counters, cached diffs and lock-out state must be shared by every process: Redis
+# (REDIS_URL), or the database cache (CACHE_BACKEND=database, after `manage.py createcachetable`).
+# Process memory is for a single process only (each gunicorn worker would count alone).
+if env.env_str("REDIS_URL"):
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.env_str("REDIS_URL")}
+elif env.env_str("CACHE_BACKEND") == "database":
+    _cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+else:
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": _cache}

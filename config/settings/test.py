@@ -6,7 +6,7 @@ from .base import SECRET_KEY
 SECRET_KEY = SECRET_KEY or "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-WAGTAILADMIN_BASE_URL = "http://testserver"
+PUBLIC_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

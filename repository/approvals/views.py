@@ -1,6 +1,5 @@
 """Admin views: a page's forms, the printable form, its PDF, the auditors' listing, the override."""
 
-import csv
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from repository.thai import format_be_date
+from security import spreadsheets
 
 from . import layout, pdf, roles
 from .access import agencies_visible_to, forms_visible_to, user_can_view_page_forms
@@ -131,7 +131,7 @@ def form_list(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="approval-forms.csv"'
         response.write("\ufeff")  # so spreadsheet programs read the Thai as UTF-8
-        writer = csv.writer(response)
+        writer = spreadsheets.writer(response)  # formula cells neutralised (security/spreadsheets.py)
         writer.writerow([label for _field, label in layout.CSV_COLUMNS])
         for form in queryset.iterator():
             writer.writerow([_csv_value(form, field) for field, _label in layout.CSV_COLUMNS])

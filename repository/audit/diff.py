@@ -12,11 +12,12 @@
 * anything else: before and after.
 """
 
-import difflib
 import re
 from functools import lru_cache
 
 from django.apps import apps
+
+from repository.sequence_diff import opcodes
 
 from .replay import version_state
 
@@ -67,7 +68,7 @@ def word_diff(before, after):
         else:
             ops.append((op, text))
 
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):  # near-linear (repository/sequence_diff.py)
         if tag == "equal":
             emit("equal", a[i1:i2])
         else:

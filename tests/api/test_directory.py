@@ -63,7 +63,7 @@ def test_agencies_in_tree_order_with_counts_and_no_hidden_agency(client, hidden)
     assert province == {
         "code": "uthai-thani", "name_th": "จังหวัดอุทัยธานี", "name_en": "", "kind": "province",
         "kind_label": "จังหวัด", "parent": None, "depth": 0, "sub_agencies": ["uthai-pao"],
-        "path": "uthai-thani", "canonical_url": "http://localhost/uthai-thani/",
+        "path": "uthai-thani", "canonical_url": "http://testserver/uthai-thani/",
         "api_url": "http://testserver/api/v1/content/uthai-thani",
         # the published newer-draft page counts once; drafts, unpublished, expired, private do not
         "disclosures": 2, "disclosures_total": 3,

@@ -73,8 +73,8 @@ def test_answer_sheet_statuses(client, sheet_tree):
     assert [i["code"] for i in data["items"]] == ["O1", "O4", "O11", "O12", "O13", "O14"]
     assert data["summary"] == {"published": 3, "stale": 2, "missing": 1}
     o4 = next(i for i in data["items"] if i["code"] == "O4")
-    assert o4["urls"] == [f"http://localhost/uthai-thani/news/o4/{sheet_tree['news'].slug}/"]
-    assert o4["item_page_urls"] == ["http://localhost/uthai-thani/news/o4/"]
+    assert o4["urls"] == [f"http://testserver/uthai-thani/news/o4/{sheet_tree['news'].slug}/"]
+    assert o4["item_page_urls"] == ["http://testserver/uthai-thani/news/o4/"]
     o12 = next(i for i in data["items"] if i["code"] == "O12")
     assert o12["latest_issue_date"] == "2024-06-05" and o12["current_pages"] == 0 and o12["answering_pages"] == 1
     assert o12["latest_issue_date_be"] == "5 มิ.ย. 2567"  # the sheet shows Buddhist Era dates

@@ -80,6 +80,11 @@ def test_schema_validates_and_matches_snapshot(tmp_path):
                      "/api/v1/pages/{page_id}/@diff", "/api/v1/audit/head", "/api/v1/audit/events"):
         assert expected in paths
     assert not any(p.startswith("/api/v2/") for p in paths)
+    # The feeds are in it; descriptions are for API users, never the views' docstrings.
+    assert {"/api/v1/feeds/latest.rss", "/api/v1/feeds/agency/{code}.atom", "/api/v1/feeds/item/{code}.rss"} <= paths
+    operations = [op for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert not any("view" in (op.get("description") or "").lower() for op in operations)
+    assert "problem" in schema["info"]["description"]
     if os.environ.get("UPDATE_OPENAPI_SNAPSHOT"):
         SNAPSHOT.write_text(json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     assert schema == json.loads(SNAPSHOT.read_text())
@@ -89,6 +94,10 @@ def test_schema_and_docs_are_served(client, tree):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+    # Swagger UI comes from the project's own static files (drf-spectacular-sidecar), not a CDN.
+    html = docs.content.decode()
+    assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "<script>" not in html  # the start-up script is a file of its own (?script), for the CSP
 
 
 def test_the_servers_414_is_documented_on_every_operation(tmp_path):

@@ -1,0 +1,11 @@
+from tests.api.conftest import tree  # noqa: F401
+from tests.approvals.conftest import (  # noqa: F401
+    administrator,
+    agency,
+    approver,
+    auditor,
+    make_draft,
+    news_index,
+    provider,
+    publisher,
+)
