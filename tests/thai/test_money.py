@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from api.serializers.fields import money
+from api.representations.fields import money
 from portal.templatetags.portal_tags import baht as portal_baht
 from repository.models import ProcurementAnnouncementPage
 from repository.models.forms import MoneyField
