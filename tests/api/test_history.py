@@ -308,3 +308,33 @@ def test_as_of_after_a_reorder_each_section_keeps_its_own_privacy(client, tree, 
     assert (status(public_news), status(private_news)) == (200, 404)
     by_path = client.get(f"/api/v1/content/uthai-thani/news/o4/{public_news.slug}", {"as_of": after})
     assert by_path.status_code == 200 and by_path.json()["id"] == public_news.pk
+
+
+def test_a_version_published_only_behind_a_restriction_is_not_public_history(client, tree, editor):
+    """Public @history and @diff list a version only if the public could see it when it went live."""
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction(page=tree.item_page, restriction_type="password", password="ลับ-2568")
+    restriction.save(user=editor)
+    page = tree.news()
+    page.title = "ฉบับภายในที่เผยแพร่หลังรหัสผ่าน MARKPRIVATEVERSION"
+    factories.publish(page, editor, log_action=True)
+    time.sleep(0.01)
+    restriction.delete(user=editor)
+    page = type(page).objects.get(pk=page.pk)
+    page.title = "ฉบับเผยแพร่ต่อสาธารณะ"
+    factories.publish(page, editor, log_action=True)
+
+    response = client.get(f"/api/v1/pages/{page.pk}/@history")
+    assert response.status_code == 200
+    versions = [v["version"] for v in response.json()["versions"]]
+    assert len(versions) == 1
+    assert "MARKPRIVATEVERSION" not in response.content.decode()
+    from repository.audit import replay
+
+    hidden = [e["version_id"] for e in replay.published_versions(page) if e["version_id"] not in versions]
+    assert hidden  # the restricted ones exist in the trail
+    for version in hidden:
+        assert client.get(f"/api/v1/pages/{page.pk}/@history/{version}").status_code == 404
+        diff = client.get(f"/api/v1/pages/{page.pk}/@diff", {"from": version, "to": versions[0]})
+        assert diff.status_code == 400 and "MARKPRIVATEVERSION" not in diff.content.decode()
