@@ -60,11 +60,15 @@ def test_filters_take_the_thai_names_people_see(client, auditor, page, tree):
     client.force_login(auditor)
     by_code = client.get(reverse("audit_timeline"), {"action": "wagtail.publish"}).context["events"]
     by_name = client.get(reverse("audit_timeline"), {"action": "เผยแพร่"}).context["events"]
-    assert len(by_name) == len(by_code) == 2
-    assert {e["action_label"] for e in by_name} == {"เผยแพร่"}
+    assert len(by_code) == 2
+    # "เผยแพร่" names the publications and, since fixtures publish through the gate, the administrator's
+    # override decisions before them ("เผยแพร่นอกขั้นตอนการอนุมัติ …"), never ยกเลิกการเผยแพร่.
+    assert {e["sequence"] for e in by_code} <= {e["sequence"] for e in by_name}
+    assert {e["action"] for e in by_name} == {"wagtail.publish", "approvals.override_publish"}
+    assert all(e["action_label"].startswith("เผยแพร่") for e in by_name)
     assert client.get(reverse("audit_timeline"), {"action": "ยกเลิกการเผยแพร่"}).context["events"] == []
     named = client.get(reverse("audit_timeline"), {"agency": "จังหวัดอุทัยธานี", "action": "เผยแพร่"})
-    assert len(named.context["events"]) == 2 and "ประกาศผลการจัดซื้อ" in named.content.decode()
+    assert len(named.context["events"]) == len(by_name) and "ประกาศผลการจัดซื้อ" in named.content.decode()
     other = client.get(reverse("audit_timeline"), {"agency": "สำนักงานอื่น"}).content.decode()
     assert "ประกาศผลการจัดซื้อ" not in other
     history = client.get(reverse("audit_object", args=["repository.newspage", page.pk])).content.decode()
