@@ -59,7 +59,12 @@ def _feed_operation(scope, parameter, summary, kind):
     if parameter:
         operation["parameters"] = [{"in": "path", "name": "code", "required": True, "description": parameter,
                                     "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}}]
-        responses["404"] = {"description": "No such code.", "content": {"text/html": {"schema": {"type": "string"}}}}
+        # An unknown code of the right form gets the feed view's HTML 404; one that is not a code at all never
+        # reaches it and gets the API's problem document.
+        responses["404"] = {"description": "No such code.", "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+        }}
     return operation
 
 

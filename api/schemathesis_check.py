@@ -71,11 +71,22 @@ def main(argv=None):
         # Serve as production does: memoised visibility and detail documents.
         "API_STATE_TTL": "60",
         "LOG_LEVEL": "WARNING",
+        # The embedded search engine in this temporary folder, whatever the caller's environment says
+        # (.ci/run points ELASTICSEARCH_URL at its live node for the search suite).
+        "ELASTICSEARCH_URL": "",
+        "SEARCH_BACKEND": "embedded",
+        # A signing key of this run's own (var/audit-signing.key), so the transparency log's public key
+        # and checkpoints are served as in production.
+        "AUDIT_SIGNING_KEY": "",
+        "AUDIT_SIGNING_KEY_FILE": str(var / "audit-signing.key"),
     }
     server = None
     try:
         run([str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"], env)
+        run([str(BIN / "python"), "manage.py", "audit", "keygen", "schemathesis.invalid", "--output",
+             env["AUDIT_SIGNING_KEY_FILE"]], env, stdout=subprocess.DEVNULL)
         run([str(BIN / "python"), "manage.py", "load_demo", "--news", str(args.news), "-v0"], env)
+        run([str(BIN / "python"), "manage.py", "audit", "checkpoint"], env, stdout=subprocess.DEVNULL)
         token = auditor_token(env)
         port = free_port()
         server = subprocess.Popen(
