@@ -15,7 +15,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 _lock = threading.Lock()
-_withdrawn = {}  # backend id → (page id, expiry) pairs already withdrawn by this process
+# Each backend object keeps the (page id, expiry) pairs this process has withdrawn from it.
+_WITHDRAWN = "_expired_withdrawn"
 
 
 def expired_disclosures(now=None):
@@ -43,7 +44,7 @@ def withdraw_expired(backend):
     if not found:
         return
     with _lock:
-        done = _withdrawn.setdefault(id(backend), set())
+        done = backend.__dict__.setdefault(_WITHDRAWN, set())
         new = {(pk, moment) for pk, moment in found.items()} - done
         done.update(new)
     if new:
