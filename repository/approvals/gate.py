@@ -99,14 +99,15 @@ def refusal(page, revision):
     return None
 
 
-# The revision the gate is putting live in this context: DisclosurePage.save lets a disclosure
-# become live only with this revision, inside GatedPublishAction.
+# (revision id, page id) the gate is putting live in this context: DisclosurePage.save lets a disclosure
+# become live only with this revision (or, for an alias of that page, with its content), inside
+# GatedPublishAction.
 _going_live = contextvars.ContextVar("repository_approvals_going_live", default=None)
 
 
 @contextlib.contextmanager
 def _admitting(revision):
-    token = _going_live.set(revision.pk)
+    token = _going_live.set((revision.pk, int(revision.object_id)))
     try:
         yield
     finally:
@@ -119,8 +120,13 @@ def check_save(page, was_live, was_live_revision_id):
         return
     if was_live and page.live_revision_id == was_live_revision_id:
         return  # already live with this revision: an ordinary save (move, draft, agency, …)
-    if page.live_revision_id is not None and page.live_revision_id == _going_live.get():
-        return
+    admitting = _going_live.get()
+    if admitting is not None:
+        revision_id, page_id = admitting
+        if page.live_revision_id is not None and page.live_revision_id == revision_id:
+            return
+        if page.alias_of_id == page_id:
+            return  # Wagtail mirrors the revision the gate admitted into the page's aliases
     raise PublicationRefused(NOT_APPROVED)
 
 

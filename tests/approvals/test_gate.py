@@ -257,3 +257,14 @@ def test_the_admin_restores_and_reverts_through_the_gate(make_state, publisher, 
     assert client.post(f"/admin/audit/pages/{page.pk}/restore/").status_code == 302
     restored = NewsPage.objects.get(pk=page.pk)
     assert not restored.live
+
+
+def test_an_alias_mirrors_only_what_the_gate_admitted(make_state, publisher, news_index):
+    """An alias of a disclosure is a draft until its page goes live through the gate, then mirrors it."""
+    page = make_state("approved")
+    alias = NewsPage.objects.get(pk=page.pk).create_alias(update_slug=page.slug + "-alias")
+    assert not NewsPage.objects.get(pk=alias.pk).live
+    PublishAction(page, publisher).execute()
+    assert NewsPage.objects.get(pk=page.pk).live
+    mirrored = NewsPage.objects.get(pk=alias.pk)
+    assert mirrored.live and mirrored.title == NewsPage.objects.get(pk=page.pk).title
