@@ -8,6 +8,10 @@
 # Overridable: PGPORT (5432), PGPASSWORD (postgres).
 set -euo pipefail
 
+# Everything but the URL goes to stderr: the caller captures stdout, and pg_ctlcluster prints
+# notices there ("Removed stale pid file." once broke CI's port parsing).
+exec 3>&1 1>&2
+
 PGPORT="${PGPORT:-5432}"
 PGPASSWORD="${PGPASSWORD:-postgres}"
 
@@ -34,7 +38,7 @@ if [ "$PORT_OF_CLUSTER" != "$PGPORT" ]; then
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p "$PGPORT"; then
-    pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start
+    pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start 3>&-  # the server must not hold the caller's pipe
     for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 1; done
 fi
 pg_isready -q -h 127.0.0.1 -p "$PGPORT" || { echo "postgres-up: server did not start" >&2; exit 1; }
@@ -43,4 +47,4 @@ pg_isready -q -h 127.0.0.1 -p "$PGPORT" || { echo "postgres-up: server did not s
 runuser -u postgres -- psql -q -p "$PGPORT" -v ON_ERROR_STOP=1 \
     -c "ALTER ROLE postgres WITH PASSWORD '${PGPASSWORD//\'/\'\'}'" >/dev/null
 
-echo "postgres://postgres:${PGPASSWORD}@127.0.0.1:${PGPORT}/"
+echo "postgres://postgres:${PGPASSWORD}@127.0.0.1:${PGPORT}/" >&3
