@@ -37,6 +37,8 @@ def page_by_id(page_id, root):
 
 
 def requested_fields(query, model):
+    """``fields=`` of a page's document or of a listing's rows (``model`` = DisclosurePage for any
+    disclosure, a type's own model when the listing has one type): the keys asked for, or None."""
     return get_fields(query, allowed_fields(model), "field for this page type")
 
 

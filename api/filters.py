@@ -1,11 +1,16 @@
-"""Filtering and ordering disclosure listings (a DRF filter backend).
+"""Filtering and ordering disclosure listings: the parameters parsed once, applied by either engine.
 
-``filter_disclosures(queryset, query)`` is the plain function; the backend
-wraps it for DRF views and describes the parameters to drf-spectacular.
+``ListingFilter.parse(query)`` checks every listing parameter (a 400 naming it);
+its ``apply`` filters live disclosures in the database and its ``select`` the rows
+of a point-in-time listing. ``filter_parameters()`` describes them to drf-spectacular.
 """
+
+import dataclasses
+import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.filters import BaseFilterBackend
 
 from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncementPage, FrameworkItem
@@ -59,21 +64,8 @@ def agency_ids(codes, param="agency"):
     return ids
 
 
-def get_active(query):
-    """``active=true|false`` → True/False, absent → None (a 400 naming ``active`` for anything else)."""
-    raw = get_list(query, "active")
-    if not raw:
-        return None
-    if len(raw) > 1 or raw[0].lower() not in BOOLEANS:
-        raise ParameterError("active", "'active' takes true or false.")
-    return BOOLEANS[raw[0].lower()]
-
-
-def listing_type(query):
-    """The one page type a listing is narrowed to (``type=`` naming one, or ``active=``), else None.
-
-    ``active`` concerns emergency announcements only: with a ``type`` that leaves them out it is a 400.
-    """
+def page_types(query):
+    """``type=`` as page models, in the order named (a 400 naming the known types for an unknown one)."""
     names = type_names()
     models = []
     for name in get_list(query, "type"):
@@ -85,74 +77,21 @@ def listing_type(query):
             )
         if model not in models:
             models.append(model)
-    if get_active(query) is not None:
-        if models and EmergencyAnnouncementPage not in models:
-            raise ParameterError("active", "'active' applies to EmergencyAnnouncementPage only; "
-                                 "'type' leaves them out.")
-        return EmergencyAnnouncementPage
-    return models[0] if len(models) == 1 else None
+    return models
 
 
-def filter_disclosures(queryset, query, now=None):
-    codes = get_list(query, "agency")
-    if codes:
-        queryset = queryset.filter(agency_id__in=agency_ids(codes))
-
-    framework_years = get_fiscal_years(query, "framework_year")
-    item_codes = [c.upper() for c in get_list(query, "item")]
-    if item_codes or framework_years:
-        items = FrameworkItem.objects.all()
-        if item_codes:
-            items = items.filter(code__in=item_codes)
-            known = set(items.values_list("code", flat=True))
-            missing = [c for c in item_codes if c not in known]
-            if missing:
-                raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
-        if framework_years:
-            items = items.filter(framework__year__in=framework_years)
-        queryset = queryset.filter(items__in=list(items.values_list("pk", flat=True))).distinct()
-
-    types = get_list(query, "type")
-    if types:
-        names = type_names()
-        models = []
-        for name in types:
-            model = names.get(name) or names.get(name.lower())
-            if model is None:
-                raise ParameterError(
-                    "type", f"Unknown page type '{name[:40]}'. Use one of: "
-                    + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."
-                )
-            models.append(model)
-        cts = ContentType.objects.get_for_models(*models).values()
-        queryset = queryset.filter(content_type__in=list(cts))
-
-    years = get_fiscal_years(query, "fiscal_year")
-    if years:
-        queryset = queryset.filter(fiscal_year__in=years)
-
-    date_from, date_to = get_date(query, "from"), get_date(query, "to")
-    if date_from and date_to and date_from > date_to:
-        raise ParameterError("from", "'from' is after 'to'.")
-    if date_from:
-        queryset = queryset.filter(issue_date__gte=date_from)
-    if date_to:
-        queryset = queryset.filter(issue_date__lte=date_to)
-
-    tags = get_list(query, "tag")
-    if tags:
-        queryset = queryset.filter(tagged_items__tag__name__in=tags).distinct()
-
-    active = get_active(query)
-    if active is not None:
-        listing_type(query)  # 400 when 'type' excludes emergency announcements
-        moment = now or timezone.now()
-        queryset = queryset.filter(content_type=ContentType.objects.get_for_model(EmergencyAnnouncementPage))
-        queryset = queryset.filter(**{f"emergencyannouncementpage__valid_until__{'gt' if active else 'lte'}": moment})
-    return queryset
+def get_active(query):
+    """``active=true|false`` → True/False, absent → None (a 400 naming ``active`` for anything else)."""
+    raw = get_list(query, "active")
+    if not raw:
+        return None
+    if len(raw) > 1 or raw[0].lower() not in BOOLEANS:
+        raise ParameterError("active", "'active' takes true or false.")
+    return BOOLEANS[raw[0].lower()]
 
 
 def ordering_of(query, cursor=False):
+    """The ``ordering=`` name (checked; the default when absent)."""
     raw = get_list(query, "ordering")
     if len(raw) > 1:
         raise ParameterError("ordering", "'ordering' takes one value.")
@@ -163,7 +102,161 @@ def ordering_of(query, cursor=False):
             "ordering", f"'ordering' accepts {', '.join(sorted(allowed))}"
             + (" with cursor pagination" if cursor else "") + f"; got '{name[:40]}'."
         )
-    return ORDERINGS[name]
+    return name
+
+
+# ``ordering=`` names → the keys of a point-in-time row they sort on.
+ROW_ORDER_KEYS = {
+    "issue_date": ("issue_date", "id"),
+    "published": ("_first_published_at", "id"),
+    "modified": ("_last_published_at", "id"),
+    "title": ("title", "id"),
+    "fiscal_year": ("fiscal_year", "issue_date", "id"),
+    "id": ("id",),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ListingFilter:
+    """The listing parameters, parsed and checked once; then applied by either engine.
+
+    ``apply(queryset)`` filters and orders live disclosures in the database;
+    ``select(rows, moment)`` does the same to the plain rows of a point-in-time
+    listing (``api.history.listing_as_of``), with every parameter meaning the
+    same: ``item``/``framework_year`` on the items the page was linked to then,
+    ``tag`` on its tags then, ``active`` on its ``valid_until`` against the
+    listing's moment. Every error is a :class:`ParameterError` raised by
+    :meth:`parse`, so both engines give the same messages.
+    """
+
+    agency_ids: frozenset | None = None
+    item_codes: frozenset = frozenset()
+    item_ids: frozenset | None = None  # the items ``item`` and ``framework_year`` leave, when either is given
+    framework_years: tuple = ()
+    models: tuple = ()
+    fiscal_years: tuple = ()
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    tags: frozenset = frozenset()
+    active: bool | None = None
+    ordering: str = DEFAULT_ORDERING
+
+    @classmethod
+    def parse(cls, query, cursor=False):
+        codes = get_list(query, "agency")
+        item_codes = [c.upper() for c in get_list(query, "item")]
+        framework_years = tuple(get_fiscal_years(query, "framework_year"))
+        item_ids = None
+        if item_codes or framework_years:
+            items = FrameworkItem.objects.all()
+            if item_codes:
+                items = items.filter(code__in=item_codes)
+                known = set(items.values_list("code", flat=True))
+                missing = [c for c in item_codes if c not in known]
+                if missing:
+                    raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
+            if framework_years:
+                items = items.filter(framework__year__in=framework_years)
+            item_ids = frozenset(items.values_list("pk", flat=True))
+        models = page_types(query)
+        date_from, date_to = get_date(query, "from"), get_date(query, "to")
+        if date_from and date_to and date_from > date_to:
+            raise ParameterError("from", "'from' is after 'to'.")
+        active = get_active(query)
+        if active is not None:
+            if models and EmergencyAnnouncementPage not in models:
+                raise ParameterError("active", "'active' applies to EmergencyAnnouncementPage only; "
+                                     "'type' leaves them out.")
+            models = [EmergencyAnnouncementPage]
+        return cls(
+            agency_ids=frozenset(agency_ids(codes)) if codes else None,
+            item_codes=frozenset(item_codes),
+            item_ids=item_ids,
+            framework_years=framework_years,
+            models=tuple(models),
+            fiscal_years=tuple(get_fiscal_years(query, "fiscal_year")),
+            date_from=date_from,
+            date_to=date_to,
+            tags=frozenset(get_list(query, "tag")),
+            active=active,
+            ordering=ordering_of(query, cursor=cursor),
+        )
+
+    @property
+    def one_type(self):
+        """The one page type the listing is narrowed to (one ``type``, or ``active``), else None."""
+        return self.models[0] if len(self.models) == 1 else None
+
+    @property
+    def order_by(self):
+        return ORDERINGS[self.ordering]
+
+    # --- the database -------------------------------------------------------
+
+    def apply(self, queryset, now=None):
+        """Filter a queryset of disclosures (not ordered: see :attr:`order_by`)."""
+        if self.agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=self.agency_ids)
+        if self.item_ids is not None:
+            queryset = queryset.filter(items__in=self.item_ids).distinct()
+        if self.models:
+            cts = ContentType.objects.get_for_models(*self.models).values()
+            queryset = queryset.filter(content_type__in=list(cts))
+        if self.fiscal_years:
+            queryset = queryset.filter(fiscal_year__in=self.fiscal_years)
+        if self.date_from:
+            queryset = queryset.filter(issue_date__gte=self.date_from)
+        if self.date_to:
+            queryset = queryset.filter(issue_date__lte=self.date_to)
+        if self.tags:
+            queryset = queryset.filter(tagged_items__tag__name__in=self.tags).distinct()
+        if self.active is not None:
+            moment = now or timezone.now()
+            lookup = f"emergencyannouncementpage__valid_until__{'gt' if self.active else 'lte'}"
+            queryset = queryset.filter(**{lookup: moment})
+        return queryset
+
+    # --- point-in-time rows -------------------------------------------------
+
+    def select(self, rows, moment):
+        """The rows that match, ordered, without their ``_``-prefixed working keys."""
+        types = {f"{m._meta.app_label}.{m.__name__}" for m in self.models}
+        years = set(self.fiscal_years)
+        day_from = self.date_from.isoformat() if self.date_from else None
+        day_to = self.date_to.isoformat() if self.date_to else None
+        kept = []
+        for row in rows:
+            if self.item_codes and not self.item_codes & set(row["item_codes"]):
+                continue
+            if self.framework_years and not self.item_ids & set(row["_item_ids"]):
+                continue
+            if types and row["type"] not in types:
+                continue
+            if years and row["fiscal_year"] not in years:
+                continue
+            day = row["issue_date"] or ""
+            if day_from and (not day or day < day_from):
+                continue
+            if day_to and (not day or day > day_to):
+                continue
+            if self.tags and not self.tags & set(row["_tags"]):
+                continue
+            if self.active is not None and _active_then(row["_valid_until"], moment) != self.active:
+                continue
+            kept.append(row)
+        keys = ROW_ORDER_KEYS[self.ordering.lstrip("-")]
+        kept.sort(key=lambda r: tuple(_sortable(r.get(k)) for k in keys), reverse=self.ordering.startswith("-"))
+        return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
+
+
+def _sortable(value):
+    # None sorts first ascending (last descending), like the database's NULLs in PostgreSQL/SQLite.
+    return (value is not None, value if value is not None else 0)
+
+
+def _active_then(valid_until, moment):
+    when = parse_datetime(valid_until) if isinstance(valid_until, str) else valid_until
+    return when is not None and moment < when
 
 
 def filter_parameters():
@@ -193,4 +286,4 @@ def filter_parameters():
 
 class DisclosureFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
-        return filter_disclosures(queryset, request.query_params)
+        return ListingFilter.parse(request.query_params).apply(queryset)

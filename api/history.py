@@ -340,7 +340,7 @@ def listing_as_of(moment, agency_code=None, root=None):
             "summary": content.get("summary", ""),
             "version": entry["version_id"],
             "since": _iso(entry["since"]),
-            # For filtering and ordering only (api.listings.filter_as_of_rows drops them).
+            # For filtering and ordering only (api.filters.ListingFilter.select drops them).
             "_item_ids": content.get("items") or [],
             "_tags": [(t.get("tag__state") or {}).get("name") for t in content.get("tagged_items") or []],
             "_valid_until": content.get("valid_until"),

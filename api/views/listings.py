@@ -1,21 +1,17 @@
 """``/api/v1/disclosures`` and ``/api/v1/content/<path>/@children``."""
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from repository.models import DisclosurePage
+
 from .. import history
-from ..content import children_of, page_at_path
+from ..content import children_of, page_at_path, requested_fields
 from ..exceptions import ParameterError, TooCostly
-from ..filters import FILTER_PARAMS, DisclosureFilterBackend, agency_ids, filter_parameters, listing_type, ordering_of
-from ..listings import (
-    child_rows,
-    disclosure_queryset,
-    filter_as_of_rows,
-    listing_fields,
-    listing_rows,
-    pagination_mode,
-)
+from ..filters import FILTER_PARAMS, DisclosureFilterBackend, ListingFilter, filter_parameters
+from ..listings import child_rows, disclosure_queryset, listing_rows, pagination_mode
 from ..pagination import DisclosureCursorPagination, DisclosurePageNumberPagination
 from ..params import get_datetime, get_list
 from ..representations import SerializerContext
@@ -61,12 +57,13 @@ class DisclosureListView(ApiView):
     def listing(self, request):
         query = request.query_params
         ctx = SerializerContext(request)
-        model = listing_type(query)
-        fields = listing_fields(query, model)
         cursor = pagination_mode(query) == "cursor" or "cursor" in query
-        queryset = disclosure_queryset(query, ctx.root, cursor=cursor)
+        listing_filter = ListingFilter.parse(query, cursor=cursor)
+        model = listing_filter.one_type
+        fields = requested_fields(query, model or DisclosurePage)
+        queryset = disclosure_queryset(listing_filter, ctx.root)
         paginator = (
-            DisclosureCursorPagination(ordering_of(query, cursor=True)) if cursor else DisclosurePageNumberPagination()
+            DisclosureCursorPagination(listing_filter.order_by) if cursor else DisclosurePageNumberPagination()
         )
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = listing_rows(page, ctx, fields, model)
@@ -87,11 +84,10 @@ class DisclosureListView(ApiView):
         codes = get_list(query, "agency")
         if len(codes) > 1:
             raise ParameterError("agency", "With 'as_of', 'agency' takes one code.")
-        if codes:
-            agency_ids(codes)  # 400 on an unknown code
-        else:
+        listing_filter = ListingFilter.parse(query)  # every 400 before any replay
+        if not codes:
             check_whole_site_as_of()
-        rows = filter_as_of_rows(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), query, moment)
+        rows = listing_filter.select(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), moment)
         paginator = DisclosurePageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return Response({
@@ -105,10 +101,6 @@ class DisclosureListView(ApiView):
 def check_whole_site_as_of():
     """A past listing of the whole site replays every disclosure: beyond ``API_AS_OF_MAX_ROWS`` disclosures
     in the repository it must be narrowed to one agency (its cost then follows that agency's size)."""
-    from django.conf import settings
-
-    from repository.models import DisclosurePage
-
     limit = settings.API_AS_OF_MAX_ROWS
     if DisclosurePage.objects.count() > limit:
         raise TooCostly(f"A listing of the whole site as of a past moment is offered for up to {limit:,} "
