@@ -73,6 +73,8 @@ def _auditor_event(event):
         "version": event["version_id"],
         **date_pair("time", event["time"]),
         "action": event["action"],
+        "action_label": event["action_label"],
+        "logged_action": event["logged_action"],
         "user": event["user"],
         "comment": event["comment"],
         "sequence": event["sequence"],

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
-from . import tree
+from . import labels, tree
 from .canonical import canonical_time
 from .models import PUBLICATION_ACTIONS, AuditRecord
 from .recording import RESTRICTION_ACTIONS
@@ -30,14 +30,26 @@ from .states import assemble_state, load_revisions, version_rows
 
 EVENT_FIELDS = ("sequence", "at", "user_name", "action", "revision__comment", "version_id", "object_model",
                 "object_id", "object_repr", "page_id", "live", "agency_code", "item_codes", "seal", "revision_id")
+# Computed beside EVENT_FIELDS: the workflow task an entry recorded, and whether it kept a draft.
+EVENT_EXPRESSIONS = {"task_id": labels.TASK_ID}
 
 
-def _event(row):
+def event_rows(records):
+    """``records`` (a queryset) as rows for ``_event``."""
+    return records.values(*EVENT_FIELDS, **EVENT_EXPRESSIONS)
+
+
+def _event(row, steps):
+    """One event; ``steps`` is ``labels.step_tasks()``. ``action`` is the act an auditor sees
+    (``labels.act``), ``logged_action`` the action Wagtail logged and the seal covers."""
+    action = labels.act(row["action"], row["task_id"], steps)
     return {
         "sequence": row["sequence"],
         "time": row["at"],
         "user": row["user_name"],
-        "action": row["action"],
+        "action": action,
+        "action_label": labels.action_label(action),
+        "logged_action": row["action"],
         "comment": row["revision__comment"],
         "version_id": row["version_id"],
         "revision_id": row["revision_id"],
@@ -78,16 +90,16 @@ def object_timeline(obj_or_model, pk=None):
     Pages are found by page id whatever their type, including deleted pages.
     """
     model, pk = _model_and_pk(obj_or_model, pk)
-    rows = _records_for(model, pk).order_by("sequence").values(*EVENT_FIELDS)
-    return [_event(row) for row in rows]
+    steps = labels.step_tasks()
+    return [_event(row, steps) for row in event_rows(_records_for(model, pk).order_by("sequence"))]
 
 
 def published_versions(page):
     """The publication events of a page (publish / scheduled publish), oldest first."""
     page_id = page.pk if hasattr(page, "pk") else page
-    rows = (AuditRecord.objects.filter(page_id=page_id, action__in=("wagtail.publish", "wagtail.publish.scheduled"))
-            .order_by("sequence").values(*EVENT_FIELDS))
-    return [_event(row) for row in rows]
+    rows = event_rows(AuditRecord.objects.filter(
+        page_id=page_id, action__in=("wagtail.publish", "wagtail.publish.scheduled")).order_by("sequence"))
+    return [_event(row, {}) for row in rows]
 
 
 def version_state(version_id):
@@ -379,8 +391,9 @@ def iter_events(since=None, until=None, agency=None):
     agency_ids = _agency_ids(agency)
     if agency_ids is not None:
         records = records.filter(agency_id__in=agency_ids)
-    for row in records.values(*EVENT_FIELDS).iterator(chunk_size=2000):
-        yield _event(row)
+    steps = labels.step_tasks()
+    for row in event_rows(records).iterator(chunk_size=2000):
+        yield _event(row, steps)
 
 
 def ensure_aware(moment):

@@ -21,7 +21,6 @@ from .chain import head_seal, verify_chain
 from .diff import diff_versions, readable_changes
 from .export import export_archive
 from .filters import TimelineFilterForm, events, filter_records
-from .labels import action_label
 from .models import AuditRecord
 from .replay import object_timeline, version_state
 
@@ -72,8 +71,6 @@ def object_history(request, model, pk):
         raise Http404("no audit history for this object")
     for before, after in zip(items, items[1:], strict=False):
         after["previous_version_id"] = before["version_id"]
-    for item in items:
-        item["action_label"] = action_label(item["action"])
     return render(request, "audit/object.html", {
         "page_title": f"ประวัติ: {items[-1]['object']['repr']}", "header_icon": "history", "events": items,
         "is_administrator": is_administrator(request.user),
