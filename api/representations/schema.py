@@ -394,6 +394,8 @@ class HistoryEventSchema(s.Serializer):
     sequence = opt(s.IntegerField, help_text="Auditors only: position in the audit chain")
     is_publication = opt(s.BooleanField)
     live = opt(s.BooleanField, allow_null=True)
+    draft = opt(s.BooleanField, help_text="Auditors only: the entry kept a draft that the public never saw; "
+                                          "@history/<version> and @diff read it as that draft")
     seal = opt(s.CharField)
 
 
@@ -406,6 +408,7 @@ class HistorySchema(s.Serializer):
 class VersionSchema(s.Serializer):
     page_id = s.IntegerField()
     version = s.IntegerField()
+    draft = opt(s.BooleanField, help_text="Auditors only: true when ``state`` is a draft the public never saw")
     state = s.DictField(help_text="Field values at that version (public fields only for anonymous callers)")
 
 
@@ -503,6 +506,7 @@ class AuditEventSchema(s.Serializer):
     revision_id = s.IntegerField(allow_null=True)
     is_publication = s.BooleanField()
     live = s.BooleanField(allow_null=True)
+    draft = s.BooleanField(help_text="The entry kept a draft that the public never saw")
     object = s.DictField()
     page_id = s.IntegerField(allow_null=True)
     agency = s.CharField(allow_blank=True)

@@ -22,7 +22,7 @@ from .diff import diff_versions, readable_changes
 from .export import export_archive
 from .filters import TimelineFilterForm, events, filter_records
 from .models import AuditRecord
-from .replay import object_timeline, version_state
+from .replay import entry_state, object_timeline
 
 PERMISSION = "audit.view_audit_trail"
 
@@ -81,9 +81,11 @@ def object_history(request, model, pk):
 def diff(request, a, b):
     if not Version.objects.filter(pk__in=[a, b]).count() == len({a, b}):
         raise Http404("no such version")
+    (_state_a, draft_a), (state_b, draft_b) = entry_state(a), entry_state(b)
     return render(request, "audit/diff.html", {
-        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": readable_changes(diff_versions(a, b)),
-        "a": a, "b": b, "state_b": version_state(b),
+        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history",
+        "changes": readable_changes(diff_versions(a, b, with_drafts=True)),
+        "a": a, "b": b, "draft_a": draft_a, "draft_b": draft_b, "state_b": state_b,
     })
 
 
