@@ -3,7 +3,10 @@
 Anonymous callers see what the public saw: only publication events, only
 the fields a public page shows (never owner, lock, draft title or workflow
 state), only pages public now. Auditors see every event with who, when,
-action and comment, every version, and deleted pages too.
+action and comment, every version, and deleted pages too; a version whose
+entry kept a draft (a draft saved, submitted, approved or sent back while the
+page row held the live content) reads, for them only, as that draft, marked
+``"draft": true`` (``replay.entry_state``).
 
 A version is named by its reversion version id (``version`` in the events);
 ``@history/<n>`` takes that id, the same for everybody.
@@ -73,11 +76,14 @@ def _auditor_event(event):
         "version": event["version_id"],
         **date_pair("time", event["time"]),
         "action": event["action"],
+        "action_label": event["action_label"],
+        "logged_action": event["logged_action"],
         "user": event["user"],
         "comment": event["comment"],
         "sequence": event["sequence"],
         "is_publication": event["is_publication"],
         "live": event["live"],
+        "draft": event["draft"],
         "seal": event["seal"],
     }
 
@@ -118,10 +124,12 @@ def _allowed_versions(page, auditor):
 def version(page, version_id, auditor):
     if version_id not in _allowed_versions(page, auditor):
         raise Http404("No such version of this page.")
-    state = replay.version_state(version_id)
+    if auditor:
+        state, is_draft = replay.entry_state(version_id)
+        return {"page_id": page.pk, "version": version_id, "draft": is_draft, "state": _jsonable(state)}
     model = page.specific_class if hasattr(page, "specific_class") else None
-    data = state if auditor else public_state(state, model)
-    return {"page_id": page.pk, "version": version_id, "state": _jsonable(data)}
+    state = public_state(replay.version_state(version_id), model)
+    return {"page_id": page.pk, "version": version_id, "state": _jsonable(state)}
 
 
 def diff(page, version_from, version_to, auditor):
@@ -130,7 +138,7 @@ def diff(page, version_from, version_to, auditor):
         if value not in allowed:
             raise ParameterError(param, f"'{param}' is not a version of this page you may see.")
     # Versions never change: the diff of a pair is computed once and kept in the (shared) cache.
-    key = f"api:diff:{'auditor' if auditor else 'public'}:{page.pk}:{version_from}:{version_to}"
+    key = f"api:diff2:{'auditor' if auditor else 'public'}:{page.pk}:{version_from}:{version_to}"
     changes = cache.get(key)
     if changes is None:
         changes = _compute_diff(page, version_from, version_to, auditor)
@@ -154,9 +162,10 @@ def _text_size(value):
 
 def _compute_diff(page, version_from, version_to, auditor):
     model = page.specific_class if hasattr(page, "specific_class") else None
-    a, b = replay.version_state(version_from), replay.version_state(version_to)
-    if not auditor:
-        a, b = public_state(a, model), public_state(b, model)
+    if auditor:  # a draft's own content (replay.entry_state); the public's versions are published rows only
+        a, b = replay.entry_state(version_from)[0], replay.entry_state(version_to)[0]
+    else:
+        a, b = (public_state(replay.version_state(v), model) for v in (version_from, version_to))
     limit = settings.API_DIFF_MAX_CHARS
     size = max(_text_size(a), _text_size(b))
     if size > limit:

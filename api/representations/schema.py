@@ -385,12 +385,17 @@ class HistoryEventSchema(s.Serializer):
     version = s.IntegerField(allow_null=True, help_text="Reversion version id: use with @history/<version> and @diff")
     time = s.DateTimeField()
     time_be = s.CharField(help_text="The same moment for Thai readers, Bangkok time: 1 มีนาคม 2568 09:00 น.")
-    action = s.CharField(help_text="Wagtail log action, e.g. wagtail.publish")
+    action = s.CharField(help_text="The act, e.g. wagtail.publish (for auditors also approvals.request, the "
+                                   "provider's request, and approvals.publication, the publisher's step)")
+    action_label = opt(s.CharField, help_text="Auditors only: the act's Thai name, as the admin shows it")
+    logged_action = opt(s.CharField, help_text="Auditors only: the action Wagtail logged, which the seal covers")
     user = opt(s.CharField, allow_blank=True, help_text="Auditors only: display name (never an e-mail)")
     comment = opt(s.CharField, allow_blank=True, allow_null=True, help_text="Auditors only")
     sequence = opt(s.IntegerField, help_text="Auditors only: position in the audit chain")
     is_publication = opt(s.BooleanField)
     live = opt(s.BooleanField, allow_null=True)
+    draft = opt(s.BooleanField, help_text="Auditors only: the entry kept a draft that the public never saw; "
+                                          "@history/<version> and @diff read it as that draft")
     seal = opt(s.CharField)
 
 
@@ -403,6 +408,7 @@ class HistorySchema(s.Serializer):
 class VersionSchema(s.Serializer):
     page_id = s.IntegerField()
     version = s.IntegerField()
+    draft = opt(s.BooleanField, help_text="Auditors only: true when ``state`` is a draft the public never saw")
     state = s.DictField(help_text="Field values at that version (public fields only for anonymous callers)")
 
 
@@ -492,12 +498,15 @@ class AuditEventSchema(s.Serializer):
     sequence = s.IntegerField()
     time = s.CharField()
     user = s.CharField(allow_blank=True)
-    action = s.CharField()
+    action = s.CharField(help_text="The act as an auditor names it (e.g. approvals.request for the provider's request)")
+    action_label = s.CharField(help_text="Its Thai name, as the admin shows it")
+    logged_action = s.CharField(help_text="The action Wagtail logged, which the seal covers")
     comment = s.CharField(allow_blank=True, allow_null=True)
     version_id = s.IntegerField(allow_null=True)
     revision_id = s.IntegerField(allow_null=True)
     is_publication = s.BooleanField()
     live = s.BooleanField(allow_null=True)
+    draft = s.BooleanField(help_text="The entry kept a draft that the public never saw")
     object = s.DictField()
     page_id = s.IntegerField(allow_null=True)
     agency = s.CharField(allow_blank=True)

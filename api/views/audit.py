@@ -34,9 +34,22 @@ EVENT_FILTERS = [
     P("since", OpenApiTypes.DATETIME, description="Events at or after"),
     P("until", OpenApiTypes.DATETIME, description="Events at or before"),
     P("agency", OpenApiTypes.STR, description="Agency code (and the agencies below it)"),
-    P("action", OpenApiTypes.STR, description="Wagtail action(s), comma-separated, e.g. wagtail.publish"),
+    P("action", OpenApiTypes.STR, description="Acts, comma-separated: codes (e.g. wagtail.publish, approvals.request), "
+                                              "code prefixes ending in '.', or Thai names as the admin shows them "
+                                              "(e.g. เผยแพร่, อนุมัติ, ยื่นขออนุมัติเผยแพร่)"),
     P("page_id", OpenApiTypes.INT, description="Events of one page"),
 ]
+
+
+def acts_named(names):
+    """The acts (``repository.audit.labels``) the ``action`` parameter's values name, or None without any."""
+    from repository.audit import labels
+    from repository.audit.models import AuditRecord
+
+    if not names:
+        return None
+    known = labels.known_acts(AuditRecord.objects.order_by().values_list("action", flat=True).distinct())
+    return set().union(*(labels.actions_matching(name, known) for name in names))
 
 
 def events(query):
@@ -45,13 +58,13 @@ def events(query):
     agency = query.get("agency") or None
     if agency and not Agency.objects.filter(code=agency).exists():
         raise ParameterError("agency", "Unknown agency code.")
-    actions = set(get_list(query, "action"))
+    actions = acts_named(get_list(query, "action"))
     page_id = get_int(query, "page_id", minimum=1)
     after = get_int(query, "after", 0, 0)
     for event in replay.iter_events(since=since, until=until, agency=agency):
         if event["sequence"] <= after:
             continue
-        if actions and event["action"] not in actions:
+        if actions is not None and event["action"] not in actions:
             continue
         if page_id is not None and event["page_id"] != page_id:
             continue

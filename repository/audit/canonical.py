@@ -2,7 +2,8 @@
 
 This module is the specification the standalone verifier
 (``tools/verify_audit_archive.py``) repeats with the standard library alone;
-``tests/audit/test_canonical.py`` checks that the two agree. Change both or
+``tests/audit/test_tamper.py`` checks that the two agree
+(``test_standalone_verifier_uses_the_same_canonicalisation``). Change both or
 neither.
 
 * A seal is ``sha256(canonical_json(payload)).hexdigest()``.
@@ -24,13 +25,45 @@ neither.
 import hashlib
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 
 GENESIS_SEAL = "0" * 64
 PAYLOAD_VERSION = 1
 
 
-def canonical_json(value):
+def _dumps(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+class CanonicalText(str):
+    """JSON text stored as ``canonical_json`` wrote it (an audit record's ``extra`` on SQLite): put into a
+    payload as it is, ``canonical_json`` writes it without parsing and re-serialising it. Text that is not
+    canonical gives other bytes, so a caller that needs the value's meaning rather than the stored bytes
+    (``verification.check_range``) tries again with the parsed value."""
+
+
+# Stands in for a CanonicalText value while the rest is serialised; it cannot occur unescaped in JSON text.
+_MARK = "\0canonical text\0"
+
+
+@lru_cache(maxsize=8)
+def _marked(key):
+    """``(b'"extra":"\\u0000canonical text\\u0000"', b'"extra":')``: the key with the mark, serialised,
+    and the key alone."""
+    return _dumps({key: _MARK})[1:-1], _dumps(key) + b":"
+
+
+def canonical_json(value):
+    """The canonical bytes of ``value``. A top-level value that is ``CanonicalText`` is written as it is."""
+    raw = [key for key, item in value.items() if isinstance(item, CanonicalText)] if isinstance(value, dict) else ()
+    if not raw:
+        return _dumps(value)
+    (key,) = raw
+    text = _dumps({**value, key: _MARK})
+    mark, named = _marked(key)
+    if text.count(mark) != 1:
+        return _dumps({**value, key: json.loads(value[key])})
+    return text.replace(mark, named + value[key].encode("utf-8"))
 
 
 class CanonicalJSONEncoder(json.JSONEncoder):

@@ -17,6 +17,7 @@ from reversion.models import Revision, Version
 from .canonical import (
     GENESIS_SEAL,
     PAYLOAD_VERSION,
+    CanonicalText,
     canonical_json,
     canonical_time,
     canonical_time_from_sqlite,
@@ -198,7 +199,7 @@ def _version_sql(vendor, with_data):
             f"WHERE revision_id IN (SELECT revision_id FROM audit_auditrecord WHERE sequence > %s AND sequence <= %s)")
 
 
-def _stored_extra(text):
+def parse_stored_extra(text):
     """A stored ``extra`` as a value; text that is not JSON (written past the database's checks) becomes a
     value no seal was computed over, so the entry fails its contents check instead of stopping the reader."""
     try:
@@ -214,12 +215,14 @@ def last_sequence(using=None):
     return last or 0
 
 
-def iter_entries(using=None, with_data=False, batch_size=5000, lo=0, hi=None):
+def iter_entries(using=None, with_data=False, batch_size=5000, lo=0, hi=None, stored_extra=False):
     """The audit entries with sequence in (lo, hi] (default: all) in order, as (record, payload or None,
     stored seal[, data]).
 
     ``payload`` is None when the entry's reversion revision is gone. With
-    ``with_data`` each item also carries {version id: serialized_data} (for export).
+    ``with_data`` each item also carries {version id: serialized_data} (for export). With
+    ``stored_extra``, an ``extra`` the database keeps as written (SQLite) stays the stored text, as
+    ``canonical.CanonicalText``, instead of being parsed (verification: see ``check_range``).
     """
     using = using or DEFAULT_DB_ALIAS
     connection = connections[using]
@@ -260,11 +263,13 @@ def iter_entries(using=None, with_data=False, batch_size=5000, lo=0, hi=None):
             if vendor == "sqlite":
                 record["at"] = canonical_time_from_sqlite(record["at"])
                 record["live"] = None if record["live"] is None else bool(record["live"])
-                record["extra"] = _stored_extra(record["extra"])
+                extra = record["extra"]
+                record["extra"] = CanonicalText(extra) if stored_extra and isinstance(extra, str) else \
+                    parse_stored_extra(extra)
                 if record["date_created"] is not None:
                     record["date_created"] = canonical_time_from_sqlite(record["date_created"])
             elif isinstance(record["extra"], str):
-                record["extra"] = _stored_extra(record["extra"])
+                record["extra"] = parse_stored_extra(record["extra"])
             payload = None
             if record["revision_found"] is not None:
                 revision = {"id": record["revision_id"], "date_created": record["date_created"],

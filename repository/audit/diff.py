@@ -19,7 +19,7 @@ from django.apps import apps
 
 from repository.sequence_diff import opcodes
 
-from .replay import version_state
+from .replay import entry_state, version_state
 
 # Fields that move on every save and say nothing about content.
 IGNORED_FIELDS = frozenset({
@@ -139,8 +139,12 @@ def diff_rows(before, after, model=None):
     }
 
 
-def diff_versions(a, b):
-    """Field-level diff from version ``a`` to version ``b`` (ids, or state dicts)."""
+def diff_versions(a, b, with_drafts=False):
+    """Field-level diff from version ``a`` to version ``b`` (ids, or state dicts).
+
+    ``with_drafts`` (auditors only): a version whose entry kept a draft is read as that draft
+    (``replay.entry_state``), so a draft edit of a live page shows what the draft changed.
+    """
     model = None
     if not isinstance(a, dict):
         from reversion.models import Version
@@ -149,7 +153,10 @@ def diff_versions(a, b):
         from django.contrib.contenttypes.models import ContentType
 
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        a, b = version_state(a), version_state(b)
+        if with_drafts:
+            a, b = entry_state(a)[0], entry_state(b)[0]
+        else:
+            a, b = version_state(a), version_state(b)
     elif "_model" in a:
         model = apps.get_model(a["_model"])
     return diff_states(a, b, model)

@@ -1,9 +1,11 @@
 """A signed, self-contained archive of the audit log (a folder, or a .zip the verifier reads as it is).
 
-* ``entries.ndjson``: one line per entry in sequence order, ``{"seal", "leaf_hash", "payload", "data"}``:
-  ``payload`` is exactly what the seal and the Merkle leaf were computed over (``canonical.py``,
+* ``entries.ndjson``: one line per entry in sequence order, ``{"seal", "leaf_hash", "payload", "data", "act",
+  "act_label"}``: ``payload`` is exactly what the seal and the Merkle leaf were computed over (``canonical.py``,
   ``merkle.py``), ``leaf_hash`` the leaf the stored tree holds for it, ``data`` every version's serialised
-  row (its SHA-256 is in the payload);
+  row (its SHA-256 is in the payload), ``act`` and ``act_label`` what an auditor calls the entry
+  (``labels.py``: the provider's request is ``approvals.request``, ยื่นขออนุมัติเผยแพร่, though Wagtail
+  logged ``wagtail.workflow.approve``) — read, not sealed;
 * ``checkpoint``: a checkpoint signed at export time for the archive's size (C2SP signed note);
 * ``checkpoints.ndjson``: every stored checkpoint with its witnesses' cosignatures;
 * ``manifest.json``: count, head seal, root hash, the SHA-256 of each file above;
@@ -23,6 +25,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
+from . import labels
 from .canonical import GENESIS_SEAL, PAYLOAD_VERSION, canonical_json, canonical_time
 from .chain import iter_entries
 from .merkle import CompactRange, leaf_hash, position
@@ -53,14 +56,17 @@ def _write_folder(output, using):
     recorded_leaves = dict(TreeNode.objects.using(using).filter(position__lt=position(1, 0)).values_list(
         "position", "hash"))
     count, head, first, last = 0, GENESIS_SEAL, None, None
+    steps = labels.step_tasks()
     with open(output / ENTRIES, "wb") as handle:
         for record, payload, seal, data in iter_entries(using, with_data=True):
             if payload is None:
                 raise ValueError(f"entry {record['sequence']} has lost its reversion revision; run `audit verify`")
             leaf = leaf_hash(canonical_json(payload))
             tree.append(leaf)
+            act = labels.act(payload["action"], labels.recorded_task(payload["extra"]), steps)
             entry = {"seal": seal, "leaf_hash": recorded_leaves.get(record["sequence"] - 1, ""), "payload": payload,
-                     "data": {str(pk): text for pk, text in data.items()}}
+                     "data": {str(pk): text for pk, text in data.items()}, "act": act,
+                     "act_label": labels.action_label(act)}
             line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
             handle.write(line)
             digest.update(line)

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from .labels import actions_matching
+from . import labels
 from .models import AuditRecord
-from .replay import EVENT_FIELDS, _event, ensure_aware
+from .replay import _event, ensure_aware, event_rows
 
 
 class TimelineFilterForm(forms.Form):
@@ -36,8 +36,8 @@ def filter_records(agency=None, user=None, action=None, item_code=None, date_fro
     if user:
         records = records.filter(user_name__icontains=user)
     if action:
-        known = AuditRecord.objects.values_list("action", flat=True).distinct()
-        records = records.filter(action__in=actions_matching(action, set(known)))
+        known = labels.known_acts(AuditRecord.objects.order_by().values_list("action", flat=True).distinct())
+        records = labels.doing(records, labels.actions_matching(action, known))
     if item_code:
         records = records.filter(item_codes__contains=f" {item_code.strip().upper()} ")
     if date_from:
@@ -48,10 +48,6 @@ def filter_records(agency=None, user=None, action=None, item_code=None, date_fro
 
 
 def events(records):
-    """The records as events, each with its action's Thai name (``action_label``)."""
-    from .labels import action_label
-
-    rows = [_event(row) for row in records.values(*EVENT_FIELDS)]
-    for row in rows:
-        row["action_label"] = action_label(row["action"])
-    return rows
+    """The records as events (``replay._event``: the act and its Thai name)."""
+    steps = labels.step_tasks()
+    return [_event(row, steps) for row in event_rows(records)]

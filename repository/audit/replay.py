@@ -4,6 +4,7 @@ Public functions (called by the API and the admin views):
 
 * ``object_timeline(obj_or_model, pk=None)`` — every audit event of one object.
 * ``version_state(version_id)`` — the object's fields at that version, with child rows.
+* ``entry_state(version_id)`` — what an auditor reads at a version: the draft the entry kept, if any.
 * ``state_as_of(model, pk, moment)`` — the object's state at a moment (None if it did not exist).
 * ``live_pages_as_of(moment, agency=None)`` — the pages publicly live at a moment, with their content.
 * ``restricted_paths_as_of(moment)`` — the pages that were privately restricted then (with what is below them).
@@ -17,12 +18,12 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
-from . import tree
+from . import labels, tree
 from .canonical import canonical_time
 from .models import PUBLICATION_ACTIONS, AuditRecord
 from .recording import RESTRICTION_ACTIONS
@@ -30,18 +31,32 @@ from .states import assemble_state, load_revisions, version_rows
 
 EVENT_FIELDS = ("sequence", "at", "user_name", "action", "revision__comment", "version_id", "object_model",
                 "object_id", "object_repr", "page_id", "live", "agency_code", "item_codes", "seal", "revision_id")
+# Computed beside EVENT_FIELDS: the workflow task an entry recorded, and whether it kept a draft.
+EVENT_EXPRESSIONS = {"task_id": labels.TASK_ID,
+                     "has_draft": ExpressionWrapper(Q(extra__has_key="draft"), output_field=BooleanField())}
 
 
-def _event(row):
+def event_rows(records):
+    """``records`` (a queryset) as rows for ``_event``."""
+    return records.values(*EVENT_FIELDS, **EVENT_EXPRESSIONS)
+
+
+def _event(row, steps):
+    """One event; ``steps`` is ``labels.step_tasks()``. ``action`` is the act an auditor sees
+    (``labels.act``), ``logged_action`` the action Wagtail logged and the seal covers."""
+    action = labels.act(row["action"], row["task_id"], steps)
     return {
         "sequence": row["sequence"],
         "time": row["at"],
         "user": row["user_name"],
-        "action": row["action"],
+        "action": action,
+        "action_label": labels.action_label(action),
+        "logged_action": row["action"],
         "comment": row["revision__comment"],
         "version_id": row["version_id"],
         "revision_id": row["revision_id"],
         "is_publication": row["action"] in PUBLICATION_ACTIONS,
+        "draft": bool(row["has_draft"]),
         "live": row["live"],
         "object": {"model": row["object_model"], "id": row["object_id"], "repr": row["object_repr"]},
         "page_id": row["page_id"],
@@ -78,16 +93,16 @@ def object_timeline(obj_or_model, pk=None):
     Pages are found by page id whatever their type, including deleted pages.
     """
     model, pk = _model_and_pk(obj_or_model, pk)
-    rows = _records_for(model, pk).order_by("sequence").values(*EVENT_FIELDS)
-    return [_event(row) for row in rows]
+    steps = labels.step_tasks()
+    return [_event(row, steps) for row in event_rows(_records_for(model, pk).order_by("sequence"))]
 
 
 def published_versions(page):
     """The publication events of a page (publish / scheduled publish), oldest first."""
     page_id = page.pk if hasattr(page, "pk") else page
-    rows = (AuditRecord.objects.filter(page_id=page_id, action__in=("wagtail.publish", "wagtail.publish.scheduled"))
-            .order_by("sequence").values(*EVENT_FIELDS))
-    return [_event(row) for row in rows]
+    rows = event_rows(AuditRecord.objects.filter(
+        page_id=page_id, action__in=("wagtail.publish", "wagtail.publish.scheduled")).order_by("sequence"))
+    return [_event(row, {}) for row in rows]
 
 
 def version_state(version_id):
@@ -100,6 +115,70 @@ def version_state(version_id):
     if state is None:
         raise LookupError(f"version {version_id} not found")
     return state
+
+
+# Keys of a Wagtail revision's content that are the page row's bookkeeping, not what the editor wrote: a
+# draft's state keeps the recorded row's (where the page sat, whether it was live, its revision pointers).
+ROW_KEYS = frozenset({
+    "pk", "id", "live", "live_revision", "latest_revision", "latest_revision_created_at", "has_unpublished_changes",
+    "draft_title", "first_published_at", "last_published_at", "path", "url_path", "depth", "numchild", "locked",
+    "locked_at", "locked_by", "content_type", "translation_key", "locale", "alias_of", "expired",
+    "wagtail_admin_comments",
+})
+
+
+def entry_state(version_id):
+    """What an auditor reads at ``version_id``: ``(state, is_draft)``.
+
+    An entry about a page whose Wagtail revision was not the live one (a draft saved, submitted, approved
+    or sent back) kept that revision's content in ``extra.draft``, since the page row — the version —
+    still holds the live content. Its state is then the version's state with the draft's fields over it
+    (``is_draft`` True: the public never saw it); otherwise the version's state. Only auditors' reads call
+    this: what the public saw is ``version_state`` of the published versions alone.
+    """
+    state = version_state(version_id)
+    draft = _kept_draft(version_id)
+    if not isinstance(draft, dict):
+        return state, False
+    return with_draft(state, draft), True
+
+
+def _kept_draft(version_id):
+    from reversion.models import Version
+
+    revision_id = Version.objects.filter(pk=version_id).values_list("revision_id", flat=True).first()
+    record = AuditRecord.objects.filter(revision_id=revision_id).values("version_id", "extra").first()
+    if record is None or record["version_id"] != version_id:
+        return None  # a version of another object in the entry (a child row): the draft is the page's
+    return (record["extra"] or {}).get("draft")
+
+
+def with_draft(state, draft):
+    """A version's state with a Wagtail revision's content over it (child rows matched by id)."""
+    merged = dict(state)
+    for key, value in draft.items():
+        if key in ROW_KEYS:
+            continue
+        if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+            value = _draft_rows(value, state.get(key) or [])
+        merged[key] = value
+    return merged
+
+
+def _draft_rows(rows, recorded):
+    """A revision's child rows (``pk``) as state rows (``id``), keeping the recorded ``…__state`` of a
+    target the row still points to."""
+    by_id = {row.get("id"): row for row in recorded if isinstance(row, dict)}
+    out = []
+    for row in rows:
+        pk = row.get("pk", row.get("id"))
+        shaped = {"id": pk, **{k: v for k, v in row.items() if k not in ("pk", "id")}}
+        if isinstance(row, dict):
+            for key, value in (by_id.get(pk) or {}).items():
+                if key.endswith("__state") and shaped.get(key[:-len("__state")]) == by_id[pk].get(key[:-len("__state")]):
+                    shaped[key] = value
+        out.append(shaped)
+    return out
 
 
 def state_as_of(model, pk, moment):
@@ -379,8 +458,9 @@ def iter_events(since=None, until=None, agency=None):
     agency_ids = _agency_ids(agency)
     if agency_ids is not None:
         records = records.filter(agency_id__in=agency_ids)
-    for row in records.values(*EVENT_FIELDS).iterator(chunk_size=2000):
-        yield _event(row)
+    steps = labels.step_tasks()
+    for row in event_rows(records).iterator(chunk_size=2000):
+        yield _event(row, steps)
 
 
 def ensure_aware(moment):

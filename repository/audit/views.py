@@ -21,9 +21,8 @@ from .chain import head_seal, verify_chain
 from .diff import diff_versions, readable_changes
 from .export import export_archive
 from .filters import TimelineFilterForm, events, filter_records
-from .labels import action_label
 from .models import AuditRecord
-from .replay import object_timeline, version_state
+from .replay import entry_state, object_timeline
 
 PERMISSION = "audit.view_audit_trail"
 
@@ -72,8 +71,6 @@ def object_history(request, model, pk):
         raise Http404("no audit history for this object")
     for before, after in zip(items, items[1:], strict=False):
         after["previous_version_id"] = before["version_id"]
-    for item in items:
-        item["action_label"] = action_label(item["action"])
     return render(request, "audit/object.html", {
         "page_title": f"ประวัติ: {items[-1]['object']['repr']}", "header_icon": "history", "events": items,
         "is_administrator": is_administrator(request.user),
@@ -84,9 +81,11 @@ def object_history(request, model, pk):
 def diff(request, a, b):
     if not Version.objects.filter(pk__in=[a, b]).count() == len({a, b}):
         raise Http404("no such version")
+    (_state_a, draft_a), (state_b, draft_b) = entry_state(a), entry_state(b)
     return render(request, "audit/diff.html", {
-        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history", "changes": readable_changes(diff_versions(a, b)),
-        "a": a, "b": b, "state_b": version_state(b),
+        "page_title": "เปรียบเทียบฉบับ", "header_icon": "history",
+        "changes": readable_changes(diff_versions(a, b, with_drafts=True)),
+        "a": a, "b": b, "draft_a": draft_a, "draft_b": draft_b, "state_b": state_b,
     })
 
 

@@ -338,3 +338,73 @@ def test_a_version_published_only_behind_a_restriction_is_not_public_history(cli
         assert client.get(f"/api/v1/pages/{page.pk}/@history/{version}").status_code == 404
         diff = client.get(f"/api/v1/pages/{page.pk}/@diff", {"from": version, "to": versions[0]})
         assert diff.status_code == 400 and "MARKPRIVATEVERSION" not in diff.content.decode()
+
+
+@pytest.fixture
+def drafted(story, editor):
+    """The story's page, then a draft of it (never published) with another corpus item's body: a draft
+    edit of a live page, which Wagtail keeps in a revision while the page row keeps the live content."""
+    from tests.api.builders import news_record
+
+    page = story["page"]
+    page.refresh_from_db()
+    page = page.get_latest_revision_as_object()
+    secret = news_record(7)["body"].split("\n")[0][:200]
+    page.body = f"<p>{secret}</p>"
+    page.save_revision(user=editor, log_action=True)
+    return {**story, "secret": secret, "draft_title": "ร่างลับที่ยังไม่เผยแพร่"}
+
+
+def test_auditor_reads_a_draft_edit_as_the_draft(token_client, drafted):
+    """Issue 13: a draft edit of a live page showed "no difference" in the auditor's diff, and @history/<v>
+    showed the live values; the draft existed only in the export's extra.draft."""
+    page = drafted["page"]
+    events = token_client.get(f"/api/v1/pages/{page.pk}/@history").json()["versions"]
+    published = [e["version"] for e in events if e["action"] == "wagtail.publish"]
+    drafts = [e for e in events if e["draft"]]
+    assert drafts and not any(e["draft"] for e in events if e["action"] == "wagtail.publish")
+    last_draft = drafts[-1]["version"]
+    read = token_client.get(f"/api/v1/pages/{page.pk}/@history/{last_draft}").json()
+    assert read["draft"] is True and drafted["secret"] in read["state"]["body"]
+    assert read["state"]["title"] == drafted["draft_title"]
+    live = token_client.get(f"/api/v1/pages/{page.pk}/@history/{published[-1]}").json()
+    assert live["draft"] is False and drafted["secret"] not in live["state"]["body"]
+    changes = token_client.get(f"/api/v1/pages/{page.pk}/@diff?from={published[-1]}&to={last_draft}").json()["changes"]
+    fields = {c["field"]: c for c in changes}
+    assert {"title", "body"} <= set(fields)
+    assert drafted["secret"] in fields["body"]["after"] and any(op == "insert" for op, _ in fields["body"]["ops"])
+    feed = token_client.get("/api/v1/audit/events", {"page_id": page.pk}).json()["results"]
+    assert [e["draft"] for e in feed] == [e["draft"] for e in events]
+
+
+def test_anonymous_never_sees_a_draft_through_history_diff_or_as_of(client, token_client, drafted):
+    """Attacker: an anonymous caller tries every history, version, diff and point-in-time read of the page,
+    with every version id the auditor sees, in both directions; the draft's text never comes back."""
+    from django.core.cache import cache
+
+    page = drafted["page"]
+    secrets = (drafted["secret"][:40], drafted["draft_title"])
+    every = [e["version"] for e in token_client.get(f"/api/v1/pages/{page.pk}/@history").json()["versions"]
+             if e["version"] is not None]
+    # The auditor's reads come first, so that a shared cache holding the draft's diffs would be found out.
+    for a in every:
+        for b in every:
+            token_client.get(f"/api/v1/pages/{page.pk}/@diff?from={a}&to={b}")
+    path = f"/api/v1/content/uthai-thani/news/o4/{page.slug}"
+    urls = [f"/api/v1/pages/{page.pk}", path, f"/api/v1/pages/{page.pk}/@history", f"{path}/@history",
+            "/api/v1/disclosures", "/api/v1/audit/events", "/api/v1/audit/export"]
+    urls += [f"/api/v1/pages/{page.pk}/@history/{v}" for v in every] + [f"{path}/@history/{v}" for v in every]
+    urls += [f"/api/v1/pages/{page.pk}/@diff?from={a}&to={b}" for a in every for b in every]
+    urls += [f"{path}/@diff?from={a}&to={b}" for a in every for b in every]
+    moment = timezone.now().isoformat()
+    urls += [f"/api/v1/pages/{page.pk}?as_of={moment}", f"{path}?as_of={moment}", f"/api/v1/disclosures?as_of={moment}"]
+    public = {e["version"] for e in client.get(f"/api/v1/pages/{page.pk}/@history").json()["versions"]}
+    assert public and public < set(every)
+    for url in urls:
+        response = client.get(url.replace("+", "%2B"))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code < 500, url
+        assert not any(secret in body.decode() for secret in secrets), url
+        if "@history/" in url and int(url.rsplit("/", 1)[1]) not in public:
+            assert response.status_code == 404, url
+    cache.clear()

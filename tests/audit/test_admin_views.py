@@ -110,3 +110,21 @@ def test_others_are_refused(client, editor, page):
         assert client.get(reverse(name)).status_code in (302, 403)
     response = client.get(reverse("wagtailadmin_home"))
     assert reverse("audit_timeline") not in response.content.decode()
+
+
+def test_a_draft_edit_of_a_live_page_shows_the_drafts_change(client, auditor, page, admin_user):
+    """Issue 13: the page row keeps the live content while a draft waits, so the diff said "no difference";
+    the auditor sees the draft's change, marked as a draft the public never saw."""
+    draft = page.get_latest_revision_as_object()
+    draft.body = "<p>เดิมและเพิ่มเติม แก้ไขในฉบับร่าง</p>"
+    draft.save_revision(user=admin_user, log_action=True)
+    client.force_login(auditor)
+    history = client.get(reverse("audit_object", args=["repository.newspage", page.pk]))
+    events = history.context["events"]
+    edit = events[-1]
+    assert edit["draft"] and not events[-2]["draft"] and edit["previous_version_id"]
+    assert "ฉบับร่าง (ไม่ได้เผยแพร่ต่อสาธารณะ)" in history.content.decode()
+    response = client.get(reverse("audit_diff", args=[edit["previous_version_id"], edit["version_id"]]))
+    html = response.content.decode()
+    assert "<ins>แก้ไขในฉบับร่าง</ins>" in html.replace("<ins> ", " <ins>")
+    assert "ไม่มีความแตกต่างของเนื้อหา" not in html and "ฉบับร่าง ไม่ได้เผยแพร่ต่อสาธารณะ" in html

@@ -131,3 +131,35 @@ def test_the_admin_shows_text_not_markup_and_dates_in_buddhist_era():
         ("15 ม.ค. 2568", "1 ก.พ. 2568")
     assert changes["go_live_at"]["shown_after"] == "2 มี.ค. 2568 09:00 น."  # Bangkok time
     assert changes["body"]["ops"][0][1].startswith('<p data-block-key="a1b2c">')  # the API's ops keep the markup
+
+
+def test_a_drafts_child_rows_are_compared_by_row(tree, admin_user):
+    """A draft that changes one attachment's title and adds a tag: the auditor's diff (``with_drafts``) names
+    that row's change and the new tag, nothing else; the published versions' diff is unchanged by it."""
+    from repository.audit.models import AuditRecord
+    from repository.audit.replay import entry_state
+
+    [item] = corpus_items(1, start=40)
+    page = make_news(tree["item_page"], admin_user, title=item["title"][:200], body=f"<p>{item['body'][:300]}</p>",
+                     slug="with-attachment", publish=False)
+    factories.attach(page, title="เอกสารแนบ")
+    factories.publish(page, admin_user)
+    page.refresh_from_db()
+    draft = page.get_latest_revision_as_object()
+    rows = list(draft.attachments.all())
+    rows[0].title = "เอกสารแนบ ฉบับแก้ไข"
+    draft.attachments = rows
+    draft.tags.add("ข่าวประชาสัมพันธ์")
+    draft.save_revision(user=admin_user, log_action=True)
+    live_version = published_versions(page)[-1]["version_id"]
+    draft_version = AuditRecord.objects.filter(page_id=page.pk).order_by("-sequence").values_list(
+        "version_id", flat=True).first()
+    state, is_draft = entry_state(draft_version)
+    assert is_draft and state["attachments"][0]["title"] == "เอกสารแนบ ฉบับแก้ไข"
+    changes = {c["field"]: c for c in diff_versions(live_version, draft_version, with_drafts=True)}
+    assert set(changes) == {"attachments", "tagged_items"}
+    [changed] = changes["attachments"]["rows"]["changed"]
+    assert [(c["field"], c["before"], c["after"]) for c in changed["changes"]] == [
+        ("title", "เอกสารแนบ", "เอกสารแนบ ฉบับแก้ไข")]
+    assert len(changes["tagged_items"]["rows"]["added"]) == 1
+    assert diff_versions(live_version, draft_version) == []  # the page row: the live content, unchanged

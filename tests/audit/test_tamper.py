@@ -193,3 +193,41 @@ def test_a_revision_slipped_in_without_a_seal_is_reported(history):
          [history[0].at, "แทรกย้อนหลัง"])
     result = verify_chain()
     assert not result.ok and "is not sealed into the chain" in result.reason
+
+
+def test_stored_extra_text_is_used_as_it_is_only_when_canonical():
+    """Verification puts the stored canonical ``extra`` text into the payload without parsing it
+    (``canonical.CanonicalText``): the bytes are those of the parsed value, and other text gives other bytes."""
+    extra = {"log": {"label": "ประกาศผลการจัดซื้อ", "data": {"reason": 'อ้าง "extra":"x"', "n": [1, None]}},
+             "draft": {"title": "ร่าง\u0000", "body": "<p>เนื้อหา</p>"}}
+    payload = {"action": "wagtail.edit", "agency": {"code": "uthai-thani", "id": 1}, "extra": extra, "v": 1}
+    text = canonical.canonical_json(extra).decode()
+    assert canonical.canonical_json({**payload, "extra": canonical.CanonicalText(text)}) == \
+        canonical.canonical_json(payload)
+    spaced = json.dumps(extra, ensure_ascii=False, sort_keys=True)
+    assert canonical.canonical_json({**payload, "extra": canonical.CanonicalText(spaced)}) != \
+        canonical.canonical_json(payload)
+
+
+@pytest.mark.parametrize("rewrite, caught", [
+    ("replace", True),  # a word of the recorded facts changed
+    ("respaced", False),  # the same value written as other JSON text: the verdict is the parsed value's
+])
+def test_stored_extra_rewritten_in_the_database(history, rewrite, caught):
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL extra is jsonb: the database keeps no text of its own to rewrite")
+    victim = _news(history)[3]
+    drop_triggers(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extra FROM audit_auditrecord WHERE id = %s", [victim.pk])
+        (text,) = cursor.fetchone()
+    assert text == canonical.canonical_json(json.loads(text)).decode()  # stored canonical, as written
+    rewritten = {"replace": text.replace("ข่าว", "ขาว"),
+                 "respaced": json.dumps(json.loads(text), ensure_ascii=False, indent=1)}[rewrite]
+    assert rewritten != text
+    _raw("UPDATE audit_auditrecord SET extra = %s WHERE id = %s", [rewritten, victim.pk])
+    result = verify_chain()
+    if caught:
+        assert not result.ok and result.first_bad == victim.sequence and "do not match its seal" in result.reason
+    else:
+        assert result.ok, result.reason
