@@ -5,19 +5,24 @@ posting what the browser posts: the dialog's form (``approvals:submit_request``)
 form with the dialog's fields as Wagtail's ``workflow-action.js`` sends them.
 """
 
+import datetime
 import json
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 
 from repository.approvals import roles
+from repository.approvals.actions import ApproveAction, EmergencyPublishAction, PublishAction, SubmitForApprovalAction
 from repository.approvals.models import ApprovalForm, ApprovalTask, PublicationTask, RequestTask, RequestTaskState
+from repository.approvals.outcomes import describe
 from repository.approvals.submission import SUBMIT_ACTION
 from repository.approvals.workflow import check_signers
+from repository.models import EmergencyAnnouncementPage
 
-from .conftest import make_user
+from .conftest import corpus_records, make_user
 from .html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -271,13 +276,8 @@ def test_the_dashboards_workflow_buttons_answer_what_happened(client, draft, pro
 
 def test_the_queue_names_only_who_may_act(agency, draft, provider, approver):
     """A provider who is also an approver is not named as the approver of their own request."""
-    from repository.approvals.outcomes import describe
-
     provider.groups.add(roles.grant_agency_roles(agency)[roles.APPROVER])
-    client_free = describe(draft)
-    assert client_free == ""  # no workflow yet
-    from repository.approvals.actions import SubmitForApprovalAction
-
+    assert describe(draft) == ""  # no workflow yet
     SubmitForApprovalAction(draft, provider, confirmed_measure_1_1=True).execute()
     text = describe(draft)
     assert "สมหญิง รักษ์ธรรม" in text and "สมชาย ใจดี" not in text
@@ -298,3 +298,24 @@ def test_a_new_disclosure_is_saved_then_submitted_from_its_edit_page(client, new
     assert any("บันทึกร่างแล้ว ยังไม่ได้ยื่นขออนุมัติ" in text for text in messages_of(response))
     assert not WorkflowState.objects.exists()
     assert RequestTask.objects.exists()
+
+
+def test_the_fast_track_and_a_scheduled_go_live_say_so(make_draft, draft, provider, approver, publisher,
+                                                       emergency_approver):
+    record = corpus_records()[5]
+    emergency = make_draft(EmergencyAnnouncementPage(
+        title=record.title[:255], slug="emergency", summary=record.body.split("\n")[0][:400],
+        issue_date=timezone.localdate(), affected_area="อำเภอเมืองอุทัยธานี",
+        valid_until=timezone.now() + datetime.timedelta(days=3),
+    ))
+    SubmitForApprovalAction(emergency, provider, confirmed_measure_1_1=True).execute()
+    assert describe(emergency).endswith("รอผู้อนุมัติรับรองของ จังหวัดอุทัยธานี (สมหญิง รักษ์ธรรม, ประยูร เร่งด่วน)")
+    EmergencyPublishAction(emergency, emergency_approver, comment="เหตุอุทกภัย").execute()
+    assert describe(emergency).endswith("เผยแพร่แล้ว (ช่องทางเร่งด่วน มาตรการข้อ 1.2)")
+
+    draft.go_live_at = timezone.now() + datetime.timedelta(days=2)
+    draft.save_revision(user=provider)
+    SubmitForApprovalAction(draft, provider, confirmed_measure_1_1=True).execute()
+    ApproveAction(draft, approver).execute()
+    PublishAction(draft, publisher).execute()
+    assert "อนุมัติแล้ว ตั้งเวลาเผยแพร่" in describe(draft)
