@@ -11,8 +11,8 @@ to give a page type its own views on the shared admin URLs; other page types kee
   fields are missing or wrong, or by someone who may not submit, changes nothing and says why.
 - **Messages that say what happened** (``outcomes.describe``): after a workflow action in the editor
   or from the dashboard, instead of Wagtail's "the page has been updated".
-- A new disclosure is saved as a draft first: the create view offers no submit (a posted one is refused
-  by the ``before_create_page`` hook), the edit view submits.
+- A new disclosure is saved as a draft first: the create view offers no submit (a posted one saves the
+  draft, submits nothing, and says where to submit), the edit view submits.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
