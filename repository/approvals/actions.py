@@ -13,6 +13,7 @@ from wagtail.models import WorkflowState
 
 from . import roles
 from .forms import OverridePublishForm, RequestForm
+from .submission import request_initial
 from .workflow import is_governed
 
 
@@ -66,17 +67,32 @@ class BaseApprovalAction:
 class SubmitForApprovalAction(BaseApprovalAction):
     """Start (or resume, after a send-back) the workflow and make the provider's request.
 
-    ``data`` are the approval form's fields (see ``RequestForm``); missing
-    ones are prefilled from the page.
+    ``data`` are the approval form's fields (see ``RequestForm``). With
+    ``prefill`` (callers in code), missing ones start as the editor's dialog
+    does (``submission.request_initial``: the page, or the last request) —
+    except the measure 1.1 confirmation, which is always given explicitly;
+    the editor passes ``prefill=False``: what was posted is all there is.
     """
 
     action_name = "submit"
 
-    def __init__(self, page, user, **data):
+    def __init__(self, page, user, prefill=True, **data):
         super().__init__(page, user)
-        self.data = {**RequestForm.initial_for_page(self.page), **data}
+        if prefill:
+            initial = request_initial(self.page)
+            initial.pop("confirmed_measure_1_1", None)
+            data = {**initial, **data}
+        self.data = data
 
     def check(self):
+        self.check_allowed()
+        form = RequestForm(self.data)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        self.cleaned_data = form.cleaned_data
+
+    def check_allowed(self):
+        """Whether this user may submit this page now, whatever the fields (the editor's dialog asks first)."""
         if not roles.user_has_role(self.user, roles.PROVIDER, self.page):
             raise ApprovalActionError("เฉพาะผู้รับผิดชอบการให้ข้อมูลของหน่วยงานยื่นขออนุมัติได้")
         if self.page.get_workflow() is None:
@@ -87,10 +103,6 @@ class SubmitForApprovalAction(BaseApprovalAction):
 
             if not isinstance(state.current_task_state.task.specific, RequestTask):
                 raise ApprovalActionError("หน้านี้อยู่ระหว่างการพิจารณาแล้ว")
-        form = RequestForm(self.data)
-        if not form.is_valid():
-            raise ValidationError(form.errors)
-        self.cleaned_data = form.cleaned_data
 
     def execute(self):
         from .models import RequestTask

@@ -172,6 +172,30 @@ def user_has_role(user, role, page):
     return cache[key]
 
 
+def role_holders(page, *wanted_roles):
+    """The active users who hold one of ``wanted_roles`` for ``page``, as ``[(Agency, [User, ...]), ...]``.
+
+    The same rule as ``user_has_role``, read the other way: the role groups of the agencies whose
+    pages are ``page`` or above it, nearest agency first. Agencies whose group has nobody are left out.
+    """
+    from django.contrib.auth import get_user_model
+
+    links = (
+        AgencyRole.objects.filter(role__in=wanted_roles, agency__page__path__in=_ancestor_paths(page))
+        .select_related("agency", "agency__page").order_by("-agency__page__depth", "role")
+    )
+    found = []
+    for link in links:
+        users = list(get_user_model().objects.filter(is_active=True, groups=link.group_id).order_by("pk"))
+        if not users:
+            continue
+        if found and found[-1][0].pk == link.agency_id:
+            found[-1][1].extend(user for user in users if user not in found[-1][1])
+        else:
+            found.append((link.agency, users))
+    return found
+
+
 def pages_with_role(user, role):
     """Pages on which ``user`` holds ``role``."""
     from django.db.models import Q

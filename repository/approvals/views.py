@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -16,7 +17,7 @@ from security import spreadsheets
 
 from . import layout, pdf, roles
 from .access import agencies_visible_to, forms_visible_to, user_can_view_page_forms
-from .actions import ApprovalActionError, OverridePublishAction
+from .actions import ApprovalActionError, OverridePublishAction, SubmitForApprovalAction
 from .forms import OverridePublishForm
 from .models import ApprovalForm
 from .records import preview_for
@@ -159,3 +160,35 @@ def override_publish(request, page_id):
             messages.success(request, f"เผยแพร่ '{page.title}' นอกขั้นตอนแล้ว และบันทึกเหตุผลไว้ให้ผู้ตรวจสอบ")
             return redirect("approvals:page_forms", page.pk)
     return TemplateResponse(request, "approvals/override_publish.html", {"page": page, "form": form})
+
+
+def submit_request(request, page_id):
+    """The editor's submit dialog: the request form's fields, checked, handed back to the editor's form.
+
+    Like Wagtail's ``CollectWorkflowActionDataView`` (the same modal template and JSON steps), but
+    before the workflow has started: GET shows the form, prefilled (``submission.request_initial``);
+    a valid POST answers ``{"step": "success", "cleaned_data": ...}`` and Wagtail's
+    ``workflow-action.js`` posts the editor's form with them, where the submission happens
+    (``editor.DisclosureEditView``). Only a user who may submit this page now gets the dialog.
+    """
+    from wagtail.admin.modal_workflow import render_modal_workflow
+
+    from .forms import RequestForm
+    from .submission import SUBMIT_LABEL, request_initial
+    from .workflow import is_governed
+
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not is_governed(page):
+        raise PermissionDenied
+    SubmitForApprovalAction(page, request.user, prefill=False).check_allowed()
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            return render_modal_workflow(request, "", None, {}, json_data={"step": "success", "cleaned_data": form.cleaned_data})
+    else:
+        form = RequestForm(initial=request_initial(page))
+    context = {
+        "object": page, "form": form, "action": "request", "action_verbose": SUBMIT_LABEL,
+        "submit_url": reverse("approvals:submit_request", args=[page.pk]),
+    }
+    return render_modal_workflow(request, "approvals/request_modal.html", None, context, json_data={"step": "action"})

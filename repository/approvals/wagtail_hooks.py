@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
-from . import gate, roles, send_back, urls
+from . import editor, gate, roles, send_back, urls
 from .actions import ApprovalActionError, refuse_direct_publish
 from .workflow import is_governed
 
@@ -143,3 +143,12 @@ def register_forms_menu_item():
     return ApprovalFormsMenuItem(
         "แบบฟอร์มขออนุมัติเผยแพร่", reverse("approvals:form_list"), icon_name="clipboard-list", order=220
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_disclosure_page_views():
+    """Disclosures' edit, create and workflow action views: one-step submission, messages that say what happened."""
+    return editor.DisclosurePageViewSet("disclosure_pages")
+
+
+hooks.register("construct_page_action_menu", editor.use_submit_request_item)

@@ -8,6 +8,7 @@ class _FormParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
         self.inside = False
+        self.done = False
         self.data = []
         self._textarea = None
         self._select = None
@@ -15,7 +16,7 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and (self.form_id is None or attrs.get("id") == self.form_id) and not self.done:
             self.inside = True
         if not self.inside:
             return
@@ -41,16 +42,19 @@ class _FormParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "textarea" and self._textarea is not None:
-            self.data.append(tuple(self._textarea))
+            name, text = self._textarea
+            # HTML drops one newline right after <textarea> (Django's widget writes one), as browsers do.
+            self.data.append((name, text[2:] if text.startswith("\r\n") else text[1:] if text.startswith("\n") else text))
             self._textarea = None
         elif tag == "select":
             self._select = None
         elif tag == "form" and self.inside:
             self.inside = False
+            self.done = True
 
 
-def form_fields(html, form_id):
-    """``{name: value or [values]}`` of the form with ``form_id`` in ``html``."""
+def form_fields(html, form_id=None):
+    """``{name: value or [values]}`` of the form with ``form_id`` in ``html`` (the first form without one)."""
     parser = _FormParser(form_id)
     parser.feed(html)
     fields = {}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from repository.approvals.models import ApprovalForm, ApprovalTask, PublicationTask, RequestTask
+from repository.approvals.submission import SUBMIT_ACTION
 
 from .html_forms import form_fields
 
@@ -35,24 +36,16 @@ def action_url(page, action):
 
 
 def test_draft_to_live_through_the_admin(client, draft, provider, approver, publisher):
-    # 1. The provider submits from the editor ...
+    # 1. The provider submits from the editor: Wagtail's plain submit, without the request's fields, is refused ...
     client.force_login(provider)
     response = editor_post(client, draft, **{"action-submit": "1"})
-    assert response.status_code == 302, response.content[:500]
-    assert isinstance(task_state(draft).task.specific, RequestTask)
+    assert response.status_code == 400 and draft.current_workflow_state is None
 
-    # ... the request modal is prefilled from the page ...
-    collect = reverse("wagtailadmin_pages:collect_workflow_action_data", args=[draft.pk, "request", task_state(draft).pk])
-    modal = client.get(collect)
-    assert modal.status_code == 200
-    html = modal.json()["html"]
-    assert "มาตรการข้อ 1.1" in html and draft.title[:40] in html
-
-    # ... and makes the request through the editor's workflow action (the modal's data as JSON).
+    # ... and the one-step submission (the dialog's fields posted with the edit) makes the request.
     request_data = {"subject": draft.title, "details": draft.summary, "external_link": "",
                     "remarks": "ส่งผ่านหน้าจอผู้ดูแล", "confirmed_measure_1_1": True}
     response = editor_post(client, draft, **{
-        "action-workflow-action": "1", "workflow-action-name": "request",
+        "action-workflow-action": "true", "workflow-action-name": SUBMIT_ACTION,
         "workflow-action-extra-data": json.dumps(request_data),
     })
     assert response.status_code == 302
@@ -127,3 +120,24 @@ def test_override_view_requires_a_reason(client, draft, administrator, provider)
     draft.refresh_from_db()
     assert draft.live
     assert ApprovalForm.objects.get(page=draft).kind == ApprovalForm.Kind.OVERRIDE
+
+
+def test_a_page_left_at_the_request_step_is_submitted_in_one_step_too(client, draft, provider, approver):
+    """A workflow started by Wagtail's own submit (before one-step submission) waits at the request step."""
+    draft.get_workflow().start(draft, provider)
+    assert isinstance(task_state(draft).task.specific, RequestTask)
+    client.force_login(provider)
+    html = client.get(edit_url(draft)).content.decode()
+    assert f'data-workflow-action-name="{SUBMIT_ACTION}"' in html
+    assert "data-workflow-action-name=\"request\"" not in html  # one button, not two
+    # Wagtail's own request dialog still starts from the page.
+    collect = reverse("wagtailadmin_pages:collect_workflow_action_data", args=[draft.pk, "request", task_state(draft).pk])
+    assert draft.title[:40] in client.get(collect).json()["html"]
+
+    response = editor_post(client, draft, **{
+        "action-workflow-action": "true", "workflow-action-name": SUBMIT_ACTION,
+        "workflow-action-extra-data": json.dumps({"subject": draft.title, "details": "สรุป", "confirmed_measure_1_1": True}),
+    })
+    assert response.status_code == 302
+    assert isinstance(task_state(draft).task.specific, ApprovalTask)
+    assert WorkflowState.objects.for_instance(draft).count() == 1

@@ -1,4 +1,4 @@
-"""A person's path through the admin in a real browser: draft → request → approve → live.
+"""A person's path through the admin in a real browser: draft → submit (one step) → send back → resubmit → approve → live.
 
 Playwright for Python drives Debian's chromium (``apt-get install chromium``),
 headless, against pytest-django's ``live_server``. Each step's screenshot is
@@ -11,8 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from wagtail.models import WorkflowState
 
-from repository.approvals.models import ApprovalForm, ApprovalTask, PublicationTask, RequestTask
+from repository.approvals.models import ApprovalForm, ApprovalTask, PublicationTask
+from repository.approvals.submission import SUBMIT_ACTION
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -88,6 +90,30 @@ def approve_in_editor(page, edit_url):
     page.wait_for_load_state("networkidle")
 
 
+def message_text(page):
+    """The text of the messages Wagtail shows at the top of the page after a redirect."""
+    return page.locator(".messages").inner_text()
+
+
+def submit_in_one_step(page, edit_url, remarks=None, expect_prefilled=None):
+    """The provider's one action: the submit button opens the request dialog; its button submits the page."""
+    page.goto(edit_url)
+    open_action_menu(page)
+    page.click(f"button[data-workflow-action-name='{SUBMIT_ACTION}']")
+    modal = page.locator(".modal-content")
+    modal.locator("input[name='subject']").wait_for()
+    for name, value in (expect_prefilled or {}).items():
+        field = modal.locator(f"[name='{name}']")
+        if isinstance(value, bool):
+            assert field.is_checked() is value
+        else:
+            assert field.input_value() == value
+    if remarks is not None:
+        modal.locator("textarea[name='remarks']").fill(remarks)
+    modal.locator("input[name='confirmed_measure_1_1']").check()
+    return modal
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_provider_approver_publisher_take_a_draft_live(
     browser_page, live_server, draft, provider, approver, publisher
@@ -95,45 +121,60 @@ def test_provider_approver_publisher_take_a_draft_live(
     page = browser_page
     edit_url = f"{live_server.url}/admin/pages/{draft.pk}/edit/"
 
-    # 1. The provider submits the draft to the workflow.
+    # 1. The provider submits in one step: the dialog (prefilled from the page) and its button.
     log_in(page, live_server, provider)
     page.goto(edit_url)
     shot(page, 1, "provider-draft")
-    open_action_menu(page)
-    page.click("button[name='action-submit']")
-    page.wait_for_load_state("networkidle")
-    assert isinstance(current_task(draft), RequestTask)
-    page.goto(edit_url)
-    shot(page, 2, "provider-submitted")
-
-    # 2. The provider fills the request form (prefilled from the page) and confirms measure 1.1.
-    open_action_menu(page)
-    page.click("button[data-workflow-action-name='request']")
-    modal = page.locator(".modal-content")
-    modal.locator("input[name='subject']").wait_for()
-    assert modal.locator("input[name='subject']").input_value() == draft.title
-    modal.locator("textarea[name='remarks']").fill("ส่งผ่านเบราว์เซอร์เพื่อทดสอบ")
-    modal.locator("input[name='confirmed_measure_1_1']").check()
-    shot(page, 3, "provider-request-form")
+    modal = submit_in_one_step(page, edit_url, remarks="ส่งผ่านเบราว์เซอร์เพื่อทดสอบ",
+                               expect_prefilled={"subject": draft.title})
+    shot(page, 2, "provider-request-dialog")
     modal.locator("button[type='submit']").click()
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('.modal.show')")
     assert wait_until(page, lambda: isinstance(current_task(draft), ApprovalTask))
-    shot(page, 4, "provider-requested")
+    page.wait_for_selector(".messages")
+    assert "ยื่นขออนุมัติเผยแพร่แล้ว — รอผู้อนุมัติรับรองของ จังหวัดอุทัยธานี (สมหญิง รักษ์ธรรม)" in message_text(page)
+    shot(page, 3, "provider-submitted")
 
-    # 3. The approver reviews the form and approves.
+    # 2. The approver reviews the form and sends it back with a reason.
     log_in(page, live_server, approver)
     page.goto(f"{live_server.url}/admin/approvals/pages/{draft.pk}/")
     assert "ส่งผ่านเบราว์เซอร์เพื่อทดสอบ" in page.content()
-    shot(page, 5, "approver-reviews-form")
+    shot(page, 4, "approver-reviews-form")
+    reason = "กรุณาระบุวันที่ในสรุปให้ชัดเจน"
+    page.goto(edit_url)
+    open_action_menu(page)
+    page.locator("button[data-workflow-action-name='reject']").first.click()
+    modal = page.locator(".modal-content")
+    modal.locator("textarea[name='comment']").fill(reason)
+    modal.locator("button[type='submit']").click()
+    page.wait_for_load_state("networkidle")
+    assert wait_until(page, lambda: WorkflowState.objects.for_instance(draft).filter(status="needs_changes").exists())
+    page.wait_for_selector(".messages")
+    assert f"ส่งกลับแก้ไขแล้ว — เหตุผล: {reason}" in message_text(page)
+    shot(page, 5, "approver-sent-back")
+
+    # 3. The provider resubmits in one step: the dialog remembers the request.
+    log_in(page, live_server, provider)
+    modal = submit_in_one_step(page, edit_url, expect_prefilled={
+        "subject": draft.title, "remarks": "ส่งผ่านเบราว์เซอร์เพื่อทดสอบ", "confirmed_measure_1_1": True,
+    })
+    shot(page, 6, "provider-resubmit-dialog")
+    modal.locator("button[type='submit']").click()
+    page.wait_for_load_state("networkidle")
+    assert wait_until(page, lambda: isinstance(current_task(draft), ApprovalTask))
+
+    # 4. The approver approves.
+    log_in(page, live_server, approver)
     approve_in_editor(page, edit_url)
     assert wait_until(page, lambda: isinstance(current_task(draft), PublicationTask))
-    shot(page, 6, "approver-approved")
+    page.wait_for_selector(".messages")
+    assert "อนุมัติแล้ว รอผู้เผยแพร่" in message_text(page)
+    shot(page, 7, "approver-approved")
 
-    # 4. The publisher puts it live.
+    # 5. The publisher puts it live.
     log_in(page, live_server, publisher)
     page.goto(edit_url)
-    shot(page, 7, "publisher-editor")
+    shot(page, 8, "publisher-editor")
     approve_in_editor(page, edit_url)
 
     def is_live():
@@ -141,12 +182,15 @@ def test_provider_approver_publisher_take_a_draft_live(
         return draft.live
 
     assert wait_until(page, is_live)
+    page.wait_for_selector(".messages")
+    assert "เผยแพร่แล้ว" in message_text(page)
 
     form = ApprovalForm.objects.get(page=draft)
     assert (form.provider, form.approver, form.publisher) == (provider, approver, publisher)
+    assert form.remarks == "ส่งผ่านเบราว์เซอร์เพื่อทดสอบ"
     page.goto(f"{live_server.url}/admin/approvals/forms/{form.pk}/")
-    shot(page, 8, "approval-form")
+    shot(page, 9, "approval-form")
     page.goto(f"{live_server.url}{draft.url}")
-    shot(page, 9, "live-page")
+    shot(page, 10, "live-page")
     assert draft.title[:30] in page.content()
-    assert len(list(SCREENSHOTS.glob("*.png"))) == 9
+    assert len(list(SCREENSHOTS.glob("*.png"))) == 10

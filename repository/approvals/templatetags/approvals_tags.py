@@ -1,13 +1,13 @@
 from django import template
 
-from ..forms import RequestForm
+from ..submission import request_initial
 
 register = template.Library()
 
 
 @register.simple_tag
 def prefill_request_form(form, page):
-    """Wagtail's action modal builds the form empty; fill it from the page (only when not yet submitted)."""
+    """Wagtail's action modal builds the form empty; fill it as the submit dialog does (only when not yet submitted)."""
     if not form.is_bound and page is not None:
-        form.initial = {**RequestForm.initial_for_page(page), **form.initial}
+        form.initial = {**request_initial(page), **form.initial}
     return ""
