@@ -107,3 +107,25 @@ def visible_text(html):
     parser = _VisibleText()
     parser.feed(html)
     return "\n".join(parser.parts)
+
+
+# What people reported reading (issue 15), and Wagtail's own odd Thai: never on these pages again.
+# Matched as words, case-insensitively (Wagtail upper-cases some labels with CSS).
+REPORTED = [
+    "Awaiting your review", "Current page status", "In Moderation", "Cancel workflow", "More actions",
+    "Write something", "Needs changes", "Save draft", "Submit to", "Resubmit", "Approve", "Publish",
+    "Page explorer", "Dashboard", "History", "Comments", "Status", "Actions", "Log out", "Search",
+    "Preview", "Edit", "Live", "Draft", "Workflow", "Pages", "Previous", "Next", "Sign in", "Remember me",
+]
+ODD_THAI = ["หลายๆหน้า", "หลายหน้า", "หัวเรื่อง,หัวข้อ", "หัวข้อ,หัวเรื่อง", "ต่อ,ต่อเนื่อง", "ก๊อปปี้",
+            "หน้าจอที่ควบคุม", "ข้อความที่เก็บเอาไว้ทำใหม่", "เว็บไซด์", "ส่วนหนึ่งของURL", "เผยพร่",
+            "กำลังเซฟ", "แบบ,รูปแบบ", "ไฟล์นี้จำเป็นต้องใช้"]
+
+# Dotted action codes (wagtail.workflow.approve) the audit views give auditors as tooltips are identifiers.
+ACTION_CODE = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")
+
+
+def reported_phrases(text):
+    text = ACTION_CODE.sub("", text)
+    found = [phrase for phrase in REPORTED if re.search(rf"\b{re.escape(phrase)}\b", text, re.IGNORECASE)]
+    return found + [odd for odd in ODD_THAI if odd in text]
