@@ -81,9 +81,16 @@ def role_pages(pages):
         reverse("wagtailadmin_pages:revisions_view", args=[in_review, revisions[-1]]),
         reverse("approvals:form_list"),
         reverse("approvals:page_forms", args=[in_review]),
+        reverse("wagtailadmin_pages:search") + "?q=" + "ข่าว",
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailadmin_reports:workflow_tasks"),
+        reverse("wagtailadmin_choose_page"),
+        reverse("wagtailadmin_account"),
     ]
     return {
         "provider": common + [
+            reverse("wagtaildocs:index"),
+            reverse("wagtaildocs_chooser:choose"),
             reverse("wagtailadmin_pages:add_subpage", args=[pages["orders_index"].pk]),
             reverse("wagtailadmin_pages:add", args=["repository", "emergencyannouncementpage",
                                                     pages["emergency_index"].pk]),
