@@ -5,10 +5,12 @@ wraps it for DRF views and describes the parameters to drf-spectacular.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.filters import BaseFilterBackend
 
 from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncementPage, FrameworkItem
+from repository.models.frameworks import item_key, parse_item_key
 
 from .exceptions import ParameterError
 from .params import get_date, get_fiscal_years, get_list
@@ -99,15 +101,25 @@ def filter_disclosures(queryset, query, now=None):
         queryset = queryset.filter(agency_id__in=agency_ids(codes))
 
     framework_years = get_fiscal_years(query, "framework_year")
-    item_codes = [c.upper() for c in get_list(query, "item")]
-    if item_codes or framework_years:
+    wanted = []
+    for value in get_list(query, "item"):
+        try:
+            wanted.append(parse_item_key(value))
+        except ValueError as error:
+            raise ParameterError("item", f"'item': {error}.") from None
+    if wanted or framework_years:
         items = FrameworkItem.objects.all()
-        if item_codes:
-            items = items.filter(code__in=item_codes)
-            known = set(items.values_list("code", flat=True))
-            missing = [c for c in item_codes if c not in known]
+        if wanted:
+            # "2565:O22" is that year's O22; a bare "O22" is O22 of any year
+            chosen = Q()
+            for year, code in wanted:
+                chosen |= Q(code=code, framework__year=year) if year else Q(code=code)
+            items = items.filter(chosen)
+            known = set(items.values_list("framework__year", "code"))
+            missing = [(y, c) for y, c in wanted if not any(c == kc and y in (None, ky) for ky, kc in known)]
             if missing:
-                raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
+                year, code = missing[0]
+                raise ParameterError("item", f"Unknown OIT item '{item_key(year, code) if year else code}'.")
         if framework_years:
             items = items.filter(framework__year__in=framework_years)
         queryset = queryset.filter(items__in=list(items.values_list("pk", flat=True))).distinct()
@@ -177,7 +189,8 @@ def filter_parameters():
 
     return [
         param("agency", "Agency code(s), comma-separated; includes every agency below them."),
-        param("item", "OIT item code(s) such as O22, comma-separated."),
+        param("item", "OIT item(s), comma-separated: '<framework year>:<code>' such as 2565:O22, or a bare code "
+              "such as O22 for that code in any framework year."),
         param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
         param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
         param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),

@@ -352,11 +352,14 @@ class SearchHitSchema(s.Serializer):
 
 
 class FacetValueSchema(s.Serializer):
-    value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
-    label = s.CharField(help_text="Thai: agency name, item name, page type name, or พ.ศ. <fiscal year>")
+    value = s.JSONField(help_text="Agency code, OIT item as '<framework year>:<code>' (e.g. '2565:O22'; the "
+                        "value the item filter takes), page type or fiscal year")
+    label = s.CharField(help_text="Thai: agency name, the item's name in its own framework year, page type "
+                        "name, or พ.ศ. <fiscal year>")
     count = s.IntegerField()
     framework_year = opt(s.IntegerField, allow_null=True,
-                         help_text="item facets: the framework year whose item name is the label")
+                         help_text="item facets: the item's framework year, whose name is the label")
+    code = opt(s.CharField, help_text="item facets: the item's code in its framework year, e.g. O22")
 
 
 class SearchResultsSchema(s.Serializer):

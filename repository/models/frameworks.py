@@ -11,6 +11,34 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
+KEY_SEPARATOR = ":"
+
+
+def item_key(year, code):
+    """An OIT item's public key, ``"2565:O22"``: a code means something only with its framework year."""
+    return f"{year}{KEY_SEPARATOR}{code}"
+
+
+def parse_item_key(value):
+    """``"2565:O22"`` → ``(2565, "O22")``; a bare code ``"o22"`` → ``(None, "O22")`` (any year).
+
+    The year may be Buddhist Era or Gregorian (``2022:O22`` is ITA 2565). Raises ``ValueError``
+    for anything else (an empty code, a year that is not a plausible fiscal year).
+    """
+    from ..fiscal import normalise_fiscal_year
+
+    text = str(value).strip()
+    year, separator, code = text.rpartition(KEY_SEPARATOR)
+    code = code.strip().upper()
+    if not code or len(code) > 8 or any(c.isspace() or c in ",:" for c in code):
+        raise ValueError(f"{text[:40]!r} is not an OIT item code (O22) or a year and code (2565:O22)")
+    if not separator:
+        return None, code
+    try:
+        return normalise_fiscal_year(year), code
+    except ValueError:
+        raise ValueError(f"{text[:40]!r}: {year[:12]!r} is not a framework year (2565:O22)") from None
+
 
 class Recurrence(models.TextChoices):
     ONCE = "once", "ครั้งเดียว/เมื่อมีการเปลี่ยนแปลง"
@@ -67,3 +95,7 @@ class FrameworkItem(Orderable):
 
     def __str__(self):
         return f"{self.code} {self.name_th} (ITA {self.framework.year})"
+
+    @property
+    def key(self):
+        return item_key(self.framework.year, self.code)
