@@ -145,3 +145,6 @@ class CarryOverDecision(models.Model):
         verbose_name = "การยืนยันรายการที่ยกมา"
         verbose_name_plural = "การยืนยันรายการที่ยกมา"
         constraints = [models.UniqueConstraint(fields=["succession", "agency"], name="unique_carry_over_decision")]
+
+    def __str__(self):
+        return f"{self.agency_id}: {self.succession} {'ยืนยัน' if self.confirmed else 'ไม่รับ'}"
