@@ -9,11 +9,13 @@ import dataclasses
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.filters import BaseFilterBackend
 
 from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncementPage, FrameworkItem
+from repository.models.frameworks import item_key, parse_item_key
 
 from .exceptions import ParameterError
 from .params import get_date, get_fiscal_years, get_list
@@ -130,7 +132,6 @@ class ListingFilter:
     """
 
     agency_ids: frozenset | None = None
-    item_codes: frozenset = frozenset()
     item_ids: frozenset | None = None  # the items ``item`` and ``framework_year`` leave, when either is given
     framework_years: tuple = ()
     models: tuple = ()
@@ -144,17 +145,27 @@ class ListingFilter:
     @classmethod
     def parse(cls, query, cursor=False):
         codes = get_list(query, "agency")
-        item_codes = [c.upper() for c in get_list(query, "item")]
         framework_years = tuple(get_fiscal_years(query, "framework_year"))
+        wanted = []
+        for value in get_list(query, "item"):
+            try:
+                wanted.append(parse_item_key(value))
+            except ValueError as error:
+                raise ParameterError("item", f"'item': {error}.") from None
         item_ids = None
-        if item_codes or framework_years:
+        if wanted or framework_years:
             items = FrameworkItem.objects.all()
-            if item_codes:
-                items = items.filter(code__in=item_codes)
-                known = set(items.values_list("code", flat=True))
-                missing = [c for c in item_codes if c not in known]
+            if wanted:
+                # "2565:O22" is that year's O22; a bare "O22" is O22 of any year
+                chosen = Q()
+                for year, code in wanted:
+                    chosen |= Q(code=code, framework__year=year) if year else Q(code=code)
+                items = items.filter(chosen)
+                known = set(items.values_list("framework__year", "code"))
+                missing = [(y, c) for y, c in wanted if not any(c == kc and y in (None, ky) for ky, kc in known)]
                 if missing:
-                    raise ParameterError("item", f"Unknown OIT item code '{missing[0][:16]}'.")
+                    year, code = missing[0]
+                    raise ParameterError("item", f"Unknown OIT item '{item_key(year, code) if year else code}'.")
             if framework_years:
                 items = items.filter(framework__year__in=framework_years)
             item_ids = frozenset(items.values_list("pk", flat=True))
@@ -170,7 +181,6 @@ class ListingFilter:
             models = [EmergencyAnnouncementPage]
         return cls(
             agency_ids=frozenset(agency_ids(codes)) if codes else None,
-            item_codes=frozenset(item_codes),
             item_ids=item_ids,
             framework_years=framework_years,
             models=tuple(models),
@@ -226,9 +236,7 @@ class ListingFilter:
         day_to = self.date_to.isoformat() if self.date_to else None
         kept = []
         for row in rows:
-            if self.item_codes and not self.item_codes & set(row["item_codes"]):
-                continue
-            if self.framework_years and not self.item_ids & set(row["_item_ids"]):
+            if self.item_ids is not None and not self.item_ids & set(row["_item_ids"]):
                 continue
             if types and row["type"] not in types:
                 continue
@@ -270,7 +278,8 @@ def filter_parameters():
 
     return [
         param("agency", "Agency code(s), comma-separated; includes every agency below them."),
-        param("item", "OIT item code(s) such as O22, comma-separated."),
+        param("item", "OIT item(s), comma-separated: '<framework year>:<code>' such as 2565:O22, or a bare code "
+              "such as O22 for that code in any framework year."),
         param("framework_year", "ITA framework year(s) (BE, e.g. 2568, or Gregorian)."),
         param("type", "Page type(s): " + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + "."),
         param("fiscal_year", "Fiscal year(s), Buddhist Era (2568) or Gregorian (2025)."),

@@ -21,7 +21,10 @@ year gets a status:
     no public page of the agency answers the item.
 
 A page *answers* an item when it is linked to that ``FrameworkItem`` or sits
-under an ``ItemPage`` linked to it. Only public pages count (live, not
+under an ``ItemPage`` linked to it, or answers an item of an earlier year that the
+agency confirmed carries over to it (``carried_over``: a new year started from the
+previous one proposes the old items' pages for their successors until the agency's
+approver confirms or declines, ``repository.frameworks_rollover``). Only public pages count (live, not
 expired, not private), and only the agency's own (not sub-agencies', which
 file their own sheets). Evidence is the approval form of the revision the
 public sees, when the approvals app has one.
@@ -39,17 +42,63 @@ PUBLISHED, STALE, MISSING = "published", "stale", "missing"
 URL_LIMIT = 20
 
 
-def answering_pages(item, agency, root=None):
-    """Public disclosures of ``agency`` answering ``item``, newest first."""
+CARRY_DEPTH = 10  # years a confirmed carry-over may reach back through
+
+
+def _answers(item, agency, root, depth=0, carried=True):
+    """The condition for a page to answer ``item``: linked to it, under an ItemPage linked to it, or
+    answering an item of an earlier year that ``agency`` confirmed carries over to it."""
     item_pages = public_pages(root).type(ItemPage).filter(itempage__items=item)
-    under = Q()
+    q = Q(items=item)
     for path in item_pages.values_list("path", flat=True):
-        under |= Q(path__startswith=path)
-    q = Q(items=item) | under if under else Q(items=item)
+        q |= Q(path__startswith=path)
+    if carried and depth < CARRY_DEPTH:
+        confirmed = item.predecessions.filter(decisions__agency=agency, decisions__confirmed=True)
+        for succession in confirmed.select_related("previous"):
+            q |= _answers(succession.previous, agency, root, depth + 1)
+    return q
+
+
+def answering_pages(item, agency, root=None, carried=True):
+    """Public disclosures of ``agency`` answering ``item``, newest first (``carried``: False when the
+    item's framework year was not started from an earlier one, to spare the lookup)."""
     return (
-        public_disclosures(root).filter(agency=agency).filter(q).distinct()
+        public_disclosures(root).filter(agency=agency).filter(_answers(item, agency, root, carried=carried)).distinct()
         .order_by("-issue_date", "-first_published_at", "-pk")
     )
+
+
+def carried_over(item, agency, root=None, ctx=None, answering=None):
+    """The item's predecessors in the previous framework year (``repository.frameworks_rollover``), each
+    with the agency's decision: ``proposed`` (nobody decided yet: its answering pages are offered, not
+    counted), ``confirmed`` (they count, through ``answering_pages``) or ``declined``."""
+    from repository.models import CarryOverDecision
+
+    decisions = {d.succession_id: d for d in CarryOverDecision.objects.filter(
+        agency=agency, succession__successor=item).select_related("decided_by")}
+    answering = set(answering or ())
+    out = []
+    for succession in item.predecessions.select_related("previous__framework").order_by("previous__sort_order"):
+        previous = succession.previous
+        decision = decisions.get(succession.pk)
+        pages = [p for p in answering_pages(previous, agency, root)[:200] if p.pk not in answering]
+        out.append({
+            "succession_id": succession.pk,
+            "framework_year": previous.framework.year,
+            "code": previous.code,
+            "name_th": previous.name_th,
+            "decision": "proposed" if decision is None else ("confirmed" if decision.confirmed else "declined"),
+            "decided_by": _full_name(decision.decided_by) if decision else None,
+            "decided_at": _iso(decision.decided_at) if decision else None,
+            "pages": len(pages),
+            "urls": [(ctx.canonical_url(path_below_root(p, root)) if ctx else path_below_root(p, root))
+                     for p in pages[:URL_LIMIT]],
+        })
+    return out
+
+
+def _full_name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else None
 
 
 def counts_for_period(page, item, year):
@@ -66,8 +115,8 @@ def counts_for_period(page, item, year):
     return False
 
 
-def item_status(item, agency, root=None, ctx=None):
-    pages = list(answering_pages(item, agency, root)[:200])
+def item_status(item, agency, root=None, ctx=None, carried=True):
+    pages = list(answering_pages(item, agency, root, carried)[:200])
     current = [p for p in pages if counts_for_period(p, item, item.framework.year)]
     status = PUBLISHED if current else (STALE if pages else MISSING)
     shown = (current or pages)[:URL_LIMIT]
@@ -103,6 +152,7 @@ def item_status(item, agency, root=None, ctx=None):
         "urls": [url(p) for p in shown],
         "item_page_urls": item_page_urls,
         "evidence": evidence,
+        "carried_over": carried_over(item, agency, root, ctx, answering=[p.pk for p in pages]) if carried else [],
     }
 
 
@@ -122,7 +172,11 @@ def _iso(value):
 
 
 def answer_sheet(framework, agency, root=None, ctx=None):
-    items = [item_status(item, agency, root, ctx) for item in framework.items.all().order_by("sort_order", "pk")]
+    from repository.models import FrameworkItemSuccession
+
+    carried = FrameworkItemSuccession.objects.filter(successor__framework=framework).exists()
+    items = [item_status(item, agency, root, ctx, carried)
+             for item in framework.items.all().order_by("sort_order", "pk")]
     summary = {s: sum(1 for i in items if i["status"] == s) for s in (PUBLISHED, STALE, MISSING)}
     return {
         "framework_year": framework.year,

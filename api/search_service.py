@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from repository.fiscal import fiscal_year_of
 from repository.models import DISCLOSURE_PAGE_MODELS, Agency, FrameworkItem
+from repository.models.frameworks import parse_item_key
 from repository.thai import format_be_date
 from search import get_backend
 from search.errors import InvalidQuery, SearchUnavailable
@@ -89,7 +90,8 @@ def hit_document(hit, page, ctx):
 
 
 def facet_document(facets):
-    """Facets as ``{name: [{value, label, count}]}``; item values add the ``framework_year`` their label is from.
+    """Facets as ``{name: [{value, label, count}]}``; item values are ``"<framework year>:<code>"`` and add
+    ``framework_year`` and ``code``.
 
     Labels are Thai: the agency's name, the item's name, the page type's verbose name,
     ``พ.ศ. <year>``. One query for all agency values and one for all item values.
@@ -122,21 +124,39 @@ def _label_agencies(rows):
 
 
 def _label_items(rows):
-    """An item code's name in the newest framework year up to the current fiscal year that has it
-    (codes are reused across years with other meanings), else in the newest year that has it."""
+    """Each item facet value, ``"<framework year>:<code>"``, labelled with the name that year gives the
+    code (codes are reused across years with other meanings: O22 is procurement announcements in
+    2563–2565, the report of gifts received in 2568); rows add ``framework_year`` and ``code``.
+
+    A bare code (an index entry written before items carried their year, until ``search check --fix``
+    rewrites it) takes the name of the newest year up to the current fiscal year that has the code.
+    One query for all values.
+    """
+    parsed = {}
+    for row in rows:
+        try:
+            parsed[id(row)] = parse_item_key(row["value"])
+        except ValueError:
+            parsed[id(row)] = (None, str(row["value"]))
     this_year = fiscal_year_of(timezone.localdate())
-    found = {}
+    names, newest = {}, {}
     for code, name, year in (
-        FrameworkItem.objects.filter(code__in=[str(r["value"]).upper() for r in rows])
+        FrameworkItem.objects.filter(code__in={code for _, code in parsed.values()})
         .order_by("-framework__year").values_list("code", "name_th", "framework__year")
     ):
-        best = found.get(code)
+        names[(year, code)] = name
+        best = newest.get(code)
         if best is None or (best[1] > this_year and year <= this_year):
-            found[code] = (name, year)
+            newest[code] = (name, year)
     for row in rows:
-        name, year = found.get(str(row["value"]).upper(), (None, None))
+        year, code = parsed[id(row)]
+        if year is None:
+            name, year = newest.get(code, (None, None))
+        else:
+            name = names.get((year, code))
         row["label"] = name or str(row["value"])
         row["framework_year"] = year
+        row["code"] = code
 
 
 def search(query, ctx):

@@ -124,3 +124,13 @@ def register_api_tokens():
     from wagtail.users.views.api_tokens import APITokenViewSet
 
     return [APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")]
+
+
+@hooks.register("register_admin_urls")
+def register_carry_over_urls():
+    """``/admin/carry-over/<year>/<agency>/``: an agency's approvers decide what a new framework year carries over."""
+    from django.urls import include, path
+
+    from . import carry_over_admin
+
+    return [path("carry-over/", include((carry_over_admin.urlpatterns, "carry_over"), namespace="carry_over"))]

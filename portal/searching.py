@@ -86,8 +86,11 @@ def facet_label(name, value, agency_names, item_names, api_label=None):
     if name == "agency":
         return api_label or agency_names.get(value, value)
     if name == "item":
-        title = item_names.get(value) or (api_label if api_label != value else None)
-        return f"{value} {title}" if title else value
+        # "2565:O22": a code is named by its own framework year (the API's label is that year's name)
+        year, _, code = value.rpartition(":")
+        title = (api_label if api_label not in (None, value) else None) or item_names.get(value)
+        where = f" (ITA {year})" if year else ""
+        return f"{code} {title}{where}" if title else f"{code}{where}"
     if name == "type":
         return labels.page_type_label(value, api_label)
     if name == "fiscal_year":

@@ -37,6 +37,14 @@ def register_repository_log_actions(actions):
 
     actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
                             "Agency changed: the page moved with a page above it")
+    from .frameworks_rollover import ACTION_CONFIRMED, ACTION_DECLINED, ACTION_ROLLED_OVER
+
+    actions.register_action(ACTION_ROLLED_OVER, "เริ่มปีการประเมินใหม่",
+                            "เริ่มปีการประเมินใหม่จากปีก่อน พร้อมการเทียบรายการ")
+    actions.register_action(ACTION_CONFIRMED, "ยืนยันรายการที่ยกมา",
+                            "หน่วยงานยืนยันว่าข้อมูลของรายการเดิมตอบรายการใหม่")
+    actions.register_action(ACTION_DECLINED, "ไม่รับรายการที่ยกมา",
+                            "หน่วยงานไม่รับข้อมูลของรายการเดิมเป็นคำตอบของรายการใหม่")
 
 
 @hooks.register("before_serve_page")
@@ -51,3 +59,27 @@ def serve_only_what_is_public(page, request, serve_args, serve_kwargs):
 def serve_documents_by_the_rule(document, request):
     """Only public documents for the public; drafts' attachments for those allowed (repository.documents)."""
     documents.serve_only_if_allowed(document, request)
+
+
+@hooks.register("register_admin_urls")
+def register_framework_urls():
+    """``/admin/frameworks/rollover/``: start the next ITA framework year (administrators)."""
+    from django.urls import include, path
+
+    from . import frameworks_admin
+
+    return [path("frameworks/", include((frameworks_admin.urlpatterns, "frameworks"), namespace="frameworks"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_rollover_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .accounts.administrators import is_administrator
+
+    class AdministratorsOnly(MenuItem):
+        def is_shown(self, request):
+            return is_administrator(request.user)
+
+    return AdministratorsOnly("เริ่มปีการประเมินใหม่", reverse("frameworks:rollover"), icon_name="copy", order=211)

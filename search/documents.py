@@ -16,6 +16,7 @@ from wagtail.rich_text import get_text_for_indexing
 
 from repository import visibility
 from repository.fiscal import fiscal_year_of
+from repository.models.frameworks import item_key, parse_item_key
 
 from . import analysis
 
@@ -33,7 +34,9 @@ class SearchDocument:
     page_type: str = ""
     agency: str = ""
     agency_name: str = ""
-    items: list = dataclasses.field(default_factory=list)  # codes, e.g. ["O7", "O4"]
+    # OIT items as "<framework year>:<code>" keys, e.g. ["2567:O7", "2568:O4"]: a code alone is
+    # ambiguous (O22 is procurement announcements in 2563–2565 and the report of gifts in 2568)
+    items: list = dataclasses.field(default_factory=list)
     item_names: list = dataclasses.field(default_factory=list)
     fiscal_year: int | None = None
     issue_date: datetime.date | None = None
@@ -52,12 +55,16 @@ class SearchDocument:
             self.document_number,
             self.document_number_normalized if self.document_number_normalized != self.document_number else "",
             self.agency_name,
-            " ".join(self.items),
+            " ".join(self.item_codes()),
             " ".join(self.item_names),
             " ".join(self.tags),
             self.attachments_text,
         ]
         return "\n".join(value for value in values if value)
+
+    def item_codes(self):
+        """The items' codes without their years, each once (what a reader may type: O22)."""
+        return list(dict.fromkeys(parse_item_key(key)[1] for key in self.items))
 
 
 @dataclasses.dataclass
@@ -172,16 +179,16 @@ def build_documents(queryset):
     }
 
     own_items = {}
-    for pk, code, name in DisclosurePage.objects.filter(pk__in=ids, items__isnull=False).values_list(
-        "pk", "items__code", "items__name_th"
+    for pk, year, code, name in DisclosurePage.objects.filter(pk__in=ids, items__isnull=False).values_list(
+        "pk", "items__framework__year", "items__code", "items__name_th"
     ):
-        own_items.setdefault(pk, []).append((code, name))
+        own_items.setdefault(pk, []).append((item_key(year, code), name))
     parent_items = {}
     parent_paths = {row["path"][:-step] for row in rows}
-    for path, code, name in ItemPage.objects.filter(path__in=parent_paths, items__isnull=False).values_list(
-        "path", "items__code", "items__name_th"
+    for path, year, code, name in ItemPage.objects.filter(path__in=parent_paths, items__isnull=False).values_list(
+        "path", "items__framework__year", "items__code", "items__name_th"
     ):
-        parent_items.setdefault(path, []).append((code, name))
+        parent_items.setdefault(path, []).append((item_key(year, code), name))
 
     tags = {}
     for pk, name in DisclosureTag.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name"):
@@ -207,7 +214,7 @@ def build_documents(queryset):
             page_type=ContentType.objects.get_for_id(row["content_type_id"]).model,
             agency=agency[0] if agency else "",
             agency_name=agency[1] if agency else "",
-            items=sorted({code for code, _ in items}),
+            items=sorted({key for key, _ in items}),
             item_names=sorted({name for _, name in items}),
             fiscal_year=row["fiscal_year"],
             issue_date=row["issue_date"],
@@ -222,9 +229,14 @@ def build_documents(queryset):
     return documents
 
 
+# Changed when what a document holds changes shape (2: OIT items as "<year>:<code>" keys), so that
+# ``search check`` finds every entry written before as stale and ``search check --fix`` rewrites it.
+DOCUMENT_FORMAT = "2"
+
+
 def version_of(last_published_at, url_path):
     """What tells an up-to-date index entry from a stale one."""
-    return f"{last_published_at.isoformat() if last_published_at else ''}|{url_path or ''}"
+    return f"{last_published_at.isoformat() if last_published_at else ''}|{url_path or ''}|{DOCUMENT_FORMAT}"
 
 
 def attachments_text(attachments):
@@ -274,7 +286,8 @@ def document_for_corpus_row(row, agency_codes=None):
 
     The corpus has no agency: its ``category`` (the source site's section)
     stands in for one, so agency filters and facets have realistic spread.
-    News is OIT item O7 in the 2563–2565 frameworks and O4 from 2568.
+    News is OIT item O7 in the 2563–2567 frameworks and O4 in 2568; like the demo's news item
+    page, every corpus document is tagged with all six.
     """
     try:  # the corpus is untidy: a few dates carry a suffix ("2025-09-07-1")
         issue_date = datetime.date.fromisoformat(str(row.get("date", ""))[:10])
@@ -286,7 +299,6 @@ def document_for_corpus_row(row, agency_codes=None):
         agency = agency_codes.setdefault(category, f"agency-{len(agency_codes) + 1}")
     else:
         agency = category
-    item = "O4" if fiscal_year and fiscal_year >= 2568 else "O7"
     return SearchDocument(
         page_id=int(row["id"]),
         title=row["title"],
@@ -294,7 +306,7 @@ def document_for_corpus_row(row, agency_codes=None):
         page_type="newspage",
         agency=agency,
         agency_name=category,
-        items=[item],
+        items=[item_key(year, "O7") for year in range(2563, 2568)] + [item_key(2568, "O4")],
         item_names=["ข่าวประชาสัมพันธ์"],
         fiscal_year=fiscal_year,
         issue_date=issue_date,

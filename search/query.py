@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 
 from repository.fiscal import normalise_fiscal_year
+from repository.models.frameworks import item_key, parse_item_key
 
 from .errors import InvalidQuery
 
@@ -63,12 +64,14 @@ def _check_text(value, param):
 class SearchQuery:
     """What the public asked for, checked once.
 
-    ``SearchQuery(text="จัดซื้อ", agency=["uthai-thani"], item=["O22"],
+    ``SearchQuery(text="จัดซื้อ", agency=["uthai-thani"], item=["2565:O22"],
     page_type=["newspage"], fiscal_year=[2568], date_from=None, date_to=None,
     sort="relevance", page=1, per_page=20)``
 
     Raises ``InvalidQuery`` naming the parameter when a value is wrong.
     Fiscal years may be Buddhist Era (2568) or Gregorian (2025 → 2568).
+    An item is a framework year and a code, ``2565:O22`` (the facets' values), or a
+    bare code, ``O22``, meaning that code in any framework year (``item_keys``/``item_codes``).
     """
 
     def __init__(
@@ -89,7 +92,17 @@ class SearchQuery:
             raise InvalidQuery(f"at most {MAX_QUERY_LENGTH} characters", param="text")
         self.text = text.strip()
         self.agency = [_check_text(str(v), "agency").strip() for v in _as_list(agency, "agency")]
-        self.item = [_check_text(str(v), "item").strip().upper() for v in _as_list(item, "item")]
+        self.item_keys, self.item_codes = [], []
+        for value in _as_list(item, "item"):
+            try:
+                year, code = parse_item_key(_check_text(str(value), "item"))
+            except ValueError as error:
+                raise InvalidQuery(str(error), param="item") from None
+            if year is None:
+                self.item_codes.append(code)
+            else:
+                self.item_keys.append(item_key(year, code))
+        self.item = self.item_keys + self.item_codes
         self.page_type = [_check_text(str(v), "page_type").strip().lower() for v in _as_list(page_type, "page_type")]
         years = []
         for value in _as_list(fiscal_year, "fiscal_year"):

@@ -299,6 +299,20 @@ class EvidenceSchema(s.Serializer):
     published_at = s.CharField(allow_null=True)
 
 
+class CarriedOverSchema(s.Serializer):
+    succession_id = s.IntegerField()
+    framework_year = s.IntegerField(help_text="the earlier framework year of the item carried over")
+    code = s.CharField(help_text="its code in that year")
+    name_th = s.CharField()
+    decision = s.ChoiceField(choices=["proposed", "confirmed", "declined"],
+                             help_text="proposed: its pages are offered, not counted, until the agency's approver "
+                             "decides; confirmed: they count for this item")
+    decided_by = s.CharField(allow_null=True)
+    decided_at = s.CharField(allow_null=True)
+    pages = s.IntegerField(help_text="the agency's public pages answering the earlier item and not this one")
+    urls = s.ListField(child=s.CharField())
+
+
 class SheetItemSchema(s.Serializer):
     code = s.CharField()
     name_th = s.CharField()
@@ -313,6 +327,8 @@ class SheetItemSchema(s.Serializer):
     urls = s.ListField(child=s.CharField())
     item_page_urls = s.ListField(child=s.CharField())
     evidence = s.ListField(child=EvidenceSchema())
+    carried_over = s.ListField(child=CarriedOverSchema(), help_text="items of the previous framework year mapped "
+                               "to this one, with the agency's decision")
 
 
 class SheetSummarySchema(s.Serializer):
@@ -352,11 +368,14 @@ class SearchHitSchema(s.Serializer):
 
 
 class FacetValueSchema(s.Serializer):
-    value = s.JSONField(help_text="Agency code, item code, page type or fiscal year")
-    label = s.CharField(help_text="Thai: agency name, item name, page type name, or พ.ศ. <fiscal year>")
+    value = s.JSONField(help_text="Agency code, OIT item as '<framework year>:<code>' (e.g. '2565:O22'; the "
+                        "value the item filter takes), page type or fiscal year")
+    label = s.CharField(help_text="Thai: agency name, the item's name in its own framework year, page type "
+                        "name, or พ.ศ. <fiscal year>")
     count = s.IntegerField()
     framework_year = opt(s.IntegerField, allow_null=True,
-                         help_text="item facets: the framework year whose item name is the label")
+                         help_text="item facets: the item's framework year, whose name is the label")
+    code = opt(s.CharField, help_text="item facets: the item's code in its framework year, e.g. O22")
 
 
 class SearchResultsSchema(s.Serializer):

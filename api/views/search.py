@@ -22,7 +22,9 @@ class SearchView(ApiView):
         parameters=[
             P("q", OpenApiTypes.STR, description="Words to find (Thai or English); empty lists everything"),
             P("agency", OpenApiTypes.STR, description="Agency code(s), comma-separated, sub-agencies included"),
-            P("item", OpenApiTypes.STR, description="OIT item code(s) such as O22"),
+            P("item", OpenApiTypes.STR, description="OIT item(s), comma-separated: '<framework year>:<code>' "
+              "such as 2565:O22 (the item facet's values; the year BE or Gregorian), or a bare code such as "
+              "O22 for that code in any framework year (codes mean different items in different years)"),
             P("type", OpenApiTypes.STR, description="Page type(s), e.g. NewsPage"),
             P("fiscal_year", OpenApiTypes.STR, description="Fiscal year(s), BE (2568) or Gregorian (2025)"),
             P("from", OpenApiTypes.DATE, description="Issued on or after"),

@@ -21,8 +21,8 @@ def search(request):
             status = 503
             error = "ระบบค้นหาไม่พร้อมให้บริการชั่วคราว กรุณาลองใหม่อีกครั้ง"
     agency_names = directory.agency_names(client)
-    _, items = directory.framework_items(client)
-    item_names = {i["code"]: i["name_th"] for i in items}
+    year, items = directory.framework_items(client)
+    item_names = {f"{year}:{i['code']}": i["name_th"] for i in items}  # the facets' "<year>:<code>" values
     context = {
         "state": state,
         "q": state.get("q", ""),

@@ -27,10 +27,12 @@ def register_models():
         DISCLOSURE_PAGE_MODELS,
         Agency,
         AgencyPage,
+        CarryOverDecision,
         DisclosureAttachment,
         DisclosurePage,
         DisclosureTag,
         FrameworkItem,
+        FrameworkItemSuccession,
         FrameworkYear,
         HomePage,
         ItemGroupPage,
@@ -54,6 +56,8 @@ def register_models():
     _register(Agency)
     _register(FrameworkYear, follow=("items",))
     _register(FrameworkItem)
+    _register(FrameworkItemSuccession)
+    _register(CarryOverDecision, follow=("succession",))
     _register(get_document_model())
     _register(Group, follow=("page_permissions", "collection_permissions"))
     _register(GroupPagePermission)

@@ -19,7 +19,7 @@ from .disclosures import (
     ProcurementSummaryPage,
     ProcurementSummaryRow,
 )
-from .frameworks import FrameworkItem, FrameworkYear, Recurrence
+from .frameworks import CarryOverDecision, FrameworkItem, FrameworkItemSuccession, FrameworkYear, Recurrence
 from .imports import ImportedSource
 from .pages import (
     AgencyPage,
@@ -39,7 +39,9 @@ __all__ = [
     "DisclosurePage",
     "DisclosureTag",
     "EmergencyAnnouncementPage",
+    "CarryOverDecision",
     "FrameworkItem",
+    "FrameworkItemSuccession",
     "FrameworkYear",
     "GeneralDisclosurePage",
     "HomePage",

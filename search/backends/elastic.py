@@ -148,7 +148,11 @@ def filters_of(query):
     if query.agency:
         filters.append({"terms": {"agency": query.agency}})
     if query.item:
-        filters.append({"terms": {"items": query.item}})
+        # "2565:O22" keys as they are; a bare code (any framework year) as the keys ending in ":<code>"
+        # (a leading wildcard over a field of a few hundred distinct terms)
+        either = [{"terms": {"items": query.item_keys}}] if query.item_keys else []
+        either += [{"wildcard": {"items": {"value": "*:" + _wildcard_literal(code)}}} for code in query.item_codes]
+        filters.append({"bool": {"should": either, "minimum_should_match": 1}})
     if query.page_type:
         filters.append({"terms": {"page_type": query.page_type}})
     if query.fiscal_year:

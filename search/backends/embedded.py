@@ -4,7 +4,7 @@ It lives in ``settings.SEARCH["EMBEDDED_PATH"]`` whatever the main database
 is (SQLite or PostgreSQL). Layout of the file:
 
 * ``docs``: one row per page with the filter/facet columns and the folded title.
-* ``doc_items``: (page_id, item code) for the item filter and facet.
+* ``doc_items``: (page_id, item key ``<framework year>:<code>``) for the item filter and facet.
 * ``content``: the segmented text of each field (words joined by U+200B), the
   external content of ``fts``; snippets are cut from it.
 * ``fts``: FTS5 over ``content`` with ``porter unicode61 remove_diacritics 0``
@@ -454,7 +454,7 @@ class _Columns:
 
     def __init__(self, agency, page_type, fiscal_year, issue_date, items, frequencies=None):
         self.agency, self.page_type, self.fiscal_year, self.issue_date = agency, page_type, fiscal_year, issue_date
-        self.items = items  # page_id -> tuple of item codes (maybe empty)
+        self.items = items  # page_id -> tuple of item keys, "2565:O22" (maybe empty)
         self.all_ids = list(agency)
         self._frequencies = {} if frequencies is None else frequencies
         self.combos, self._numbers, self._ordinals = [], {}, {}
@@ -536,7 +536,11 @@ class _Columns:
             values = self.issue_date
             ids = [p for p in ids if values[p] is not None and start <= values[p] <= end]
         if query.item:
-            wanted, values = set(query.item), self.items
+            keys, codes, values = set(query.item_keys), set(query.item_codes), self.items
+            # a bare code stands for that code in every framework year: the keys that have it
+            # (found among the distinct (agency, type, year, items) combinations, a short list)
+            wanted = {key for combo in self.combos for key in combo[3]
+                      if key in keys or key.rpartition(":")[2] in codes}
             ids = [p for p in ids if not wanted.isdisjoint(values[p])]
         return ids
 

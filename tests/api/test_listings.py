@@ -60,6 +60,11 @@ def test_item_and_framework_year_filters(client, pages, tree):
     assert ids(client.get("/api/v1/disclosures?item=O4&framework_year=2567")) == []
     assert ids(client.get("/api/v1/disclosures?item=O4&framework_year=2024")) == []
     assert client.get("/api/v1/disclosures?item=O999").json()["param"] == "item"
+    # the search facets' "<year>:<code>" values work here too
+    assert set(ids(client.get("/api/v1/disclosures?item=2568:O4"))) == {pages["province_a"].pk, pages["province_b"].pk}
+    assert ids(client.get("/api/v1/disclosures?item=2567:O4")) == []
+    assert client.get("/api/v1/disclosures?item=2566:O4").json()["param"] == "item"  # no such item that year
+    assert client.get("/api/v1/disclosures?item=x:O4").json()["param"] == "item"
 
 
 def test_fiscal_year_in_be_or_gregorian(client, pages):

@@ -83,7 +83,7 @@ def test_engine_down_is_a_503_problem(client, indexed, monkeypatch):
 def test_facets_carry_thai_labels_without_a_query_per_value(client, indexed, tree):
     from repository.models import FrameworkItem, FrameworkYear
 
-    # The same code in an older framework year means something else: the label is the current year's.
+    # The same code in an older framework year means something else: the label is the item's own year's.
     old = FrameworkYear.objects.create(year=2563, name="ITA 2563")
     FrameworkItem.objects.create(framework=old, code="O4", name_th="ชื่อเก่าของรายการ")
     for page in indexed[:2]:
@@ -97,7 +97,7 @@ def test_facets_carry_thai_labels_without_a_query_per_value(client, indexed, tre
     agencies = {f["value"]: f["label"] for f in facets["agency"]}
     assert agencies == {"uthai-thani": "จังหวัดอุทัยธานี", "other-agency": "หน่วยงานอื่น"}
     [item] = facets["item"]
-    assert item == {"value": "O4", "label": "ข่าวประชาสัมพันธ์", "framework_year": 2568, "count": 2}
+    assert item == {"value": "2568:O4", "code": "O4", "label": "ข่าวประชาสัมพันธ์", "framework_year": 2568, "count": 2}
     assert facets["type"] == [{"value": "repository.NewsPage", "label": "ข่าวประชาสัมพันธ์", "count": 3}]
     assert all(f["label"] == f"พ.ศ. {f['value']}" for f in facets["fiscal_year"])
     # Labels cost the same queries however many facet values there are.
@@ -129,3 +129,37 @@ def test_a_whole_title_is_highlighted_on_a_small_index(client, tree, index):
     top = client.get("/api/v1/search", {"q": page.title}).json()["results"][0]
     assert top["id"] == page.pk
     assert "<mark>" in "".join(sum(top["highlights"].values(), []))
+
+
+def test_item_facets_and_filters_follow_the_items_framework_year(client, indexed):
+    """A procurement notice tagged with ITA 2563's O22 is counted under 2563's O22, named as 2563 names it
+    (procurement announcements), never under the name 2568 gives O22 (the report of gifts received)."""
+    from repository.frameworks_loader import load_frameworks
+    from repository.models import FrameworkItem
+    from search.outbox import drain
+
+    load_frameworks()  # the repository's ITA 2563–2568 lists
+    old = FrameworkItem.objects.get(framework__year=2563, code="O22")
+    new = FrameworkItem.objects.get(framework__year=2568, code="O22")
+    assert old.name_th != new.name_th  # the same code, two items
+    notice = indexed[2]
+    notice.items.set([old])
+    factories.publish(notice)
+    drain()
+
+    data = client.get("/api/v1/search", {"q": ""}).json()
+    rows = [row for row in data["facets"]["item"] if row["code"] == "O22"]
+    assert rows == [{"value": "2563:O22", "code": "O22", "framework_year": 2563, "label": old.name_th, "count": 1}]
+
+    def found(item):
+        response = client.get("/api/v1/search", {"q": "", "item": item})
+        assert response.status_code == 200, response.content
+        return [r["id"] for r in response.json()["results"]]
+
+    assert found("2563:O22") == [notice.pk]
+    assert found("2020:o22") == [notice.pk]  # the year in Gregorian, the code in any case
+    assert found("2568:O22") == []  # 2568's O22 is another item
+    assert found("O22") == [notice.pk]  # a bare code: any framework year (as before)
+    for bad in ("abc:O22", "2563:", "2563:O 22"):
+        response = client.get("/api/v1/search", {"item": bad})
+        assert response.status_code == 400 and response.json()["param"] == "item", bad

@@ -98,3 +98,24 @@ def test_words_found_only_apart_are_said_so(client, indexed):
         assert note not in as_typed
         return
     pytest.fail("no title with two words that never follow each other in that order")
+
+
+def test_item_facets_and_chips_name_each_item_by_its_own_framework_year(client, site, indexed):
+    """The same code in an older framework year is another item: its facet and its chip say its own name
+    and year, not the current year's name of the code."""
+    from tests import factories
+
+    older = factories.make_framework_item(year=site.o4.framework.year - 3, code="O4", name="โครงสร้าง")
+    page = indexed[0]
+    page.items.set([older])
+    factories.publish(page)
+    index_everything()
+    html = client.get("/").content.decode()
+    old_key, new_key = f"{older.framework.year}:O4", f"{site.o4.framework.year}:O4"
+    assert facet_count(html, "item", old_key) == 1
+    assert facet_count(html, "item", new_key) == len(indexed) - 1
+    assert f"O4 โครงสร้าง (ITA {older.framework.year})" in html
+    assert f"O4 ข่าวประชาสัมพันธ์ (ITA {site.o4.framework.year})" in html
+    filtered = client.get("/", {"item": old_key}).content.decode()
+    assert int(re.search(r'data-total="(\d+)"', filtered).group(1)) == 1
+    assert portal_url(page) in filtered

@@ -232,7 +232,8 @@ def test_facets_count_the_filtered_public_set(engine, corpus_site):
     narrowed = run(engine, text="นายกรัฐมนตรี", agency=["search-pm"], per_page=1)
     assert narrowed.total > 0
     assert dict(narrowed.facets["agency"]) == {"search-pm": narrowed.total}
-    assert dict(narrowed.facets["item"]) == {"O7": narrowed.total}
+    # items are counted with their framework year: O7 of ITA 2564
+    assert dict(narrowed.facets["item"]) == {"2564:O7": narrowed.total}
 
 
 @pytest.mark.parametrize("kind", ["draft", "unpublished", "private"])
@@ -265,8 +266,13 @@ def test_date_range_filter(engine, corpus_site):
 def test_page_type_and_item_filters(engine, corpus_site):
     orders = run(engine, page_type=["officialorderpage"])
     assert ids(orders) == [corpus_site.order.pk]
-    laws = run(engine, item=["o6"])
+    laws = run(engine, item=["o6"])  # a bare code: that code in any framework year
     assert ids(laws) == [corpus_site.order.pk]
+    assert ids(run(engine, item=["2564:O6"])) == [corpus_site.order.pk]
+    assert ids(run(engine, item=["2021:o6"])) == [corpus_site.order.pk]  # Gregorian 2021 is ITA 2564
+    assert run(engine, item=["2568:O6"]).total == 0  # another year's O6 is another item
+    assert run(engine, item=["2568:O6", "O6"]).total == 1
+    assert run(engine, item=["O6"]).facets["item"] == [("2564:O6", 1)]
 
 
 def test_suggest_titles_as_the_user_types(engine, corpus_site):

@@ -25,7 +25,9 @@ def test_documents_carry_the_agency_above_the_page_and_the_items_of_its_item_pag
     page = site_with_news[0]
     document = docs.document_for_page(page)
     assert (document.agency, document.agency_name) == ("search-pm", "สำนักเลขาธิการนายกรัฐมนตรี")
-    assert document.items == ["O7"] and document.item_names == ["ข่าวประชาสัมพันธ์"]
+    # the item with its framework year: a code alone means different items in different years
+    assert document.items == ["2564:O7"] and document.item_names == ["ข่าวประชาสัมพันธ์"]
+    assert document.item_codes() == ["O7"] and "O7" in document.extra_text() and "2564:O7" not in document.extra_text()
     assert document.page_type == "newspage" and document.title == page.title and "ทดสอบ" in document.tags
     assert document.body == "" and document.body_html == page.body
     analysed = docs.analyse_document(document)

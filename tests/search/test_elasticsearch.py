@@ -67,7 +67,12 @@ def test_query_words_get_the_documents_analysis():
     assert "จัดซื้อ\u200bจัดจ้าง" in text  # the compound's parts, as a phrase
     assert body["from"] == 10 and body["size"] == 10
     filters = body["query"]["bool"]["filter"]
-    assert {"terms": {"fiscal_year": [2568]}} in filters and {"terms": {"items": ["O22"]}} in filters
+    assert {"terms": {"fiscal_year": [2568]}} in filters
+    # a bare code is that code in any framework year: the "<year>:<code>" keys ending in it
+    assert {"bool": {"should": [{"wildcard": {"items": {"value": "*:O22"}}}], "minimum_should_match": 1}} in filters
+    keyed = build_search(SearchQuery(item=["2022:o22", "o7"]), [])["query"]["bool"]["filter"]
+    assert keyed == [{"bool": {"should": [{"terms": {"items": ["2565:O22"]}},
+                                          {"wildcard": {"items": {"value": "*:O7"}}}], "minimum_should_match": 1}}]
 
 
 def test_query_syntax_in_user_text_stays_text():
