@@ -6,7 +6,6 @@ Wagtail's own templates and each user's notification preferences. Wagtail's
 workflow-level notices (submitted, approved, sent back) need nothing here.
 """
 
-from django.contrib.auth import get_user_model
 from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
 from wagtail.models import TaskState
 
@@ -32,13 +31,11 @@ class RoleTaskSubmissionEmailNotifier(BaseGroupApprovalTaskStateEmailNotifier):
         wanted = [task.role]
         if isinstance(task, ApprovalTask) and _is_emergency(page):
             wanted.append(roles.EMERGENCY_APPROVER)
-        paths = [page.path[:i] for i in range(page.steplen, len(page.path) + 1, page.steplen)]
-        users = get_user_model().objects.filter(
-            is_active=True, groups__agency_role__role__in=wanted, groups__agency_role__agency__page__path__in=paths
-        ).distinct()
+        # The one rule of who holds a role for a page (the same as the messages' "whose queue").
+        users = {user for _, holders in roles.role_holders(page, *wanted) for user in holders}
         triggering_user = kwargs.get("user")
         if triggering_user is not None:
-            users = users.exclude(pk=triggering_user.pk)
+            users = {user for user in users if user.pk != triggering_user.pk}
         return users
 
 
