@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page, Site
 
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
@@ -70,3 +71,14 @@ def make_news(parent, user, *, title, body, summary="", slug=None, publish=True)
         page.save_revision(user=user, log_action=True)
     page.refresh_from_db()
     return page
+
+
+@pytest.fixture
+def auditor(db):
+    """An auditor (the ผู้ตรวจสอบ group's permissions), for the admin's Audit area and the API."""
+    group, _ = Group.objects.get_or_create(name="ผู้ตรวจสอบ")
+    group.permissions.add(Permission.objects.get(codename="access_admin"),
+                          Permission.objects.get(codename="view_audit_trail"))
+    user = get_user_model().objects.create_user(username="auditor", password="x", full_name="ผู้ตรวจ")
+    user.groups.add(group)
+    return user

@@ -5,8 +5,7 @@ import json
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from repository.audit.chain import head_seal
@@ -15,16 +14,6 @@ from repository.audit.replay import published_versions
 from tests import factories
 
 from .conftest import make_news
-
-
-@pytest.fixture
-def auditor(db):
-    group, _ = Group.objects.get_or_create(name="ผู้ตรวจสอบ")
-    group.permissions.add(Permission.objects.get(codename="access_admin"),
-                          Permission.objects.get(codename="view_audit_trail"))
-    user = get_user_model().objects.create_user(username="auditor", password="x", full_name="ผู้ตรวจ")
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture

@@ -69,22 +69,8 @@ def test_administrator_override_is_recorded_with_its_reason(draft, provider, adm
     assert verify_chain().ok
 
 
-@pytest.fixture
-def audit_reader(db):
-    """An auditor (the ผู้ตรวจสอบ group's permissions), for the admin's Audit area and the API."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="ผู้ตรวจสอบ")
-    group.permissions.add(Permission.objects.get(codename="access_admin"),
-                          Permission.objects.get(codename="view_audit_trail"))
-    user = get_user_model().objects.create_user(username="auditor", password="x", full_name="ผู้ตรวจ")
-    user.groups.add(group)
-    return user
-
-
 def test_each_workflow_step_reads_as_what_its_person_did(  # noqa: F811
-        client, audit_reader, draft, provider, approver, publisher, tmp_path):  # noqa: F811
+        client, auditor, draft, provider, approver, publisher, tmp_path):  # noqa: F811
     """Issue 13: Wagtail logs every finished task as wagtail.workflow.approve, so the provider's request read
     as "อนุมัติ". The auditor sees the request as ยื่นขออนุมัติเผยแพร่, the approver's approval as อนุมัติ and
     the publisher's step as เผยแพร่ — in the admin, its filter, the API's events and filter, and the archive —
@@ -109,7 +95,7 @@ def test_each_workflow_step_reads_as_what_its_person_did(  # noqa: F811
         "action", flat=True)) == {"wagtail.workflow.approve"}
     assert verify_chain().ok
 
-    client.force_login(audit_reader)
+    client.force_login(auditor)
 
     def shown(**query):
         events = client.get(reverse("audit_timeline"), query).context["events"]
