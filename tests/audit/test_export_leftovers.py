@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from .test_admin_views import auditor, page  # noqa: F401
+from .test_admin_views import page  # noqa: F401  (auditor: tests/audit/conftest.py)
 
 pytestmark = pytest.mark.django_db
 
