@@ -18,7 +18,7 @@ from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncem
 from repository.models.frameworks import item_key, parse_item_key
 
 from .exceptions import ParameterError
-from .params import get_date, get_fiscal_years, get_list
+from .params import get_date_range, get_fiscal_years, get_list
 
 ORDERINGS = {
     "issue_date": ("issue_date", "id"),
@@ -170,9 +170,7 @@ class ListingFilter:
                 items = items.filter(framework__year__in=framework_years)
             item_ids = frozenset(items.values_list("pk", flat=True))
         models = page_types(query)
-        date_from, date_to = get_date(query, "from"), get_date(query, "to")
-        if date_from and date_to and date_from > date_to:
-            raise ParameterError("from", "'from' is after 'to'.")
+        date_from, date_to = get_date_range(query)
         active = get_active(query)
         if active is not None:
             if models and EmergencyAnnouncementPage not in models:

@@ -106,6 +106,14 @@ def get_date(query, name):
     return value
 
 
+def get_date_range(query, start="from", end="to"):
+    """``from``/``to`` dates, checked to be in order: ``(date or None, date or None)``."""
+    first, last = get_date(query, start), get_date(query, end)
+    if first and last and first > last:
+        raise ParameterError(start, f"'{start}' is after '{end}'.")
+    return first, last
+
+
 def get_datetime(query, name):
     """An ISO 8601 date-time, made aware (Thai time when it names no offset), or a
     date alone, meaning the *end* of that day in Thai time (Asia/Bangkok, whatever

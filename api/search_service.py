@@ -19,7 +19,8 @@ from search.expiry import withdraw_expired
 from search.query import SearchQuery
 
 from .exceptions import ParameterError, ServiceUnavailable
-from .params import get_list
+from .filters import page_types
+from .params import get_date_range, get_fiscal_years, get_list
 from .visibility import path_below_root, public_pages
 
 # The search layer's parameter names → the API's.
@@ -28,25 +29,21 @@ SEARCH_PARAMS = ("q", "agency", "item", "type", "fiscal_year", "from", "to", "so
 MODEL_BY_NAME = {m.__name__.lower(): m for m in DISCLOSURE_PAGE_MODELS}
 
 
-def _type_name(value):
-    """``NewsPage``, ``repository.NewsPage`` or ``newspage`` → ``newspage``."""
-    name = value.rsplit(".", 1)[-1].lower()
-    if name not in MODEL_BY_NAME:
-        raise ParameterError("type", f"Unknown page type '{value[:40]}'. Use one of: "
-                             + ", ".join(m.__name__ for m in DISCLOSURE_PAGE_MODELS) + ".")
-    return name
-
-
 def build_query(query):
+    """The search request, checked once. What a search shares with the listings (``type``,
+    ``fiscal_year``, ``from``, ``to``) is read by the listings' own parsers: one meaning, one message."""
+    date_from, date_to = get_date_range(query)
+    page_types_named = [model.__name__.lower() for model in page_types(query)]
+    fiscal_years = get_fiscal_years(query, "fiscal_year")
     try:
         return SearchQuery(
             text=query.get("q", ""),
             agency=get_list(query, "agency"),
             item=get_list(query, "item"),
-            page_type=[_type_name(t) for t in get_list(query, "type")],
-            fiscal_year=get_list(query, "fiscal_year"),
-            date_from=query.get("from") or None,
-            date_to=query.get("to") or None,
+            page_type=page_types_named,
+            fiscal_year=fiscal_years,
+            date_from=date_from,
+            date_to=date_to,
             sort=query.get("sort") or "relevance",
             page=query.get("page") or 1,
             per_page=query.get("per_page") or 20,

@@ -163,3 +163,17 @@ def test_item_facets_and_filters_follow_the_items_framework_year(client, indexed
     for bad in ("abc:O22", "2563:", "2563:O 22"):
         response = client.get("/api/v1/search", {"item": bad})
         assert response.status_code == 400 and response.json()["param"] == "item", bad
+
+
+def test_search_reads_the_parameters_it_shares_with_listings_alike(client, tree):
+    """``type``, ``fiscal_year``, ``from`` and ``to`` mean the same in a search as in a listing
+    (api.filters / api.params): the same values accepted, the same problem for a bad one."""
+    for params in ({"type": "Nope"}, {"fiscal_year": "soon"}, {"from": "2025-13-01"}, {"to": "2568-01-01"},
+                   {"from": "2025-02-01", "to": "2025-01-01"}):
+        search = client.get("/api/v1/search", {"q": "ข่าว", **params})
+        listing = client.get("/api/v1/disclosures", params)
+        assert search.status_code == listing.status_code == 400, params
+        assert (search.json()["param"], search.json()["detail"]) == (listing.json()["param"], listing.json()["detail"])
+    for params in ({"type": "repository.NewsPage"}, {"type": "newspage"}, {"fiscal_year": "2025"},
+                   {"from": "2025-01-01", "to": "2025-01-31"}):
+        assert client.get("/api/v1/search", {"q": "ข่าว", **params}).status_code == 200, params
