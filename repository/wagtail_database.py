@@ -14,7 +14,8 @@ every norm at once, as modelsearch's rebuilder does. The public search is ours
 and index them in one ``add_bulk`` pass per model (``flush_deferred``) instead of
 once per save.
 
-Selected by ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "repository.wagtail_database"``.
+The configured backend (``WAGTAILSEARCH_BACKENDS``) is ``search.admin_backend``: this one
+with Thai word segmentation added on top (the segmenter lives in ``search``, above this layer).
 """
 
 from collections import defaultdict
@@ -43,7 +44,8 @@ class DeferrableAdds:
         super().add(obj)
 
 
-def SearchBackend(params):  # noqa: N802 - the name Wagtail's backend loader looks up
+def database_backend(params):
+    """modelsearch's database backend for this database, with the two changes above."""
     backend = database.SearchBackend(params)
     index_class = backend.index_class
     if hasattr(index_class, "_refresh_title_norms"):

@@ -15,7 +15,8 @@ class AgencyViewSet(SnippetViewSet):
     menu_order = 200
     list_display = ["name_th", "code", "kind", "parent"]
     list_filter = ["kind"]
-    search_fields = ["name_th", "name_en", "code"]
+    # The listing searches every field of Agency.search_fields through the admin's Thai search backend; naming
+    # fields here would pass them to SQLite's full-text index, which has no per-field columns (a 500).
 
 
 class FrameworkYearViewSet(SnippetViewSet):

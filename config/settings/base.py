@@ -150,8 +150,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = env.env_str("SITE_NAME", "คลังข้อมูลเผยแพร่ต่อสาธารณะ")
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
-# Wagtail's database backend without its per-save pass over the whole index table (repository/wagtail_database.py).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "repository.wagtail_database"}}
+# The admin's search: Wagtail's database backend without its per-save pass over the whole index table
+# (repository/wagtail_database.py), its text and queries cut into Thai words (search/admin_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents are always served through Wagtail's view, so repository.documents decides who may download

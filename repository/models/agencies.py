@@ -47,7 +47,11 @@ class Agency(index.Indexed, models.Model):
         FieldPanel("email"),
         FieldPanel("website"),
     ]
-    search_fields = [index.SearchField("name_th"), index.SearchField("name_en"), index.AutocompleteField("name_th")]
+    # What the admin's agency listing and choosers search (the code too: people type "uthai").
+    search_fields = [
+        index.SearchField("name_th"), index.SearchField("name_en"), index.SearchField("code"),
+        index.AutocompleteField("name_th"), index.AutocompleteField("name_en"), index.AutocompleteField("code"),
+    ]
 
     class Meta:
         verbose_name = "หน่วยงาน"

@@ -39,3 +39,23 @@ def test_the_edit_page_of_a_sent_back_draft_reads_thai_in_the_browser(
     text = page.locator("body").inner_text()
     assert "ส่งกลับแก้ไข" in text
     assert not reported_phrases(text), reported_phrases(text)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_provider_finds_a_draft_by_a_thai_word_from_the_admins_search_box(
+    compiled, browser_page, live_server, make_draft, provider  # noqa: F811
+):
+    """Issue 15 item 4: "Sorry, no pages match …" for a word inside a Thai title, typed where people type it."""
+    from tests.factories import news_page, record_with
+
+    draft = make_draft(news_page(record_with("ผ่อนคลายเกณฑ์")))
+    page = browser_page
+    log_in(page, live_server, provider)
+    search_box = page.locator("input[name=q]").first  # the side bar's search, on every admin page
+    search_box.fill("ผ่อนคลายเกณฑ์")
+    search_box.press("Enter")
+    page.wait_for_url("**/admin/pages/search/**")
+    result = page.locator(f"a[href$='/admin/pages/{draft.pk}/edit/']").first
+    result.wait_for()
+    shot(page, 2, "admin-search-thai")
+    assert draft.title[:20] in page.locator("main").inner_text()
