@@ -213,3 +213,41 @@ def test_bad_input_is_a_form_error_and_changes_nothing(client, administrator, it
     after = (FrameworkYear.objects.count(), FrameworkItem.objects.count(), FrameworkItemSuccession.objects.count())
     assert after == before
     assert not ModelLogEntry.objects.filter(action=ACTION_ROLLED_OVER).exists()
+
+
+# --- follow-ups: the directory's counts, changing a decision, the CSV ----------------------------
+
+
+def confirm(client, approver, agency, succession, decision="confirm", **extra):
+    client.force_login(approver)
+    response = client.post(f"/admin/carry-over/{NEW_YEAR}/{agency.code}/",
+                           {"succession": succession.pk, "decision": decision, **extra})
+    client.logout()
+    return response
+
+
+def directory_counts(client):
+    response = client.get(f"/api/v1/frameworks/{NEW_YEAR}")
+    assert response.status_code == 200, response.content
+    return {item["code"]: (item["disclosures"], item["page_types"]) for item in response.json()["items"]}
+
+
+def test_frameworks_directory_counts_what_the_agencys_approver_confirmed(
+        client, administrator, approver, agency, other_agency, ita_2568, news_2568):
+    """``/api/v1/frameworks/<year>`` counts a confirmed carry-over, by the sheet's rule: only the confirming
+    agency's pages, only the successor it confirmed."""
+    other_item_page = factories.make_item_page(other_agency, items=[ita_2568.items.get(code="O4")])
+    factories.add_disclosure(other_item_page, factories.news_page(factories.news_records()[1]))
+    roll_over(client, administrator, ita_2568)
+    assert directory_counts(client)["T4A"][0] == 0  # proposed: not counted
+    t4a = FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A")
+
+    assert confirm(client, approver, agency, t4a).status_code == 302
+    counts = directory_counts(client)
+    disclosures, page_types = counts["T4A"]
+    # the agency's own page only: the other agency's page answering O4 was confirmed by nobody
+    assert disclosures == 1 == sheet_item(client, agency, "T4A")["answering_pages"]
+    assert [(t["type"], t["count"]) for t in page_types] == [("repository.NewsPage", 1)]
+    assert counts["T4B"][0] == 0  # the other successor of O4 was not confirmed
+    assert sheet_item(client, other_agency, "T4A")["answering_pages"] == 0
+
