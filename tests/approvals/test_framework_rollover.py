@@ -316,3 +316,18 @@ def test_only_the_agencys_approvers_change_a_decision(client, administrator, app
     assert (decision.agency, decision.confirmed, decision.decided_by) == (agency, True, approver)
     assert ModelLogEntry.objects.filter(action__startswith="repository.carry_over_").count() == 1
 
+
+def test_the_answer_sheets_csv_has_the_carried_over_column(client, administrator, approver, agency, ita_2568,
+                                                          news_2568):
+    import csv
+    import io
+
+    roll_over(client, administrator, ita_2568)
+    confirm(client, approver, agency, FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A"))
+    response = client.get(f"/api/v1/oit/{NEW_YEAR}/{agency.code}?format=csv")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    assert rows["T4A"]["carried_over"] == "2568:O4 confirmed 0"
+    assert rows["T4B"]["carried_over"] == "2568:O4 proposed 1"
+    assert rows["T21"]["carried_over"] == "2568:O21 proposed 0\n2568:O22 proposed 0"
+    assert rows["T1"]["carried_over"] == "2568:O1 proposed 0"
