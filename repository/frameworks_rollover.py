@@ -199,7 +199,7 @@ def change(succession, agency, user, confirmed, was):
     if not may_decide(user, agency):
         raise NotAllowed("ผู้อนุมัติรับรองของหน่วยงานเท่านั้นที่เปลี่ยนการตัดสินรายการที่ยกมาได้")
     with transaction.atomic():
-        decision = (CarryOverDecision.objects.select_for_update()
+        decision = (CarryOverDecision.objects.select_for_update(of=("self",))
                     .filter(succession=succession, agency=agency).select_related("agency").first())
         if decision is None or state(decision) != was:
             raise RollOverError({"decision": ["การตัดสินเรื่องนี้เปลี่ยนไปแล้ว โปรดดูหน้านี้อีกครั้ง"]})
