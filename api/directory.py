@@ -22,6 +22,7 @@ from wagtail.models import Page
 from repository.fiscal import normalise_fiscal_year
 from repository.models import Agency, AgencyPage, DisclosurePage, FrameworkItem, FrameworkYear, ItemPage, Recurrence
 
+from .oit import carried_sources
 from .representations.pages import page_type
 from .state import memoized_by_generation
 from .visibility import public_disclosures, public_pages
@@ -120,28 +121,40 @@ def framework_for_year(year):
 def _answering(framework_id):
     """``{item_id: {page_id: content_type_id}}``: public disclosures answering each item of the year.
 
-    A disclosure answers an item when linked to it or placed under an ``ItemPage`` linked to it
-    (the same rule as the answer sheet, :mod:`api.oit`). Three flat queries (public disclosures,
-    the year's links, the year's item pages), joined in Python: no query per item.
+    A disclosure answers an item when linked to it or placed under an ``ItemPage`` linked to it, or,
+    for the agency that confirmed a carry-over, when it answers so an earlier item carried over to it
+    (the answer sheet's rule, :mod:`api.oit`; which earlier items, for which agency, is
+    ``oit.carried_sources``). Flat queries (public disclosures, the links, the item pages, one per year
+    a confirmation reaches back), joined in Python: no query per item.
     """
-    public = {pk: (path, content_type_id) for pk, path, content_type_id in
-              public_disclosures().order_by().values_list("pk", "path", "content_type_id")}
-    answering = defaultdict(dict)
-    links = DisclosurePage.items.through.objects.filter(frameworkitem__framework_id=framework_id)
+    item_ids = list(FrameworkItem.objects.filter(framework_id=framework_id).values_list("pk", flat=True))
+    sources = carried_sources(item_ids)
+    wanted = set(item_ids).union(*(earlier for by_agency in sources.values() for earlier in by_agency.values()))
+    public = {pk: (path, content_type_id, agency_id) for pk, path, content_type_id, agency_id in
+              public_disclosures().order_by().values_list("pk", "path", "content_type_id", "agency_id")}
+    direct = defaultdict(dict)
+    links = DisclosurePage.items.through.objects.filter(frameworkitem_id__in=wanted)
     for item_id, page_id in links.values_list("frameworkitem_id", "disclosurepage_id"):
         if page_id in public:
-            answering[item_id][page_id] = public[page_id][1]
+            direct[item_id][page_id] = public[page_id][1]
     item_pages = defaultdict(set)
     for path, item_id in (
-        public_pages().type(ItemPage).filter(itempage__items__framework_id=framework_id)
-        .values_list("path", "itempage__items")
+        public_pages().type(ItemPage).filter(itempage__items__in=wanted).values_list("path", "itempage__items")
     ):
-        item_pages[path].add(item_id)
+        if item_id in wanted:
+            item_pages[path].add(item_id)
     if item_pages:
         step = Page.steplen
-        for page_id, (path, content_type_id) in public.items():
+        for page_id, (path, content_type_id, _agency) in public.items():
             for item_id in item_pages.get(path[:-step], ()):
-                answering[item_id][page_id] = content_type_id
+                direct[item_id][page_id] = content_type_id
+    answering = defaultdict(dict)
+    for item_id in item_ids:
+        answering[item_id].update(direct.get(item_id, {}))
+        for agency_id, earlier_items in sources[item_id].items():
+            for earlier in earlier_items:
+                answering[item_id].update((page_id, content_type_id) for page_id, content_type_id
+                                          in direct.get(earlier, {}).items() if public[page_id][2] == agency_id)
     return answering
 
 

@@ -30,6 +30,8 @@ file their own sheets). Evidence is the approval form of the revision the
 public sees, when the approvals app has one.
 """
 
+from collections import defaultdict
+
 from django.db.models import Q
 
 from repository.models import AgencyPage, FrameworkYear, ItemPage, PlanReportPage, Recurrence
@@ -45,17 +47,48 @@ URL_LIMIT = 20
 CARRY_DEPTH = 10  # years a confirmed carry-over may reach back through
 
 
-def _answers(item, agency, root, depth=0, carried=True):
+def carried_sources(item_ids, agency_id=None):
+    """``{item_id: {agency_id: {earlier item ids}}}``: the earlier items whose pages answer each item for
+    an agency — the predecessors the agency confirmed carry over to it (``CarryOverDecision``), and
+    theirs, up to ``CARRY_DEPTH`` years back. ``agency_id`` limits it to one agency. The one rule of what
+    a confirmation counts for: the answer sheet (``_answers``) and the public framework directory
+    (``api.directory``) both read it. One query per year reached back, none per item or agency."""
+    from repository.models import CarryOverDecision
+
+    sources = {item_id: defaultdict(set) for item_id in item_ids}
+    frontier = {(item_id, agency_id, item_id) for item_id in item_ids}  # (counted for, agency, reached)
+    for _year in range(CARRY_DEPTH):
+        if not frontier:
+            break
+        decisions = CarryOverDecision.objects.filter(
+            confirmed=True, succession__successor_id__in={reached for _, _, reached in frontier})
+        agencies = {agency for _, agency, _ in frontier}
+        if None not in agencies:
+            decisions = decisions.filter(agency_id__in=agencies)
+        previous = defaultdict(list)
+        for successor, agency, earlier in decisions.values_list(
+                "succession__successor_id", "agency_id", "succession__previous_id"):
+            previous[successor].append((agency, earlier))
+        next_frontier = set()
+        for item_id, agency, reached in frontier:
+            for decided_by, earlier in previous.get(reached, ()):
+                if agency in (None, decided_by) and earlier not in sources[item_id][decided_by]:
+                    sources[item_id][decided_by].add(earlier)
+                    next_frontier.add((item_id, decided_by, earlier))
+        frontier = next_frontier
+    return sources
+
+
+def _answers(item, agency, root, carried=True):
     """The condition for a page to answer ``item``: linked to it, under an ItemPage linked to it, or
-    answering an item of an earlier year that ``agency`` confirmed carries over to it."""
-    item_pages = public_pages(root).type(ItemPage).filter(itempage__items=item)
-    q = Q(items=item)
-    for path in item_pages.values_list("path", flat=True):
+    answering (so) an item of an earlier year that ``agency`` confirmed carries over to it
+    (``carried_sources``)."""
+    items = {item.pk}
+    if carried:
+        items |= carried_sources([item.pk], agency.pk)[item.pk].get(agency.pk, set())
+    q = Q(items__in=items)
+    for path in public_pages(root).type(ItemPage).filter(itempage__items__in=items).values_list("path", flat=True):
         q |= Q(path__startswith=path)
-    if carried and depth < CARRY_DEPTH:
-        confirmed = item.predecessions.filter(decisions__agency=agency, decisions__confirmed=True)
-        for succession in confirmed.select_related("previous"):
-            q |= _answers(succession.previous, agency, root, depth + 1)
     return q
 
 

@@ -9,12 +9,14 @@ here: the administrator types the new codes and names.
 ``decide(succession, agency, user, confirmed)`` records an agency's answer to a proposal (its
 disclosures answering the old item, offered for the new one on its answer sheet). Only a holder of
 the agency's approver role may decide; administrators start years, agencies decide what their
-pages answer.
+pages answer. ``change(succession, agency, user, confirmed, was)`` changes that answer (confirmed ↔
+declined, or ``None``: back to undecided), by the same role, recorded the same way.
 """
 
 import dataclasses
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from wagtail.log_actions import log
 
 from .accounts.administrators import is_administrator
@@ -24,6 +26,8 @@ from .models.frameworks import KEY_SEPARATOR
 ACTION_ROLLED_OVER = "repository.framework_rolled_over"
 ACTION_CONFIRMED = "repository.carry_over_confirmed"
 ACTION_DECLINED = "repository.carry_over_declined"
+ACTION_WITHDRAWN = "repository.carry_over_withdrawn"
+CONFIRMED, DECLINED = "confirmed", "declined"
 ITEM_FIELDS = ("code", "name_th", "name_en", "group", "recurrence", "guidance")
 
 
@@ -158,6 +162,19 @@ def may_decide(user, agency):
     return page is not None and user_has_role(user, APPROVER, page)
 
 
+def state(decision):
+    """``"confirmed"`` or ``"declined"`` (the sheet's ``decision`` values; no row is ``"proposed"``)."""
+    return CONFIRMED if decision.confirmed else DECLINED
+
+
+def _record(decision, action, user, **data):
+    """The decision's Wagtail log entry (the audit trail seals it with the row as it is now)."""
+    succession = decision.succession
+    log(instance=decision, action=action, user=user, data={
+        "agency": decision.agency.code, "from": succession.previous.key, "to": succession.successor.key, **data,
+    })
+
+
 def decide(succession, agency, user, confirmed):
     """Record ``agency``'s decision on ``succession``; refuses anyone but its approvers and a second decision."""
     if not may_decide(user, agency):
@@ -166,12 +183,36 @@ def decide(succession, agency, user, confirmed):
         with transaction.atomic():
             decision = CarryOverDecision.objects.create(succession=succession, agency=agency,
                                                         confirmed=bool(confirmed), decided_by=user)
-            log(instance=decision, action=ACTION_CONFIRMED if confirmed else ACTION_DECLINED, user=user, data={
-                "agency": agency.code, "from": succession.previous.key, "to": succession.successor.key,
-            })
+            _record(decision, ACTION_CONFIRMED if confirmed else ACTION_DECLINED, user)
             return decision
     except IntegrityError:
         raise RollOverError({"decision": ["หน่วยงานตัดสินเรื่องนี้ไปแล้ว"]}) from None
+
+
+def change(succession, agency, user, confirmed, was):
+    """Change ``agency``'s decision on ``succession`` from ``was`` (``"confirmed"``/``"declined"``, what the
+    person saw) to confirmed or declined (``confirmed`` True/False: the same row, decided again by ``user``,
+    logged as a confirmation or a decline naming ``changed_from``), or back to undecided (``None``: logged
+    as ``ACTION_WITHDRAWN`` naming what ``was``, then the row is deleted and the proposal is open again).
+    The agency's approvers only, like deciding; refused, changing nothing, when the decision is no longer
+    ``was`` (someone changed it meanwhile) or already is what is asked."""
+    if not may_decide(user, agency):
+        raise NotAllowed("ผู้อนุมัติรับรองของหน่วยงานเท่านั้นที่เปลี่ยนการตัดสินรายการที่ยกมาได้")
+    with transaction.atomic():
+        decision = (CarryOverDecision.objects.select_for_update(of=("self",))
+                    .filter(succession=succession, agency=agency).select_related("agency").first())
+        if decision is None or state(decision) != was:
+            raise RollOverError({"decision": ["การตัดสินเรื่องนี้เปลี่ยนไปแล้ว โปรดดูหน้านี้อีกครั้ง"]})
+        if confirmed is None:
+            _record(decision, ACTION_WITHDRAWN, user, was=was)
+            decision.delete()
+            return None
+        if bool(confirmed) == decision.confirmed:
+            raise RollOverError({"decision": ["หน่วยงานตัดสินเช่นนี้อยู่แล้ว"]})
+        decision.confirmed, decision.decided_by, decision.decided_at = bool(confirmed), user, timezone.now()
+        decision.save(update_fields=["confirmed", "decided_by", "decided_at"])
+        _record(decision, ACTION_CONFIRMED if confirmed else ACTION_DECLINED, user, changed_from=was)
+        return decision
 
 
 def decisions_for(agency, framework):
@@ -180,5 +221,5 @@ def decisions_for(agency, framework):
         agency=agency, succession__successor__framework=framework).select_related("decided_by")}
 
 
-__all__ = ["NotAllowed", "RollOver", "RollOverError", "check", "decide", "decisions_for",
-           "identity_mapping", "may_decide", "parse_codes", "proposed_items", "roll_over"]
+__all__ = ["NotAllowed", "RollOver", "RollOverError", "change", "check", "decide", "decisions_for",
+           "identity_mapping", "may_decide", "parse_codes", "proposed_items", "roll_over", "state"]

@@ -38,7 +38,7 @@ def register_repository_log_actions(actions):
 
     actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
                             "Agency changed: the page moved with a page above it")
-    from .frameworks_rollover import ACTION_CONFIRMED, ACTION_DECLINED, ACTION_ROLLED_OVER
+    from .frameworks_rollover import ACTION_CONFIRMED, ACTION_DECLINED, ACTION_ROLLED_OVER, ACTION_WITHDRAWN
 
     actions.register_action(ACTION_ROLLED_OVER, "เริ่มปีการประเมินใหม่",
                             "เริ่มปีการประเมินใหม่จากปีก่อน พร้อมการเทียบรายการ")
@@ -46,6 +46,8 @@ def register_repository_log_actions(actions):
                             "หน่วยงานยืนยันว่าข้อมูลของรายการเดิมตอบรายการใหม่")
     actions.register_action(ACTION_DECLINED, "ไม่รับรายการที่ยกมา",
                             "หน่วยงานไม่รับข้อมูลของรายการเดิมเป็นคำตอบของรายการใหม่")
+    actions.register_action(ACTION_WITHDRAWN, "ยกเลิกการตัดสินรายการที่ยกมา",
+                            "หน่วยงานยกเลิกการยืนยันหรือการไม่รับ รายการกลับเป็นข้อเสนอที่รอการตัดสิน")
 
 
 @hooks.register("before_serve_page")

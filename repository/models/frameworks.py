@@ -131,7 +131,8 @@ class CarryOverDecision(models.Model):
 
     Confirmed: they count on the agency's sheet for the new item. Declined: they are no longer proposed.
     Made by a person holding the agency's approver role, with who and when; one decision per agency and
-    succession (changing one is deleting it and deciding again, both by that role).
+    succession. That role may change it (the row decided again, by whom and when) or withdraw it (the row
+    deleted: a proposal again), each a logged action (``repository.frameworks_rollover.change``).
     """
 
     succession = models.ForeignKey(FrameworkItemSuccession, on_delete=models.CASCADE, related_name="decisions")

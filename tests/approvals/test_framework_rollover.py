@@ -213,3 +213,121 @@ def test_bad_input_is_a_form_error_and_changes_nothing(client, administrator, it
     after = (FrameworkYear.objects.count(), FrameworkItem.objects.count(), FrameworkItemSuccession.objects.count())
     assert after == before
     assert not ModelLogEntry.objects.filter(action=ACTION_ROLLED_OVER).exists()
+
+
+# --- follow-ups: the directory's counts, changing a decision, the CSV ----------------------------
+
+
+def confirm(client, approver, agency, succession, decision="confirm", **extra):
+    client.force_login(approver)
+    response = client.post(f"/admin/carry-over/{NEW_YEAR}/{agency.code}/",
+                           {"succession": succession.pk, "decision": decision, **extra})
+    client.logout()
+    return response
+
+
+def directory_counts(client):
+    response = client.get(f"/api/v1/frameworks/{NEW_YEAR}")
+    assert response.status_code == 200, response.content
+    return {item["code"]: (item["disclosures"], item["page_types"]) for item in response.json()["items"]}
+
+
+def test_frameworks_directory_counts_what_the_agencys_approver_confirmed(
+        client, administrator, approver, agency, other_agency, ita_2568, news_2568):
+    """``/api/v1/frameworks/<year>`` counts a confirmed carry-over, by the sheet's rule: only the confirming
+    agency's pages, only the successor it confirmed."""
+    other_item_page = factories.make_item_page(other_agency, items=[ita_2568.items.get(code="O4")])
+    factories.add_disclosure(other_item_page, factories.news_page(factories.news_records()[1]))
+    roll_over(client, administrator, ita_2568)
+    assert directory_counts(client)["T4A"][0] == 0  # proposed: not counted
+    t4a = FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A")
+
+    assert confirm(client, approver, agency, t4a).status_code == 302
+    counts = directory_counts(client)
+    disclosures, page_types = counts["T4A"]
+    # the agency's own page only: the other agency's page answering O4 was confirmed by nobody
+    assert disclosures == 1 == sheet_item(client, agency, "T4A")["answering_pages"]
+    assert [(t["type"], t["count"]) for t in page_types] == [("repository.NewsPage", 1)]
+    assert counts["T4B"][0] == 0  # the other successor of O4 was not confirmed
+    assert sheet_item(client, other_agency, "T4A")["answering_pages"] == 0
+
+
+def test_the_agencys_approver_changes_or_withdraws_a_decision(client, administrator, approver, agency, ita_2568,
+                                                              news_2568):
+    from repository.audit.models import AuditRecord
+    from repository.frameworks_rollover import ACTION_DECLINED, ACTION_WITHDRAWN
+
+    roll_over(client, administrator, ita_2568)
+    t4a = FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A")
+    assert confirm(client, approver, agency, t4a).status_code == 302
+    client.force_login(approver)
+    page = client.get(f"/admin/carry-over/{NEW_YEAR}/{agency.code}/").content.decode()
+    assert 'name="was" value="confirmed"' in page and 'value="withdraw"' in page  # the change buttons are offered
+    client.logout()
+
+    # confirmed → declined: the same row, a new recorded decision naming what it replaced
+    assert confirm(client, approver, agency, t4a, "decline", was="confirmed").status_code == 302
+    decision = CarryOverDecision.objects.get(succession=t4a)
+    assert (decision.confirmed, decision.decided_by) == (False, approver)
+    entry = ModelLogEntry.objects.get(action=ACTION_DECLINED, user_id=approver.pk)
+    assert entry.data["changed_from"] == "confirmed" and entry.object_id == str(decision.pk)
+    assert AuditRecord.objects.filter(action=ACTION_DECLINED, object_id=str(decision.pk)).count() == 1
+    t4a_row = sheet_item(client, agency, "T4A")
+    assert t4a_row["carried_over"][0]["decision"] == "declined" and t4a_row["answering_pages"] == 0
+    assert directory_counts(client)["T4A"][0] == 0
+
+    # a page shown before that change is stale: its "was" no longer holds, nothing changes
+    confirm(client, approver, agency, t4a, "withdraw", was="confirmed")
+    assert CarryOverDecision.objects.filter(succession=t4a, confirmed=False).exists()
+
+    # declined → undecided: the row goes, the withdrawal is in the audit trail with what was withdrawn
+    assert confirm(client, approver, agency, t4a, "withdraw", was="declined").status_code == 302
+    assert not CarryOverDecision.objects.filter(succession=t4a).exists()
+    withdrawn = ModelLogEntry.objects.get(action=ACTION_WITHDRAWN, user_id=approver.pk)
+    assert withdrawn.data["was"] == "declined" and withdrawn.object_id == str(decision.pk)
+    assert AuditRecord.objects.filter(action=ACTION_WITHDRAWN, object_id=str(decision.pk)).count() == 1
+    assert sheet_item(client, agency, "T4A")["carried_over"][0]["decision"] == "proposed"
+
+    # and it may be decided again
+    assert confirm(client, approver, agency, t4a).status_code == 302
+    assert sheet_item(client, agency, "T4A")["answering_pages"] == 1
+
+
+def test_only_the_agencys_approvers_change_a_decision(client, administrator, approver, provider, agency,
+                                                      other_agency, ita_2568, news_2568):
+    from repository.approvals import roles
+
+    roll_over(client, administrator, ita_2568)
+    t4a = FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A")
+    confirm(client, approver, agency, t4a)
+    other_approver = make_user("approver-2", "สมศักดิ์ อื่นใด", "หัวหน้าสำนักงาน", roles.APPROVER, agency=other_agency)
+    url = f"/admin/carry-over/{NEW_YEAR}/{agency.code}/"
+    for user in (other_approver, provider, administrator):
+        client.force_login(user)
+        for decision in ("decline", "withdraw"):
+            response = client.post(url, {"succession": t4a.pk, "decision": decision, "was": "confirmed"})
+            assert response.status_code == 403, (user, decision)
+    # nor through the other agency's own page (the succession is the same, the decision is not theirs)
+    client.force_login(other_approver)
+    response = client.post(f"/admin/carry-over/{NEW_YEAR}/{other_agency.code}/",
+                           {"succession": t4a.pk, "decision": "withdraw", "was": "confirmed"})
+    assert response.status_code == 302
+    decision = CarryOverDecision.objects.get(succession=t4a)
+    assert (decision.agency, decision.confirmed, decision.decided_by) == (agency, True, approver)
+    assert ModelLogEntry.objects.filter(action__startswith="repository.carry_over_").count() == 1
+
+
+def test_the_answer_sheets_csv_has_the_carried_over_column(client, administrator, approver, agency, ita_2568,
+                                                          news_2568):
+    import csv
+    import io
+
+    roll_over(client, administrator, ita_2568)
+    confirm(client, approver, agency, FrameworkItemSuccession.objects.get(previous__code="O4", successor__code="T4A"))
+    response = client.get(f"/api/v1/oit/{NEW_YEAR}/{agency.code}?format=csv")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    assert rows["T4A"]["carried_over"] == "2568:O4 confirmed 0"
+    assert rows["T4B"]["carried_over"] == "2568:O4 proposed 1"
+    assert rows["T21"]["carried_over"] == "2568:O21 proposed 0\n2568:O22 proposed 0"
+    assert rows["T1"]["carried_over"] == "2568:O1 proposed 0"
