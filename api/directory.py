@@ -17,10 +17,10 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.http import Http404
-from wagtail.models import Page
 
+from repository import answers
 from repository.fiscal import normalise_fiscal_year
-from repository.models import Agency, AgencyPage, DisclosurePage, FrameworkItem, FrameworkYear, ItemPage, Recurrence
+from repository.models import Agency, AgencyPage, FrameworkItem, FrameworkYear, Recurrence
 
 from .oit import carried_sources
 from .representations.pages import page_type
@@ -121,7 +121,8 @@ def framework_for_year(year):
 def _answering(framework_id):
     """``{item_id: {page_id: content_type_id}}``: public disclosures answering each item of the year.
 
-    A disclosure answers an item when linked to it or placed under an ``ItemPage`` linked to it, or,
+    A disclosure answers an item when linked to it or placed under an ``ItemPage`` linked to it
+    (``repository.answers``), or,
     for the agency that confirmed a carry-over, when it answers so an earlier item carried over to it
     (the answer sheet's rule, :mod:`api.oit`; which earlier items, for which agency, is
     ``oit.carried_sources``). Flat queries (public disclosures, the links, the item pages, one per year
@@ -133,21 +134,10 @@ def _answering(framework_id):
     public = {pk: (path, content_type_id, agency_id) for pk, path, content_type_id, agency_id in
               public_disclosures().order_by().values_list("pk", "path", "content_type_id", "agency_id")}
     direct = defaultdict(dict)
-    links = DisclosurePage.items.through.objects.filter(frameworkitem_id__in=wanted)
-    for item_id, page_id in links.values_list("frameworkitem_id", "disclosurepage_id"):
-        if page_id in public:
+    answered = answers.answered_items({pk: path for pk, (path, _, _) in public.items()}, item_ids=wanted)
+    for page_id, answered_items in answered.items():
+        for item_id in answered_items:
             direct[item_id][page_id] = public[page_id][1]
-    item_pages = defaultdict(set)
-    for path, item_id in (
-        public_pages().type(ItemPage).filter(itempage__items__in=wanted).values_list("path", "itempage__items")
-    ):
-        if item_id in wanted:
-            item_pages[path].add(item_id)
-    if item_pages:
-        step = Page.steplen
-        for page_id, (path, content_type_id, _agency) in public.items():
-            for item_id in item_pages.get(path[:-step], ()):
-                direct[item_id][page_id] = content_type_id
     answering = defaultdict(dict)
     for item_id in item_ids:
         answering[item_id].update(direct.get(item_id, {}))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.filters import BaseFilterBackend
 
+from repository import answers
 from repository.models import DISCLOSURE_PAGE_MODELS, Agency, EmergencyAnnouncementPage, FrameworkItem
 from repository.models.frameworks import item_key, parse_item_key
 
@@ -206,7 +207,7 @@ class ListingFilter:
         if self.agency_ids is not None:
             queryset = queryset.filter(agency_id__in=self.agency_ids)
         if self.item_ids is not None:
-            queryset = queryset.filter(items__in=self.item_ids).distinct()
+            queryset = answers.answering(queryset, self.item_ids)
         if self.models:
             cts = ContentType.objects.get_for_models(*self.models).values()
             queryset = queryset.filter(content_type__in=list(cts))

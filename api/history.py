@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 
+from repository import answers
 from repository.audit import diff as audit_diff
 from repository.audit import replay
 from repository.models import DISCLOSURE_PAGE_MODELS
@@ -320,8 +321,12 @@ def page_at_path_as_of(path, moment, root=None, moves=None):
     raise Http404("No public page was at this path at that moment.")
 
 
-def listing_as_of(moment, agency_code=None, root=None):
-    """Disclosures live at ``moment`` (optionally for an agency and those below it), newest first."""
+def listing_as_of(moment, agency_code=None, root=None, item_pages=False):
+    """Disclosures live at ``moment`` (optionally for an agency and those below it), newest first.
+
+    Each row's ``_item_ids`` are the items it answered then (``repository.answers``): its own links, and,
+    with ``item_pages`` (a listing filtered by item asks for it), those of the item page above it then.
+    """
     labels = {m._meta.label_lower: m for m in DISCLOSURE_PAGE_MODELS}
     try:
         pages = replay.live_pages_as_of(moment, agency=agency_code, with_content=True)
@@ -330,6 +335,10 @@ def listing_as_of(moment, agency_code=None, root=None):
             raise ParameterError("agency", "Unknown agency code.") from None
         raise
     restricted = _restricted_paths()
+    item_page_items = {}
+    if item_pages:
+        for entry in replay.live_pages_as_of(moment, with_content=True, models=("repository.itempage",)):
+            item_page_items[entry["url_path"]] = (entry.get("content") or {}).get("items") or []
     rows = []
     for entry in pages:
         model = labels.get(entry["model"])
@@ -350,7 +359,8 @@ def listing_as_of(moment, agency_code=None, root=None):
             "version": entry["version_id"],
             "since": _iso(entry["since"]),
             # For filtering and ordering only (api.filters.ListingFilter.select drops them).
-            "_item_ids": content.get("items") or [],
+            "_item_ids": answers.answered_then(content.get("items"),
+                                               item_page_items.get(entry["url_path"].rstrip("/").rpartition("/")[0] + "/")),
             "_tags": [(t.get("tag__state") or {}).get("name") for t in content.get("tagged_items") or []],
             "_valid_until": content.get("valid_until"),
             "_first_published_at": content.get("first_published_at"),

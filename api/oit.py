@@ -32,8 +32,7 @@ public sees, when the approvals app has one.
 
 from collections import defaultdict
 
-from django.db.models import Q
-
+from repository import answers
 from repository.models import AgencyPage, FrameworkYear, ItemPage, PlanReportPage, Recurrence
 from repository.thai import format_be_date
 
@@ -51,7 +50,7 @@ def carried_sources(item_ids, agency_id=None):
     """``{item_id: {agency_id: {earlier item ids}}}``: the earlier items whose pages answer each item for
     an agency — the predecessors the agency confirmed carry over to it (``CarryOverDecision``), and
     theirs, up to ``CARRY_DEPTH`` years back. ``agency_id`` limits it to one agency. The one rule of what
-    a confirmation counts for: the answer sheet (``_answers``) and the public framework directory
+    a confirmation counts for: the answer sheet (``_answered_items``) and the public framework directory
     (``api.directory``) both read it. One query per year reached back, none per item or agency."""
     from repository.models import CarryOverDecision
 
@@ -79,24 +78,21 @@ def carried_sources(item_ids, agency_id=None):
     return sources
 
 
-def _answers(item, agency, root, carried=True):
-    """The condition for a page to answer ``item``: linked to it, under an ItemPage linked to it, or
-    answering (so) an item of an earlier year that ``agency`` confirmed carries over to it
-    (``carried_sources``)."""
+def _answered_items(item, agency, carried=True):
+    """The items whose answering pages answer ``item`` for ``agency``: itself, and the earlier items that
+    ``agency`` confirmed carry over to it (``carried_sources``)."""
     items = {item.pk}
     if carried:
         items |= carried_sources([item.pk], agency.pk)[item.pk].get(agency.pk, set())
-    q = Q(items__in=items)
-    for path in public_pages(root).type(ItemPage).filter(itempage__items__in=items).values_list("path", flat=True):
-        q |= Q(path__startswith=path)
-    return q
+    return items
 
 
 def answering_pages(item, agency, root=None, carried=True):
-    """Public disclosures of ``agency`` answering ``item``, newest first (``carried``: False when the
-    item's framework year was not started from an earlier one, to spare the lookup)."""
+    """Public disclosures of ``agency`` answering ``item`` (``repository.answers``: linked to it or under an
+    item page linked to it, or so answering an item carried over to it), newest first (``carried``: False
+    when the item's framework year was not started from an earlier one, to spare the lookup)."""
     return (
-        public_disclosures(root).filter(agency=agency).filter(_answers(item, agency, root, carried=carried)).distinct()
+        answers.answering(public_disclosures(root).filter(agency=agency), _answered_items(item, agency, carried))
         .order_by("-issue_date", "-first_published_at", "-pk")
     )
 

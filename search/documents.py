@@ -156,7 +156,8 @@ def build_documents(queryset):
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from repository.models import Agency, AgencyPage, DisclosureAttachment, DisclosurePage, DisclosureTag, ItemPage
+    from repository import answers
+    from repository.models import Agency, AgencyPage, DisclosureAttachment, DisclosurePage, DisclosureTag, FrameworkItem
 
     rows = list(queryset.values(*_PAGE_FIELDS))
     if not rows:
@@ -178,17 +179,9 @@ def build_documents(queryset):
         ).values_list("pk", "code", "name_th")
     }
 
-    own_items = {}
-    for pk, year, code, name in DisclosurePage.objects.filter(pk__in=ids, items__isnull=False).values_list(
-        "pk", "items__framework__year", "items__code", "items__name_th"
-    ):
-        own_items.setdefault(pk, []).append((item_key(year, code), name))
-    parent_items = {}
-    parent_paths = {row["path"][:-step] for row in rows}
-    for path, year, code, name in ItemPage.objects.filter(path__in=parent_paths, items__isnull=False).values_list(
-        "path", "items__framework__year", "items__code", "items__name_th"
-    ):
-        parent_items.setdefault(path, []).append((item_key(year, code), name))
+    answered = answers.answered_items({row["pk"]: row["path"] for row in rows})
+    item_facts = {pk: (item_key(year, code), name) for pk, year, code, name in FrameworkItem.objects.filter(
+        pk__in=set().union(*answered.values())).values_list("pk", "framework__year", "code", "name_th")}
 
     tags = {}
     for pk, name in DisclosureTag.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name"):
@@ -206,7 +199,7 @@ def build_documents(queryset):
         # re-save the specific page, so the stored ``agency`` can lag behind).
         nearest = next((path[:end] for end in range(len(path) - step, 0, -step) if path[:end] in agency_at), None)
         agency = (agency_at[nearest] if nearest else None) or stored_agency.get(row["agency_id"])
-        items = own_items.get(pk) or parent_items.get(path[:-step], [])
+        items = [item_facts[item_id] for item_id in answered.get(pk, ()) if item_id in item_facts]
         documents.append(SearchDocument(
             page_id=pk,
             title=row["title"],
@@ -229,9 +222,10 @@ def build_documents(queryset):
     return documents
 
 
-# Changed when what a document holds changes shape (2: OIT items as "<year>:<code>" keys), so that
-# ``search check`` finds every entry written before as stale and ``search check --fix`` rewrites it.
-DOCUMENT_FORMAT = "2"
+# Changed when what a document holds changes shape (2: OIT items as "<year>:<code>" keys; 3: the items
+# a page answers by ``repository.answers``, its own links and its item page's, no longer one or the
+# other), so that ``search check`` finds every entry written before as stale and ``--fix`` rewrites it.
+DOCUMENT_FORMAT = "3"
 
 
 def version_of(last_published_at, url_path):

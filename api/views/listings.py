@@ -87,7 +87,8 @@ class DisclosureListView(ApiView):
         listing_filter = ListingFilter.parse(query)  # every 400 before any replay
         if not codes:
             check_whole_site_as_of()
-        rows = listing_filter.select(history.listing_as_of(moment, codes[0] if codes else None, ctx.root), moment)
+        rows = listing_filter.select(history.listing_as_of(moment, codes[0] if codes else None, ctx.root,
+                                                        item_pages=listing_filter.item_ids is not None), moment)
         paginator = DisclosurePageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return Response({

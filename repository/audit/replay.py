@@ -302,7 +302,7 @@ def _carried(move, path, url_path):
     return path, url_path
 
 
-def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
+def live_pages_as_of(moment, agency=None, with_content=True, moves=None, models=None):
     """Which pages were publicly live at ``moment``, with what content.
 
     Answers "what did the public see on 1 March 2568 at 09:00?": for every page,
@@ -314,11 +314,14 @@ def live_pages_as_of(moment, agency=None, with_content=True, moves=None):
     Returns a list of dicts sorted by URL path: page_id, model, title, url_path,
     agency, item_codes, version_id, sequence, since (the time of that entry), and
     ``content`` (the whole state, with child rows) unless ``with_content=False``. ``moves``: those of
-    ``moves_as_of(moment)``, when the caller has them already.
+    ``moves_as_of(moment)``, when the caller has them already. ``models``: only pages of these models
+    (labels such as ``"repository.itempage"``).
     """
     moment = ensure_aware(moment)
     latest = _latest_entries(moment)
     records = AuditRecord.objects.filter(sequence__in=latest, live=True)
+    if models is not None:
+        records = records.filter(object_model__in=models)
     agency_ids = _agency_ids(agency)
     if agency_ids is not None:
         records = records.filter(agency_id__in=agency_ids)

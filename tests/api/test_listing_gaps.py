@@ -103,8 +103,9 @@ def test_as_of_listing_honours_tag_framework_year_ordering_and_active(client, tr
 
     assert listing(tag="น้ำท่วม") == [a.pk]
     assert ok(client.get("/api/v1/disclosures", {"tag": "น้ำท่วม"}))["count"] == 0
-    # Pages placed under the O4 item page are linked to O4 on save (emergencies included).
-    assert set(listing(framework_year="2568")) == {a.pk, live.pk, over.pk}
+    # Pages placed under the O4 item page answer O4 (repository.answers), emergencies included, and so
+    # does b, re-tagged to 2567's O7: it still sits under the 2568 O4 item page.
+    assert set(listing(framework_year="2568")) == {a.pk, b.pk, live.pk, over.pk}
     assert listing(framework_year="2568") == [
         r["id"] for r in ok(client.get("/api/v1/disclosures", {"framework_year": "2568"}))["results"]
     ]
@@ -202,3 +203,34 @@ def test_live_and_point_in_time_listings_apply_one_filter_alike(client, tree):
         then = client.get("/api/v1/disclosures", {"as_of": moment, **params})
         assert live.status_code == then.status_code == 400, params
         assert (live.json()["param"], live.json()["detail"]) == (then.json()["param"], then.json()["detail"]), params
+
+
+def test_a_retagged_page_answers_its_own_items_and_its_item_pages_on_every_read(client, tree):
+    """repository.answers, read alike by listings (live and as of), search, the directory's counts and the OIT
+    sheet. Before, a page whose provider re-tagged it to another item was counted under its item page's item
+    by the sheet, listed only under its own by ``?item=``, and indexed only under its own by search."""
+    from search.outbox import drain
+
+    o13 = FrameworkItem.objects.create(framework=tree.framework, code="O13", name_th="แผนดำเนินงาน",
+                                       recurrence="yearly")
+    retagged = tree.news()
+    retagged.items.set([o13])
+    publish(retagged)
+    plain = tree.news()
+    drain()
+    time.sleep(0.01)
+    moment = timezone.now().isoformat()
+
+    def listed(**params):
+        return {r["id"] for r in ok(client.get("/api/v1/disclosures", {"per_page": 100, **params}))["results"]}
+
+    for params in ({}, {"as_of": moment}):
+        assert listed(item="2568:O4", **params) == {retagged.pk, plain.pk}, params
+        assert listed(item="2568:O13", **params) == {retagged.pk}, params
+    found = ok(client.get("/api/v1/search", {"q": retagged.title, "item": "2568:O4"}))
+    assert retagged.pk in {r["id"] for r in found["results"]}
+    facet = {v["value"] for v in ok(client.get("/api/v1/search", {"q": retagged.title}))["facets"]["item"]}
+    assert {"2568:O4", "2568:O13"} <= facet
+    directory = {i["code"]: i["disclosures"] for i in ok(client.get("/api/v1/frameworks/2568"))["items"]}
+    sheet = {i["code"]: i["answering_pages"] for i in ok(client.get("/api/v1/oit/2568/uthai-thani"))["items"]}
+    assert directory["O4"] == sheet["O4"] == 2 and directory["O13"] == sheet["O13"] == 1

@@ -113,7 +113,9 @@ def test_item_facets_and_chips_name_each_item_by_its_own_framework_year(client, 
     html = client.get("/").content.decode()
     old_key, new_key = f"{older.framework.year}:O4", f"{site.o4.framework.year}:O4"
     assert facet_count(html, "item", old_key) == 1
-    assert facet_count(html, "item", new_key) == len(indexed) - 1
+    # re-tagged, the page still sits under the item page of the current year's O4: it answers both
+    # (repository.answers), as the OIT sheet counts it
+    assert facet_count(html, "item", new_key) == len(indexed)
     assert f"O4 โครงสร้าง (ITA {older.framework.year})" in html
     assert f"O4 ข่าวประชาสัมพันธ์ (ITA {site.o4.framework.year})" in html
     filtered = client.get("/", {"item": old_key}).content.decode()
