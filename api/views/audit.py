@@ -20,8 +20,8 @@ from repository.audit.checkpoints import (
     parse_checkpoint_text,
     split_note,
 )
-from repository.audit.merkle import StoredTree
 from repository.audit.models import AuditRecord, Checkpoint
+from repository.audit.stored_tree import StoredTree
 from repository.models import Agency
 from security import public_url
 
