@@ -131,5 +131,4 @@ def register_api_tokens():
 @hooks.register("register_admin_urls")
 def register_carry_over_urls():
     """``/admin/carry-over/<year>/<agency>/``: an agency's approvers decide what a new framework year carries over."""
-
     return [path("carry-over/", include((carry_over_admin.urlpatterns, "carry_over"), namespace="carry_over"))]

@@ -63,7 +63,6 @@ def log_agency_changes(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-
     pre_save.connect(refuse_file_change, sender=get_document_model(), dispatch_uid="repository.refuse_file_change")
     post_page_move.connect(refresh_agency_after_move, dispatch_uid="repository.refresh_agency_after_move")
     post_save.connect(log_agency_changes, sender=PageLogEntry, dispatch_uid="repository.log_agency_changes")

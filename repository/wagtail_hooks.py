@@ -41,7 +41,6 @@ register_snippet(FrameworkYearViewSet)
 def register_repository_log_actions(actions):
     actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
                             "Agency changed: the page moved with a page above it")
-
     actions.register_action(ACTION_ROLLED_OVER, "เริ่มปีการประเมินใหม่",
                             "เริ่มปีการประเมินใหม่จากปีก่อน พร้อมการเทียบรายการ")
     actions.register_action(ACTION_CONFIRMED, "ยืนยันรายการที่ยกมา",
@@ -67,13 +66,11 @@ def serve_documents_by_the_rule(document, request):
 @hooks.register("register_admin_urls")
 def register_framework_urls():
     """``/admin/frameworks/rollover/``: start the next ITA framework year (administrators)."""
-
     return [path("frameworks/", include((frameworks_admin.urlpatterns, "frameworks"), namespace="frameworks"))]
 
 
 @hooks.register("register_admin_menu_item")
 def register_rollover_menu_item():
-
     class AdministratorsOnly(MenuItem):
         def is_shown(self, request):
             return is_administrator(request.user)

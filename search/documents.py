@@ -154,7 +154,6 @@ def build_documents(queryset):
     built. The rich text body is left as HTML (``body_html``): turning it into
     text is done by ``analyse_document``, in the worker processes.
     """
-
     rows = list(queryset.values(*_PAGE_FIELDS))
     if not rows:
         return []

@@ -51,7 +51,6 @@ def on_agency_saved(sender, instance, created=False, **kwargs):
     # The agency's name is indexed with each of its disclosures.
     if created:
         return
-
     enqueue(DisclosurePage.objects.filter(agency=instance).values_list("pk", flat=True), IndexTask.Reason.REINDEX)
 
 

@@ -101,7 +101,6 @@ ROLE_DOCUMENT_PERMISSIONS = {
 
 def _grant_document_permissions(group, role, agency):
     """The role's document permissions on the agency's collection, and none anywhere else."""
-
     collection = agency_collection(agency)
     GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
     for permission in Permission.objects.filter(

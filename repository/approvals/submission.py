@@ -46,7 +46,6 @@ def posted_request(post):
 
 def last_request(page):
     """The provider's most recent completed request on ``page`` (a ``RequestTaskState``), or ``None``."""
-
     return (
         RequestTaskState.objects.filter(
             workflow_state__in=WorkflowState.objects.for_instance(page), status=TaskState.STATUS_APPROVED

@@ -26,7 +26,6 @@ TASK_NAMES = {
 @transaction.atomic
 def ensure_publication_workflow():
     """Create the workflow and its tasks if missing; assign it to the tree's root. Idempotent."""
-
     workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
     if workflow is None:
         workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
@@ -71,7 +70,6 @@ def verified_revision(workflow_state):
     Every step approved the same revision, by the right number of different
     people, and nobody has changed the page since.
     """
-
     publication = (
         TaskState.objects.filter(
             workflow_state=workflow_state,
@@ -117,7 +115,6 @@ def is_emergency_fast_track(workflow_state):
 
 def approving_workflow_state(revision):
     """The finished workflow state that approved ``revision`` for publication, or None."""
-
     candidates = WorkflowState.objects.filter(
         status=WorkflowState.STATUS_APPROVED,
         task_states__revision=revision,

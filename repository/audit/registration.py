@@ -39,8 +39,6 @@ def _register(model, **options):
 
 def register_models():
     from taggit.models import Tag
-
-
     _register(Page)
     _register(DisclosurePage, follow=("page_ptr", "attachments", "tagged_items"))
     for model in DISCLOSURE_PAGE_MODELS:

@@ -72,7 +72,6 @@ def batched_side_work():
     each, as Wagtail's task would have, before the transaction commits. On an
     error nothing is flushed (the transaction rolls back anyway).
     """
-
     post_save.connect(_remember_saved, dispatch_uid="repository.importers.remember_saved")
     token = _saved.set({})
     try:

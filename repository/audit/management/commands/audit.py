@@ -117,7 +117,6 @@ class Command(BaseCommand):
             until = parse_moment(until) if until else None
         except ValueError as error:
             raise CommandError(str(error))
-
         if agency and not Agency.objects.filter(code=agency).exists():
             raise CommandError(f"no agency with code {agency!r}")
         if since and until and since > until:
