@@ -7,8 +7,8 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import state
-        from .webhooks import signals
+        from . import state  # deferred: app registry
+        from .webhooks import signals  # deferred: app registry
 
         state.connect()
         signals.connect()

@@ -6,6 +6,8 @@
 ETag / Last-Modified / 304 handling as the JSON API.
 """
 
+from math import ceil
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -14,7 +16,9 @@ from repository.models import Agency, FrameworkItem
 from security import public_url
 
 from . import caching
+from .exceptions import problem
 from .representations.context import SerializerContext
+from .throttling import API_THROTTLES
 from .visibility import public_disclosures
 
 FEED_SIZE = 50
@@ -110,11 +114,6 @@ def atom(feed_class):
 
 def throttled(request):
     """The API's rate limits (api/throttling.py) for a feed: a 429 problem, or None to go on."""
-    from math import ceil
-
-    from .exceptions import problem
-    from .throttling import API_THROTTLES
-
     for throttle in (cls() for cls in API_THROTTLES):
         if not throttle.allow_request(request, None):
             wait = throttle.wait()

@@ -33,7 +33,15 @@ public sees, when the approvals app has one.
 from collections import defaultdict
 
 from repository import answers
-from repository.models import AgencyPage, FrameworkYear, ItemPage, PlanReportPage, Recurrence
+from repository.models import (
+    AgencyPage,
+    CarryOverDecision,
+    FrameworkItemSuccession,
+    FrameworkYear,
+    ItemPage,
+    PlanReportPage,
+    Recurrence,
+)
 from repository.thai import format_be_date
 
 from .representations.expansions import approval_form_for
@@ -52,8 +60,6 @@ def carried_sources(item_ids, agency_id=None):
     theirs, up to ``CARRY_DEPTH`` years back. ``agency_id`` limits it to one agency. The one rule of what
     a confirmation counts for: the answer sheet (``_answered_items``) and the public framework directory
     (``api.directory``) both read it. One query per year reached back, none per item or agency."""
-    from repository.models import CarryOverDecision
-
     sources = {item_id: defaultdict(set) for item_id in item_ids}
     frontier = {(item_id, agency_id, item_id) for item_id in item_ids}  # (counted for, agency, reached)
     for _year in range(CARRY_DEPTH):
@@ -101,8 +107,6 @@ def carried_over(item, agency, root=None, ctx=None, answering=None):
     """The item's predecessors in the previous framework year (``repository.frameworks_rollover``), each
     with the agency's decision: ``proposed`` (nobody decided yet: its answering pages are offered, not
     counted), ``confirmed`` (they count, through ``answering_pages``) or ``declined``."""
-    from repository.models import CarryOverDecision
-
     decisions = {d.succession_id: d for d in CarryOverDecision.objects.filter(
         agency=agency, succession__successor=item).select_related("decided_by")}
     answering = set(answering or ())
@@ -201,8 +205,6 @@ def _iso(value):
 
 
 def answer_sheet(framework, agency, root=None, ctx=None):
-    from repository.models import FrameworkItemSuccession
-
     carried = FrameworkItemSuccession.objects.filter(successor__framework=framework).exists()
     items = [item_status(item, agency, root, ctx, carried)
              for item in framework.items.all().order_by("sort_order", "pk")]

@@ -10,11 +10,13 @@ never echoed back).
 
 from django import forms
 from django.contrib import messages
+from django.urls import include, path
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import carry_over_admin
 from .webhooks.models import EVENTS, WebhookEndpoint, new_secret
 
 
@@ -129,8 +131,4 @@ def register_api_tokens():
 @hooks.register("register_admin_urls")
 def register_carry_over_urls():
     """``/admin/carry-over/<year>/<agency>/``: an agency's approvers decide what a new framework year carries over."""
-    from django.urls import include, path
-
-    from . import carry_over_admin
-
     return [path("carry-over/", include((carry_over_admin.urlpatterns, "carry_over"), namespace="carry_over"))]

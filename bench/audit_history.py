@@ -63,9 +63,10 @@ from reversion.models import Revision, Version  # noqa: E402
 from repository.audit.canonical import GENESIS_SEAL, canonical_json, data_digest  # noqa: E402
 from repository.audit.chain import VERSION_FIELDS, build_payload, verify_chain  # noqa: E402
 from repository.audit.diff import diff_versions  # noqa: E402
-from repository.audit.merkle import StoredTree, leaf_hash, position  # noqa: E402
+from repository.audit.merkle import leaf_hash, position  # noqa: E402
 from repository.audit.models import AuditRecord, ChainHead, TreeNode  # noqa: E402
 from repository.audit.replay import live_pages_as_of, object_timeline, published_versions  # noqa: E402
+from repository.audit.stored_tree import StoredTree  # noqa: E402
 from repository.audit.verification import default_workers  # noqa: E402
 from repository.models import NewsPage  # noqa: E402
 

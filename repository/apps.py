@@ -7,6 +7,6 @@ class RepositoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import signals  # deferred: app registry
 
         signals.connect()

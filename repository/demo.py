@@ -15,10 +15,13 @@ from wagtail.models import Page, PageLogEntry, Site
 from security import public_url
 
 from .approvals.actions import OverridePublishAction
-from .approvals.demo import take_through_workflow
+from .approvals.demo import setup_demo_workflow, take_through_workflow
+from .approvals.imports import NEWS_IMPORT_REASON, override_publisher
 from .approvals.models import ApprovalForm
+from .frameworks_loader import load_frameworks
 from .importers.batches import batched_side_work
-from .importers.news import deleted_source_urls
+from .importers.corpus import NewsRecord, read_records
+from .importers.news import body_to_rich_text, deleted_source_urls, import_news
 from .models import Agency, AgencyPage, FrameworkItem, HomePage, ItemGroupPage, ItemPage, NewsPage, OfficialOrderPage
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -113,8 +116,6 @@ def item_page(agency_code, slug):
 
 def ensure_users(stdout=None):
     """Demo users for each role (repository.approvals.demo), keyed by username."""
-    from .approvals.demo import setup_demo_workflow
-
     return setup_demo_workflow(stdout)
 
 
@@ -124,8 +125,6 @@ ORDER_DATE_NOTE = "สำเนาที่มีสิ้นสุดก่อ�
 
 def order_body(text):
     """The order's text, paragraph by paragraph, as rich text."""
-    from .importers.news import body_to_rich_text
-
     return body_to_rich_text(text)
 
 
@@ -153,9 +152,6 @@ def ensure_source_order(user=None):
 
 
 def import_demo_news(limit, user, progress=None):
-    from .approvals.imports import NEWS_IMPORT_REASON, override_publisher
-    from .importers.news import import_news
-
     return import_news(
         settings.NEWS_SAMPLE_PATH, item_page("secretariat-pm", "news"), limit=limit, user=user,
         progress=progress, publish=override_publisher(NEWS_IMPORT_REASON),
@@ -166,8 +162,6 @@ def ensure_history(users):
     """A true history on the first three corpus news items, through the real workflow: two rounds of
     edits by the provider approved and published by others, an unpublish and a republish,
     and a deletion by the administrator."""
-    from .importers.corpus import NewsRecord, read_records
-
     sources = []
     for record in read_records(settings.NEWS_SAMPLE_PATH):
         if isinstance(record, NewsRecord):
@@ -194,8 +188,6 @@ def ensure_history(users):
 
 
 def load_demo(news=300, stdout=None, progress=None):
-    from .frameworks_loader import load_frameworks
-
     load_frameworks()
     home = ensure_home()
     agencies = ensure_agencies()

@@ -20,7 +20,9 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, WorkflowState
 
+from repository import visibility
 from repository.accounts.administrators import is_administrator
+from repository.models import DisclosureAttachment
 
 FILE_IN_USE = (
     "ไฟล์นี้แนบอยู่กับข้อมูลที่เผยแพร่แล้วหรืออยู่ระหว่างขออนุมัติ จึงเปลี่ยนไฟล์เดิมไม่ได้ "
@@ -49,9 +51,6 @@ def _document_link(document_id):
 
 def is_public_document(document):
     """True while a public page attaches ``document`` or links to it from its published body."""
-    from repository import visibility
-    from repository.models import DisclosureAttachment
-
     public = visibility.public_disclosures()
     if DisclosureAttachment.objects.filter(document_id=document.pk, page__in=public.values("pk")).exists():
         return True
@@ -78,8 +77,6 @@ def may_download(user, document):
 
 def is_in_use(document):
     """Attached to a page's saved content, or to the revision of a page in an approval workflow."""
-    from repository.models import DisclosureAttachment
-
     if DisclosureAttachment.objects.filter(document_id=document.pk).exists():
         return True
     in_progress = WorkflowState.objects.active().select_related("current_task_state__revision")
@@ -110,8 +107,6 @@ def check_file_change(document):
 def file_documents_by_agency():
     """Move documents still in the root collection into the collection of the agency whose page attaches
     them (installations from before per-agency collections). Idempotent."""
-    from repository.models import DisclosureAttachment
-
     root = Collection.get_first_root_node()
     if root is None:
         return 0

@@ -20,7 +20,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from .accounts.administrators import is_administrator
-from .models import CarryOverDecision, FrameworkItem, FrameworkItemSuccession, FrameworkYear, Recurrence
+from .approvals.roles import APPROVER, user_has_role
+from .models import AgencyPage, CarryOverDecision, FrameworkItem, FrameworkItemSuccession, FrameworkYear, Recurrence
 from .models.frameworks import KEY_SEPARATOR
 
 ACTION_ROLLED_OVER = "repository.framework_rolled_over"
@@ -155,9 +156,6 @@ def roll_over(source, year, name, items, mapping, user):
 
 def may_decide(user, agency):
     """Holders of the agency's approver role (ผู้อนุมัติรับรอง) decide what its pages answer."""
-    from .approvals.roles import APPROVER, user_has_role
-    from .models import AgencyPage
-
     page = AgencyPage.objects.filter(agency=agency).first()
     return page is not None and user_has_role(user, APPROVER, page)
 

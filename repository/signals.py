@@ -6,10 +6,12 @@ Connected in RepositoryConfig.ready(), so admin moves get it as well as code.
 import threading
 
 from django.db.models.signals import post_save, pre_save
+from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 from wagtail.signals import post_page_move
 
+from .documents import refuse_file_change
 from .models import Agency, AgencyPage, DisclosurePage
 
 ACTION_AGENCY_FOLLOWS_TREE = "repository.agency_follows_tree"
@@ -61,10 +63,6 @@ def log_agency_changes(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-    from wagtail.documents import get_document_model
-
-    from .documents import refuse_file_change
-
     pre_save.connect(refuse_file_change, sender=get_document_model(), dispatch_uid="repository.refuse_file_change")
     post_page_move.connect(refresh_agency_after_move, dispatch_uid="repository.refresh_agency_after_move")
     post_save.connect(log_agency_changes, sender=PageLogEntry, dispatch_uid="repository.log_agency_changes")

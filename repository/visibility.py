@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
+from repository.models import DisclosurePage
+
 
 def default_site():
     """``(root page, root URL)`` of the default site (falling back to the first site), or ``(None, "")``."""
@@ -78,8 +80,6 @@ def public_pages(root=None, hidden_paths=None):
 
 
 def public_disclosures(root=None, hidden_paths=None):
-    from repository.models import DisclosurePage
-
     return restrict_to_public(DisclosurePage.objects.all(), root=root, hidden_paths=hidden_paths)
 
 
@@ -98,8 +98,6 @@ def is_served_publicly(page):
 def public_disclosures_below(page, as_if_public=False):
     """Disclosures strictly below ``page`` that are public now — or, with ``as_if_public``, that would be
     if ``page`` itself were live and unrestricted (what a section's unpublication just hid)."""
-    from repository.models import DisclosurePage
-
     hidden = hidden_branch_paths(ignoring={page.path}) if as_if_public else None
     below = DisclosurePage.objects.filter(path__startswith=page.path, depth__gt=page.depth)
     return restrict_to_public(below, hidden_paths=hidden)

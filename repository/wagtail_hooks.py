@@ -1,10 +1,15 @@
 from django.http import Http404
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import documents, visibility
+from . import documents, frameworks_admin, visibility
+from .accounts.administrators import is_administrator
+from .frameworks_rollover import ACTION_CONFIRMED, ACTION_DECLINED, ACTION_ROLLED_OVER, ACTION_WITHDRAWN
 from .models import Agency, FrameworkYear
+from .signals import ACTION_AGENCY_FOLLOWS_TREE
 
 
 class AgencyViewSet(SnippetViewSet):
@@ -34,12 +39,8 @@ register_snippet(FrameworkYearViewSet)
 
 @hooks.register("register_log_actions")
 def register_repository_log_actions(actions):
-    from .signals import ACTION_AGENCY_FOLLOWS_TREE
-
     actions.register_action(ACTION_AGENCY_FOLLOWS_TREE, "Agency follows the tree",
                             "Agency changed: the page moved with a page above it")
-    from .frameworks_rollover import ACTION_CONFIRMED, ACTION_DECLINED, ACTION_ROLLED_OVER, ACTION_WITHDRAWN
-
     actions.register_action(ACTION_ROLLED_OVER, "เริ่มปีการประเมินใหม่",
                             "เริ่มปีการประเมินใหม่จากปีก่อน พร้อมการเทียบรายการ")
     actions.register_action(ACTION_CONFIRMED, "ยืนยันรายการที่ยกมา",
@@ -67,20 +68,11 @@ def serve_documents_by_the_rule(document, request):
 @hooks.register("register_admin_urls")
 def register_framework_urls():
     """``/admin/frameworks/rollover/``: start the next ITA framework year (administrators)."""
-    from django.urls import include, path
-
-    from . import frameworks_admin
-
     return [path("frameworks/", include((frameworks_admin.urlpatterns, "frameworks"), namespace="frameworks"))]
 
 
 @hooks.register("register_admin_menu_item")
 def register_rollover_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    from .accounts.administrators import is_administrator
-
     class AdministratorsOnly(MenuItem):
         def is_shown(self, request):
             return is_administrator(request.user)

@@ -12,10 +12,12 @@ import datetime
 import io
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from wagtail.rich_text import get_text_for_indexing
 
-from repository import visibility
+from repository import answers, visibility
 from repository.fiscal import fiscal_year_of
+from repository.models import Agency, AgencyPage, DisclosureAttachment, DisclosurePage, DisclosureTag, FrameworkItem
 from repository.models.frameworks import item_key, parse_item_key
 
 from . import analysis
@@ -132,8 +134,6 @@ def is_public(page):
 
 def document_for_page(page):
     """The ``SearchDocument`` of a disclosure page (its live, saved content)."""
-    from repository.models import DisclosurePage
-
     found = build_documents(DisclosurePage.objects.filter(pk=page.pk))
     return found[0] if found else None
 
@@ -154,11 +154,6 @@ def build_documents(queryset):
     built. The rich text body is left as HTML (``body_html``): turning it into
     text is done by ``analyse_document``, in the worker processes.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from repository import answers
-    from repository.models import Agency, AgencyPage, DisclosureAttachment, DisclosurePage, DisclosureTag, FrameworkItem
-
     rows = list(queryset.values(*_PAGE_FIELDS))
     if not rows:
         return []

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from repository.models import DisclosurePage
+
 _lock = threading.Lock()
 # Each backend object keeps the (page id, expiry) pairs this process has withdrawn from it.
 _WITHDRAWN = "_expired_withdrawn"
@@ -23,8 +25,6 @@ def expired_disclosures(now=None):
     """``{page id: expiry}`` of disclosures still live in the database but past their own or a section's
     expiry (the latest such expiry above them, so a page that expires again after a new publication is
     withdrawn again)."""
-    from repository.models import DisclosurePage
-
     now = now or timezone.now()
     expired = dict(Page.objects.filter(live=True, expire_at__lte=now).values_list("path", "expire_at"))
     if not expired:

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from repository import outbox
 
+from . import get_backend
 from .errors import SearchUnavailable
 from .models import IndexTask
 
@@ -48,8 +49,6 @@ def drain(backend=None, batch_size=DRAIN_BATCH, max_batches=None):
 
     Stops at the first engine failure, leaving the remaining tasks for later.
     """
-    from . import get_backend
-
     backend = backend or get_backend()
     applied = pages = batches = 0
     while max_batches is None or batches < max_batches:

@@ -9,14 +9,14 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from repository.models import Agency, DisclosurePage
+
 from .models import IndexTask
 from .outbox import enqueue
 
 
 def _disclosure_ids_under(page):
     """The page itself and every disclosure below it."""
-    from repository.models import DisclosurePage
-
     ids = set(DisclosurePage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
     ids.add(page.pk)
     return ids
@@ -51,14 +51,10 @@ def on_agency_saved(sender, instance, created=False, **kwargs):
     # The agency's name is indexed with each of its disclosures.
     if created:
         return
-    from repository.models import DisclosurePage
-
     enqueue(DisclosurePage.objects.filter(agency=instance).values_list("pk", flat=True), IndexTask.Reason.REINDEX)
 
 
 def connect():
-    from repository.models import Agency
-
     post_save.connect(on_agency_saved, sender=Agency, dispatch_uid="search.agency_saved")
     page_published.connect(on_page_published, dispatch_uid="search.page_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search.page_unpublished")

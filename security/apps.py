@@ -10,7 +10,7 @@ class SecurityConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from .public_url import sync_default_site
+        from .public_url import sync_default_site  # deferred: app registry
 
         # Wagtail's Site lives in wagtailcore: after its migrations the default Site follows the setting.
         post_migrate.connect(sync_default_site, sender=apps.get_app_config("wagtailcore"),

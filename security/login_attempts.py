@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from repository.approvals import roles
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,14 +34,10 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def can_read(user):
     """Auditors and administrators (the approvals app's roles; superusers are both)."""
-    from repository.approvals import roles
-
     return bool(user and user.is_authenticated and (roles.is_auditor(user) or roles.is_administrator(user)))
 
 
 def can_unlock(user):
-    from repository.approvals import roles
-
     return bool(user and user.is_authenticated and roles.is_administrator(user))
 
 

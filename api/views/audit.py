@@ -2,14 +2,26 @@
 verify and export."""
 
 import base64
+import itertools
 import json
 
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from repository.audit import chain, replay
+from repository.audit import chain, labels, replay
+from repository.audit.checkpoints import (
+    CheckpointError,
+    cosigned_note,
+    latest_checkpoint,
+    log_verifier,
+    parse_checkpoint_text,
+    split_note,
+)
+from repository.audit.models import AuditRecord, Checkpoint
+from repository.audit.stored_tree import StoredTree
 from repository.models import Agency
 from security import public_url
 
@@ -43,9 +55,6 @@ EVENT_FILTERS = [
 
 def acts_named(names):
     """The acts (``repository.audit.labels``) the ``action`` parameter's values name, or None without any."""
-    from repository.audit import labels
-    from repository.audit.models import AuditRecord
-
     if not names:
         return None
     known = labels.known_acts(AuditRecord.objects.order_by().values_list("action", flat=True).distinct())
@@ -86,8 +95,6 @@ def _b64(digest):
 
 
 def _checkpoint_json(checkpoint):
-    from repository.audit.checkpoints import cosigned_note, parse_checkpoint_text, split_note
-
     parsed = parse_checkpoint_text(split_note(checkpoint.note)[0])
     return {
         "origin": parsed.origin, "size": checkpoint.size, "root_hash": _b64(parsed.root),
@@ -102,10 +109,35 @@ class _LogView(ApiView):
     follows_repository = False
 
 
-def _tree_size():
-    from repository.audit.merkle import StoredTree
+# A page of checkpoints or events: ``limit`` 1–500, 100 by default.
+PAGE_LIMIT = P("limit", OpenApiTypes.INT, description="1–500 (default 100)")
 
-    return StoredTree().size()
+
+def _limit(query):
+    return get_int(query, "limit", 100, 1, 500)
+
+
+def _page(request, rows, limit, cursor, position):
+    """The first ``limit`` of ``rows`` (fetched one over), and a ``next`` link that carries the query on with
+    ``cursor`` set to the last row's ``position``; the link is on the public base URL, as every listing's."""
+    next_url = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        query = request.query_params.copy()
+        query[cursor] = str(position(rows[-1]))
+        next_url = public_url.absolute(request.path + "?" + query.urlencode())
+    return {"next": next_url, "results": rows}
+
+
+def _tree_sizes(query, required, optional):
+    """``(required, optional)``: two positions in the log, neither past its current size (the first may name
+    size 1 of an empty log, for a clear message), ``required`` given and ``optional`` the current size by
+    default."""
+    current = StoredTree().size()
+    first = get_int(query, required, None, 1, max(current, 1))
+    if first is None:
+        raise ParameterError(required, f"'{required}' is required.")
+    return first, get_int(query, optional, current, 1, current)
 
 
 class CheckpointView(_LogView):
@@ -116,12 +148,8 @@ class CheckpointView(_LogView):
         responses={200: CheckpointSchema, **problem_responses(404, 429)},
     )
     def get(self, request):
-        from repository.audit.checkpoints import latest_checkpoint
-
         checkpoint = latest_checkpoint()
         if checkpoint is None:
-            from django.http import Http404
-
             raise Http404("No checkpoint has been signed yet.")
         return Response(_checkpoint_json(checkpoint))
 
@@ -134,23 +162,16 @@ class CheckpointListView(_LogView):
         summary="Signed checkpoints in order of tree size (public)",
         parameters=[
             P("since", OpenApiTypes.INT, description="Only checkpoints covering more than this many entries"),
-            P("limit", OpenApiTypes.INT, description="1–500 (default 100)"),
+            PAGE_LIMIT,
         ],
         responses={200: CheckpointListSchema, **problem_responses(400, 429)},
     )
     def get(self, request):
-        from repository.audit.models import Checkpoint
-
         since = get_int(request.query_params, "since", 0, 0)
-        limit = get_int(request.query_params, "limit", 100, 1, 500)
+        limit = _limit(request.query_params)
         rows = list(Checkpoint.objects.filter(size__gt=since).order_by("size", "id")[:limit + 1])
-        next_url = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            query = request.query_params.copy()
-            query["since"] = str(rows[-1].size)
-            next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
-        return Response({"next": next_url, "results": [_checkpoint_json(c) for c in rows]})
+        page = _page(request, rows, limit, "since", lambda checkpoint: checkpoint.size)
+        return Response({**page, "results": [_checkpoint_json(c) for c in page["results"]]})
 
 
 class InclusionProofView(_LogView):
@@ -166,14 +187,7 @@ class InclusionProofView(_LogView):
         responses={200: InclusionProofSchema, **problem_responses(400, 429)},
     )
     def get(self, request):
-        from repository.audit.merkle import StoredTree
-        from repository.audit.models import Checkpoint
-
-        current = _tree_size()
-        entry = get_int(request.query_params, "entry", None, 1, max(current, 1))
-        if entry is None:
-            raise ParameterError("entry", "'entry' is required.")
-        size = get_int(request.query_params, "size", current, 1, current)
+        entry, size = _tree_sizes(request.query_params, "entry", "size")
         if entry > size:
             raise ParameterError("entry", f"Entry {entry} is not in a tree of {size} entries.")
         tree = StoredTree()
@@ -198,13 +212,7 @@ class ConsistencyProofView(_LogView):
         responses={200: ConsistencyProofSchema, **problem_responses(400, 429)},
     )
     def get(self, request):
-        from repository.audit.merkle import StoredTree
-
-        current = _tree_size()
-        second = get_int(request.query_params, "to", current, 1, max(current, 1))
-        first = get_int(request.query_params, "from", None, 1, max(current, 1))
-        if first is None:
-            raise ParameterError("from", "'from' is required.")
+        first, second = _tree_sizes(request.query_params, "from", "to")
         if first > second:
             raise ParameterError("from", f"'from' ({first}) must not exceed 'to' ({second}).")
         tree = StoredTree()
@@ -221,10 +229,6 @@ class PublicKeyView(_LogView):
         responses={200: PublicKeySchema, **problem_responses(429, 503)},
     )
     def get(self, request):
-        from django.conf import settings
-
-        from repository.audit.checkpoints import CheckpointError, log_verifier
-
         try:
             key = log_verifier()
         except CheckpointError:
@@ -259,24 +263,14 @@ class EventsView(_AuditorView):
         summary="The audit event feed (auditors): who did what, when, with what comment",
         parameters=EVENT_FILTERS + [
             P("after", OpenApiTypes.INT, description="Only events after this sequence number (the feed's cursor)"),
-            P("limit", OpenApiTypes.INT, description="1–500 (default 100)"),
+            PAGE_LIMIT,
         ],
         responses={200: AuditEventsSchema, **problem_responses(400, 401, 403, 429, 503)},
     )
     def get(self, request):
-        limit = get_int(request.query_params, "limit", 100, 1, 500)
-        rows = []
-        for event in events(request.query_params):
-            rows.append(event)
-            if len(rows) > limit:
-                break
-        next_url = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            query = request.query_params.copy()
-            query["after"] = str(rows[-1]["sequence"])
-            next_url = public_url.absolute(request.path + "?" + query.urlencode())
-        return Response({"next": next_url, "results": rows})
+        limit = _limit(request.query_params)
+        rows = list(itertools.islice(events(request.query_params), limit + 1))
+        return Response(_page(request, rows, limit, "after", lambda event: event["sequence"]))
 
 
 class ExportView(_AuditorView):

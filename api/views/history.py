@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.response import Response
 
 from .. import history
+from ..exceptions import ParameterError
 from ..params import get_int
 from ..permissions import is_auditor
 from ..representations.schema import DiffSchema, HistorySchema, VersionSchema, problem_responses
@@ -61,8 +62,6 @@ class DiffView(_PageHistoryBase):
         version_to = get_int(request.query_params, "to", minimum=1)
         for name, value in (("from", version_from), ("to", version_to)):
             if value is None:
-                from ..exceptions import ParameterError
-
                 raise ParameterError(name, f"'{name}' (a version id) is required.")
         page = self.page(request, path, page_id)
         return Response(history.diff(page, version_from, version_to, self.auditor))

@@ -2,13 +2,14 @@
 
 from django.db.models import Q
 
+from repository.models import Agency
+
 from . import roles
+from .models import AgencyRole, ApprovalForm
 
 
 def forms_visible_to(user):
     """ApprovalForms ``user`` may read: auditors all; agency role holders their agencies' (and below)."""
-    from .models import AgencyRole, ApprovalForm
-
     if not user.is_active or not user.has_perm("approvals.view_approvalform"):
         return ApprovalForm.objects.none()
     if roles.is_auditor(user):
@@ -28,13 +29,9 @@ def user_can_view_page_forms(user, page):
 
 
 def agencies_visible_to(user):
-    from repository.models import Agency
-
     if roles.is_auditor(user):
         return Agency.objects.all()
     ids = set(forms_visible_to(user).values_list("agency_id", flat=True).distinct())
-    from .models import AgencyRole
-
     for link in AgencyRole.objects.filter(group__user=user).select_related("agency"):
         ids |= link.agency.descendant_ids()
     return Agency.objects.filter(Q(pk__in=ids))

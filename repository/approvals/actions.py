@@ -13,6 +13,7 @@ from wagtail.models import WorkflowState
 
 from . import roles
 from .forms import OverridePublishForm, RequestForm
+from .models import ApprovalTask, PublicationTask, RequestTask
 from .submission import request_initial
 from .workflow import is_governed
 
@@ -99,14 +100,10 @@ class SubmitForApprovalAction(BaseApprovalAction):
             raise ApprovalActionError("หน้านี้ไม่มีขั้นตอนการอนุมัติ")
         state = self.workflow_state
         if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
-            from .models import RequestTask
-
             if not isinstance(state.current_task_state.task.specific, RequestTask):
                 raise ApprovalActionError("หน้านี้อยู่ระหว่างการพิจารณาแล้ว")
 
     def execute(self):
-        from .models import RequestTask
-
         self.check()
         with transaction.atomic():
             if self.page.get_latest_revision() is None:
@@ -136,13 +133,9 @@ class ApproveAction(BaseApprovalAction):
         self.comment = comment
 
     def check(self):
-        from .models import ApprovalTask
-
         self._check_allowed(ApprovalTask, "approve")
 
     def execute(self):
-        from .models import ApprovalTask
-
         return self._run(ApprovalTask, "approve", comment=self.comment)
 
 
@@ -156,8 +149,6 @@ class SendBackAction(BaseApprovalAction):
         self.reason = (reason or "").strip()
 
     def _step(self):
-        from .models import ApprovalTask, PublicationTask
-
         state = self.workflow_state
         task = state.current_task_state.task.specific if state and state.current_task_state else None
         return PublicationTask if isinstance(task, PublicationTask) else ApprovalTask
@@ -182,13 +173,9 @@ class PublishAction(BaseApprovalAction):
         self.comment = comment
 
     def check(self):
-        from .models import PublicationTask
-
         self._check_allowed(PublicationTask, "approve")
 
     def execute(self):
-        from .models import PublicationTask
-
         return self._run(PublicationTask, "approve", comment=self.comment)
 
 
@@ -202,13 +189,9 @@ class EmergencyPublishAction(BaseApprovalAction):
         self.comment = comment
 
     def check(self):
-        from .models import ApprovalTask
-
         self._check_allowed(ApprovalTask, "emergency_publish")
 
     def execute(self):
-        from .models import ApprovalTask
-
         return self._run(ApprovalTask, "emergency_publish", comment=self.comment)
 
 

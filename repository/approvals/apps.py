@@ -7,6 +7,6 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "การขออนุมัติเผยแพร่"
 
     def ready(self):
-        from . import signals
+        from . import signals  # deferred: app registry
 
         signals.connect()

@@ -33,6 +33,8 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from repository.accounts.administrators import is_administrator
 
 from . import workflow
+from .models import ApprovalForm
+from .records import record_publication
 
 
 class PublicationRefused(PermissionDenied):
@@ -59,8 +61,6 @@ def is_governed(page):
 
 
 def _form_exists(**filters):
-    from .models import ApprovalForm
-
     return ApprovalForm.objects.filter(**filters).exists()
 
 
@@ -134,8 +134,6 @@ class GatedPublishAction(PublishPageRevisionAction):
     """Wagtail's publish action with the gate in front and the approval form in the same transaction."""
 
     def execute(self, skip_permission_checks=False):
-        from .records import record_publication
-
         with transaction.atomic():
             self.check(skip_permission_checks=skip_permission_checks)
             authorisation = authorise(self.object, self.revision)

@@ -25,6 +25,8 @@ from django.db import models
 from django.utils import timezone
 from wagtail.models import Page, Task, TaskState
 
+from repository.models import EmergencyAnnouncementPage
+
 from . import roles
 from .agency_roles import AgencyRole  # noqa: F401  (a model of this app)
 from .forms import ApproveForm, RequestForm, SendBackForm
@@ -72,8 +74,6 @@ def _earlier_signers(task_state, *task_models):
 
 
 def _is_emergency(page):
-    from repository.models import EmergencyAnnouncementPage
-
     return isinstance(_page(page), EmergencyAnnouncementPage)
 
 

@@ -10,22 +10,19 @@ from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
 from wagtail.models import TaskState
 
 from . import roles
+from .models import ApprovalTask, RoleTaskMixin, _is_emergency
 
 
 class RoleTaskSubmissionEmailNotifier(BaseGroupApprovalTaskStateEmailNotifier):
     notification = "submitted"
 
     def can_handle(self, instance, **kwargs):
-        from .models import RoleTaskMixin
-
         return isinstance(instance, TaskState) and isinstance(instance.task.specific, RoleTaskMixin)
 
     def get_template_base_prefix(self, instance, **kwargs):
         return "task_state_"
 
     def get_recipient_users(self, task_state, **kwargs):
-        from .models import ApprovalTask, _is_emergency
-
         task = task_state.task.specific
         page = task_state.workflow_state.content_object.specific
         wanted = [task.role]

@@ -17,6 +17,7 @@ from wagtail.models import Page, WorkflowState
 from repository.thai import format_be_date
 
 from . import roles
+from .models import ApprovalTask, PublicationTask, RequestTask, _is_emergency
 from .workflow import is_emergency_fast_track
 
 NAMES_SHOWN = 3
@@ -28,8 +29,6 @@ def _name(user):
 
 def queue(page, task):
     """``"ผู้อนุมัติรับรองของ จังหวัดอุทัยธานี (สมหญิง รักษ์ธรรม)"`` — who may do ``task`` on ``page`` now."""
-    from .models import ApprovalTask, _is_emergency
-
     wanted = [task.role]
     if isinstance(task, ApprovalTask) and _is_emergency(page):
         wanted.append(roles.EMERGENCY_APPROVER)
@@ -52,8 +51,6 @@ def queue(page, task):
 
 def describe(page):
     """The sentence for ``page`` as its workflow stands now (``""`` when it has none)."""
-    from .models import ApprovalTask, PublicationTask, RequestTask
-
     page = Page.objects.get(pk=page.pk).specific
     title = f"“{page.get_admin_display_title()}”"
     state = WorkflowState.objects.for_instance(page).order_by("-created_at", "-pk").first()

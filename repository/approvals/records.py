@@ -8,9 +8,13 @@ states and log entries that authorised the revision and writes one
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import PageLogEntry
 
 from repository.fiscal import fiscal_year_of
+from repository.models import AgencyPage
 
+from .forms import RequestForm
+from .models import ApprovalForm, RequestTaskState
 from .workflow import approved_states, is_emergency_fast_track
 
 
@@ -22,8 +26,6 @@ def _signature(user):
 
 def _log_entry(task_state, action):
     """Wagtail's own log entry for a task state's approval (who and when, as logged)."""
-    from wagtail.models import PageLogEntry
-
     return (
         PageLogEntry.objects.filter(action=action, data__workflow__task_state_id=task_state.pk)
         .select_related("user")
@@ -45,8 +47,6 @@ def _agency_of(page):
     if agency is None and hasattr(page, "nearest_agency"):
         agency = page.nearest_agency()
     if agency is None:
-        from repository.models import AgencyPage
-
         agency_page = AgencyPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
         agency = agency_page.agency if agency_page else None
     return agency
@@ -60,8 +60,6 @@ def record_publication(page, revision, authorisation):
     transaction; returns the form, or None when the page belongs to no agency
     (the gate then refuses the publication).
     """
-    from .models import ApprovalForm
-
     page = page.specific
     agency = _agency_of(page)
     if agency is None:
@@ -122,9 +120,6 @@ def record_publication(page, revision, authorisation):
 
 def preview_for(page):
     """The form as it stands for a page in the workflow (not a record): what the approver reviews."""
-    from .forms import RequestForm
-    from .models import RequestTaskState
-
     page = page.specific
     workflow_state = page.current_workflow_state
     data = {"page": page, "agency": _agency_of(page), "workflow_state": workflow_state, "request": None,

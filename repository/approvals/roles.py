@@ -12,10 +12,14 @@ nothing; the administrator manages everything and may publish outside the
 workflow, with a stated reason.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
 
 from repository.accounts.administrators import is_administrator  # noqa: F401  (re-exported for callers of roles)
+from repository.documents import agency_collection
 
 from .agency_roles import (  # noqa: F401  (the role names are part of this module's interface)
     AGENCY_ROLE_CHOICES,
@@ -97,10 +101,6 @@ ROLE_DOCUMENT_PERMISSIONS = {
 
 def _grant_document_permissions(group, role, agency):
     """The role's document permissions on the agency's collection, and none anywhere else."""
-    from wagtail.models import GroupCollectionPermission
-
-    from repository.documents import agency_collection
-
     collection = agency_collection(agency)
     GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
     for permission in Permission.objects.filter(
@@ -117,8 +117,6 @@ def grant_agency_roles(agency):
     exist but hold no page permissions yet; creating the page grants them
     (see ``signals``).
     """
-    from wagtail.models import GroupPagePermission
-
     page = getattr(agency, "page", None) if agency.pk else None
     groups = {}
     for role, _label in AGENCY_ROLE_CHOICES:
@@ -139,8 +137,6 @@ def grant_agency_roles(agency):
 @transaction.atomic
 def ensure_global_groups():
     """The auditor and administrator groups, with whatever of their permissions exist now."""
-    from wagtail.models import GroupPagePermission, Page
-
     auditor, _ = Group.objects.get_or_create(name=AUDITOR_GROUP)
     auditor.permissions.add(*_permissions(AUDITOR_PERMISSIONS))
     administrator, _ = Group.objects.get_or_create(name=ADMINISTRATOR_GROUP)
@@ -178,8 +174,6 @@ def role_holders(page, *wanted_roles):
     The same rule as ``user_has_role``, read the other way: the role groups of the agencies whose
     pages are ``page`` or above it, nearest agency first. Agencies whose group has nobody are left out.
     """
-    from django.contrib.auth import get_user_model
-
     links = (
         AgencyRole.objects.filter(role__in=wanted_roles, agency__page__path__in=_ancestor_paths(page))
         .select_related("agency", "agency__page").order_by("-agency__page__depth", "role")
@@ -198,9 +192,6 @@ def role_holders(page, *wanted_roles):
 
 def pages_with_role(user, role):
     """Pages on which ``user`` holds ``role``."""
-    from django.db.models import Q
-    from wagtail.models import Page
-
     paths = AgencyRole.objects.filter(group__user=user, role=role, agency__page__isnull=False).values_list(
         "agency__page__path", flat=True
     )

@@ -14,7 +14,10 @@ its request fields, and the values a dialog starts from (the last request's, on 
 
 import json
 
+from wagtail.models import TaskState, WorkflowState
+
 from .forms import RequestForm
+from .models import RequestTaskState
 
 # The editor's workflow-action name for the one-step submission (not a task action).
 SUBMIT_ACTION = "approvals-submit"
@@ -43,10 +46,6 @@ def posted_request(post):
 
 def last_request(page):
     """The provider's most recent completed request on ``page`` (a ``RequestTaskState``), or ``None``."""
-    from wagtail.models import TaskState, WorkflowState
-
-    from .models import RequestTaskState
-
     return (
         RequestTaskState.objects.filter(
             workflow_state__in=WorkflowState.objects.for_instance(page), status=TaskState.STATUS_APPROVED

@@ -18,9 +18,11 @@ from security import spreadsheets
 from . import layout, pdf, roles
 from .access import agencies_visible_to, forms_visible_to, user_can_view_page_forms
 from .actions import ApprovalActionError, OverridePublishAction, SubmitForApprovalAction
-from .forms import OverridePublishForm
+from .forms import OverridePublishForm, RequestForm
 from .models import ApprovalForm
 from .records import preview_for
+from .submission import SUBMIT_LABEL, request_initial
+from .workflow import is_governed
 
 
 def _visible_form(request, pk):
@@ -172,10 +174,6 @@ def submit_request(request, page_id):
     (``editor.DisclosureEditView``). Only a user who may submit this page now gets the dialog.
     """
     from wagtail.admin.modal_workflow import render_modal_workflow
-
-    from .forms import RequestForm
-    from .submission import SUBMIT_LABEL, request_initial
-    from .workflow import is_governed
 
     page = get_object_or_404(Page, pk=page_id).specific
     if not is_governed(page):

@@ -8,6 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
+from repository.models import DisclosurePage
+
 from . import editor, gate, roles, send_back, urls
 from .actions import ApprovalActionError, refuse_direct_publish
 from .workflow import is_governed
@@ -68,8 +70,6 @@ hooks.register("before_edit_page", send_back.show_send_back)
 
 @hooks.register("before_create_page")
 def refuse_publish_on_create(request, parent_page, page_class):
-    from repository.models import DisclosurePage
-
     if request.method == "POST" and request.POST.get("action-publish") and issubclass(page_class, DisclosurePage):
         messages.error(request, "ข้อมูลเผยแพร่ต้องผ่านขั้นตอนการอนุมัติ บันทึกร่างแล้วยื่นขออนุมัติ")
         return redirect("wagtailadmin_explore", parent_page.pk)

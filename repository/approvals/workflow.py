@@ -9,6 +9,11 @@ publication gate (``gate.py``) reads to answer "may this revision go live?".
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from wagtail.models import Page, PageLogEntry, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
+
+from repository.models import DisclosurePage
+
+from .models import ApprovalTask, PublicationTask, RequestTask
 
 WORKFLOW_NAME = "การขออนุมัติเผยแพร่ข้อมูลผ่านเว็บไซต์"
 TASK_NAMES = {
@@ -21,10 +26,6 @@ TASK_NAMES = {
 @transaction.atomic
 def ensure_publication_workflow():
     """Create the workflow and its tasks if missing; assign it to the tree's root. Idempotent."""
-    from wagtail.models import Page, Workflow, WorkflowPage, WorkflowTask
-
-    from .models import ApprovalTask, PublicationTask, RequestTask
-
     workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
     if workflow is None:
         workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
@@ -40,8 +41,6 @@ def ensure_publication_workflow():
 
 
 def _approved_state(workflow_state, model, revision):
-    from wagtail.models import TaskState
-
     return (
         TaskState.objects.filter(
             workflow_state=workflow_state,
@@ -58,8 +57,6 @@ def _approved_state(workflow_state, model, revision):
 
 def approved_states(workflow_state, revision):
     """``{"request": TaskState, "approval": ..., "publication": ...}`` approved on ``revision`` (None if missing)."""
-    from .models import ApprovalTask, PublicationTask, RequestTask
-
     return {
         "request": _approved_state(workflow_state, RequestTask, revision),
         "approval": _approved_state(workflow_state, ApprovalTask, revision),
@@ -73,10 +70,6 @@ def verified_revision(workflow_state):
     Every step approved the same revision, by the right number of different
     people, and nobody has changed the page since.
     """
-    from wagtail.models import TaskState
-
-    from .models import PublicationTask
-
     publication = (
         TaskState.objects.filter(
             workflow_state=workflow_state,
@@ -115,8 +108,6 @@ def check_signers(workflow_state, revision):
 
 
 def is_emergency_fast_track(workflow_state):
-    from wagtail.models import PageLogEntry
-
     return PageLogEntry.objects.filter(
         action="approvals.emergency_publish", data__workflow_state_id=workflow_state.pk
     ).exists()
@@ -124,10 +115,6 @@ def is_emergency_fast_track(workflow_state):
 
 def approving_workflow_state(revision):
     """The finished workflow state that approved ``revision`` for publication, or None."""
-    from wagtail.models import WorkflowState
-
-    from .models import PublicationTask
-
     candidates = WorkflowState.objects.filter(
         status=WorkflowState.STATUS_APPROVED,
         task_states__revision=revision,
@@ -143,8 +130,6 @@ def approving_workflow_state(revision):
 
 def override_entry(revision):
     """The administrator's logged decision to publish ``revision`` outside the workflow, or None."""
-    from wagtail.models import PageLogEntry
-
     return (
         PageLogEntry.objects.filter(action="approvals.override_publish", revision=revision)
         .order_by("-timestamp", "-pk")
@@ -154,6 +139,4 @@ def override_entry(revision):
 
 def is_governed(page):
     """Pages whose publication must go through the procedure: every disclosure page type."""
-    from repository.models import DisclosurePage
-
     return isinstance(page.specific, DisclosurePage)

@@ -20,6 +20,8 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from repository.accounts.administrators import is_administrator
+from repository.approvals.actions import OverridePublishAction
+from repository.approvals.gate import is_governed
 
 from .models import AuditRecord
 from .replay import version_state
@@ -191,9 +193,6 @@ class RevertToVersionAction:
                 if self.publish:
                     # Through the publication gate: a reverted disclosure goes live only by the
                     # administrator's recorded override, with the reason on its approval form.
-                    from repository.approvals.actions import OverridePublishAction
-                    from repository.approvals.gate import is_governed
-
                     if is_governed(page):
                         OverridePublishAction(page, self.user, self.reason).execute()
                     else:

@@ -13,14 +13,18 @@ class AuditConfig(AppConfig):
         from wagtail.models import GroupCollectionPermission, GroupPagePermission, ModelLogEntry, PageLogEntry
         from wagtail.signals import post_page_move, pre_page_move
 
-        from .recording import (
+        from .recording import (  # deferred: app registry
             on_approval_form_saved,
             on_group_permission_changed,
             on_log_entry_saved,
             seal_unsealed_revision,
         )
-        from .registration import register_models
-        from .tree import find_shifted_children, log_shifted_children, remember_destination_paths
+        from .registration import register_models  # deferred: app registry
+        from .tree import (  # deferred: app registry
+            find_shifted_children,
+            log_shifted_children,
+            remember_destination_paths,
+        )
 
         register_models()
         post_save.connect(on_log_entry_saved, sender=PageLogEntry, dispatch_uid="audit.page_log_entry")

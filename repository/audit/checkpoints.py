@@ -26,9 +26,14 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
+
+from .head import lock_head
+from .models import Checkpoint, Cosignature
+from .stored_tree import StoredTree
 
 ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
@@ -98,8 +103,6 @@ class SigningKey:
 
     @property
     def verifier(self):
-        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
         return VerifierKey(self.name, self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     def __str__(self):
@@ -108,8 +111,6 @@ class SigningKey:
 
     @classmethod
     def generate(cls, name):
-        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-
         _check_name(name)
         seed = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         return cls(name, seed)
@@ -276,14 +277,10 @@ def make_checkpoint(using=None, key=None):
     If the latest stored checkpoint already covers the current size, that one is returned. Taken under
     the chain lock, so the size and root are those of one moment between appends.
     """
-    from .chain import _lock_head
-    from .merkle import StoredTree
-    from .models import Checkpoint
-
     using = using or DEFAULT_DB_ALIAS
     key = key or load_signing_key()
     with transaction.atomic(using=using):
-        head = _lock_head(using)
+        head = lock_head(using)
         latest = Checkpoint.objects.using(using).order_by("-size", "-id").first()
         if latest is not None and latest.size == head.sequence:
             return latest
@@ -295,8 +292,6 @@ def make_checkpoint(using=None, key=None):
 
 
 def add_cosignature(checkpoint, witness_key, log_key=None, using=None):
-    from .models import Cosignature
-
     line = cosign(checkpoint.note, log_key or log_verifier(), witness_key)
     return Cosignature.objects.using(using or DEFAULT_DB_ALIAS).create(
         checkpoint=checkpoint, witness=witness_key.name, line=line, created_at=timezone.now())
@@ -308,6 +303,4 @@ def cosigned_note(checkpoint):
 
 
 def latest_checkpoint(using=None):
-    from .models import Checkpoint
-
     return Checkpoint.objects.using(using or DEFAULT_DB_ALIAS).order_by("-size", "-id").first()

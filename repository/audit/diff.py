@@ -12,12 +12,14 @@
 * anything else: before and after.
 """
 
+import datetime
 import re
 from functools import lru_cache
 
 from django.apps import apps
 
 from repository.sequence_diff import opcodes
+from repository.thai import format_be_date
 
 from .replay import entry_state, version_state
 
@@ -196,10 +198,6 @@ def readable_ops(ops):
 
 def readable_value(value):
     """A changed value as shown: ISO dates and times in Buddhist Era (``15 ม.ค. 2568``), the rest as is."""
-    import datetime
-
-    from repository.thai import format_be_date
-
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -22,13 +22,16 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
+from . import checkpoints as signing
 from . import labels
 from .canonical import GENESIS_SEAL, PAYLOAD_VERSION, canonical_json, canonical_time
-from .chain import iter_entries
+from .entries import iter_entries
 from .merkle import CompactRange, leaf_hash, position
+from .models import Checkpoint, TreeNode
 
 ENTRIES = "entries.ndjson"
 MANIFEST = "manifest.json"
@@ -46,13 +49,8 @@ CANONICALISATION = (
 
 
 def _write_folder(output, using):
-    from . import checkpoints as signing
-    from .models import Checkpoint
-
     output.mkdir(parents=True, exist_ok=True)
     digest, tree = hashlib.sha256(), CompactRange()
-    from .models import TreeNode
-
     recorded_leaves = dict(TreeNode.objects.using(using).filter(position__lt=position(1, 0)).values_list(
         "position", "hash"))
     count, head, first, last = 0, GENESIS_SEAL, None, None
@@ -82,8 +80,6 @@ def _write_folder(output, using):
     except signing.KeyNotConfigured:
         key = None
     if key is not None:
-        from django.conf import settings
-
         note = signing.sign_note(signing.checkpoint_text(settings.AUDIT_LOG["ORIGIN"], count, tree.root()), key)
         (output / CHECKPOINT).write_text(note, encoding="utf-8")
     manifest = {

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from repository.models import Agency
+
 from . import labels
 from .models import AuditRecord
 from .replay import _event, ensure_aware, event_rows
@@ -24,8 +26,6 @@ class TimelineFilterForm(forms.Form):
 
 def filter_records(agency=None, user=None, action=None, item_code=None, date_from=None, date_to=None):
     """AuditRecords matching the filters, newest first. ``agency`` includes the agencies below it."""
-    from repository.models import Agency
-
     records = AuditRecord.objects.all()
     if agency:
         agency = agency.strip()

@@ -69,7 +69,7 @@ class AuditRecord(models.Model):
         """Insert only: the sequence and seal are assigned here, under the chain lock."""
         if self.pk is not None:
             raise ValueError("audit records are append-only")
-        from .chain import seal_record
+        from .chain import seal_record  # deferred: genuine cycle, chain seals with these models
 
         with transaction.atomic(using=kwargs.get("using")):
             seal_record(self, using=kwargs.get("using"))

@@ -21,6 +21,8 @@ from django.db import transaction
 from reversion import revisions as reversion_revisions
 from wagtail.models import Page
 
+from repository.models import Agency, AgencyPage, DisclosurePage
+
 from .models import AuditRecord
 
 ACTION_DELETE = "wagtail.delete"
@@ -43,8 +45,6 @@ def user_display_name(user):
 
 def describe(obj, action):
     """Denormalised facts about the object, for filtering and point-in-time reads."""
-    from repository.models import Agency, AgencyPage, DisclosurePage
-
     facts = {
         "object_model": obj._meta.label_lower,
         "object_id": str(obj.pk),

@@ -11,6 +11,23 @@ from django.contrib.auth.models import Group
 from wagtail.documents import get_document_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
 
+from repository.models import (
+    DISCLOSURE_PAGE_MODELS,
+    Agency,
+    AgencyPage,
+    CarryOverDecision,
+    DisclosureAttachment,
+    DisclosurePage,
+    DisclosureTag,
+    FrameworkItem,
+    FrameworkItemSuccession,
+    FrameworkYear,
+    HomePage,
+    ItemGroupPage,
+    ItemPage,
+    ProcurementSummaryRow,
+)
+
 # Never versioned: secrets, and e-mail (the audit trail is exported to outsiders).
 USER_FIELDS_EXCLUDED = ("password", "email", "last_login")
 
@@ -22,24 +39,6 @@ def _register(model, **options):
 
 def register_models():
     from taggit.models import Tag
-
-    from repository.models import (
-        DISCLOSURE_PAGE_MODELS,
-        Agency,
-        AgencyPage,
-        CarryOverDecision,
-        DisclosureAttachment,
-        DisclosurePage,
-        DisclosureTag,
-        FrameworkItem,
-        FrameworkItemSuccession,
-        FrameworkYear,
-        HomePage,
-        ItemGroupPage,
-        ItemPage,
-        ProcurementSummaryRow,
-    )
-
     _register(Page)
     _register(DisclosurePage, follow=("page_ptr", "attachments", "tagged_items"))
     for model in DISCLOSURE_PAGE_MODELS:

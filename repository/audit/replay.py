@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
+from repository.models import DISCLOSURE_PAGE_MODELS, Agency
+
 from . import labels, tree
 from .canonical import canonical_time
 from .models import PUBLICATION_ACTIONS, AuditRecord
@@ -193,8 +195,6 @@ def state_as_of(model, pk, moment):
 
 
 def _agency_ids(agency):
-    from repository.models import Agency
-
     if agency is None:
         return None
     if not isinstance(agency, Agency):
@@ -393,8 +393,6 @@ def _hidden_sections_as_of(moment, latest, moves):
 
     A section with no recorded entry at or before the moment (created outside any logged action) is
     taken as it is recorded, i.e. not hidden: the trail cannot say otherwise."""
-    from repository.models import DISCLOSURE_PAGE_MODELS
-
     disclosures = {model._meta.label_lower for model in DISCLOSURE_PAGE_MODELS} | {"repository.disclosurepage"}
     # A deleted section hides nothing (its branch went with it, and treebeard may give its path to a new page).
     rows = list(AuditRecord.objects.filter(sequence__in=latest).exclude(object_model__in=disclosures)

@@ -27,8 +27,10 @@ from hashlib import sha256
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from .canonical import GENESIS_SEAL, CanonicalText, canonical_json
-from .chain import iter_entries, last_sequence, parse_stored_extra
-from .merkle import HASH_SIZE, CompactRange, StoredTree, leaf_hash, position, root_of
+from .entries import iter_entries, last_sequence, parse_stored_extra
+from .merkle import HASH_SIZE, CompactRange, leaf_hash, position, root_of
+from .models import AuditRecord
+from .stored_tree import StoredTree
 
 RANGE_SIZE = 10_000
 PARALLEL_MIN_ENTRIES = 20_000  # below this, or inside a transaction, one process checks everything
@@ -315,8 +317,6 @@ def verify_appended(checkpoint, using=None, workers=None):
         return 0, Finding(None, f"the stored tree at size {size} does not give the root the checkpoint signed")
     seal_before = GENESIS_SEAL
     if size:
-        from .models import AuditRecord
-
         seal_before = AuditRecord.objects.using(using).filter(sequence=size).values_list("seal", flat=True).first()
         if seal_before is None:
             return 0, Finding(size, f"entry {size} is missing: the checkpoint covers it")

@@ -23,6 +23,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
+
+from repository.wagtail_database import deferred_adds, flush_deferred
+
+from ..models import ImportedSource
 
 _saved = ContextVar("import_saved_objects", default=None)
 
@@ -65,12 +72,6 @@ def batched_side_work():
     each, as Wagtail's task would have, before the transaction commits. On an
     error nothing is flushed (the transaction rolls back anyway).
     """
-    from wagtail.models import ReferenceIndex
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-    from wagtail.tasks import update_reference_index_task
-
-    from repository.wagtail_database import deferred_adds, flush_deferred
-
     post_save.connect(_remember_saved, dispatch_uid="repository.importers.remember_saved")
     token = _saved.set({})
     try:
@@ -108,8 +109,6 @@ def _write_page(planned, user, publish):
 
 
 def _write_batch(batch, user, publish, bulk):
-    from ..models import ImportedSource
-
     with transaction.atomic(), (batched_side_work() if bulk else nullcontext()):
         pages = [_write_page(planned, user, publish) for planned in batch]
         ImportedSource.objects.bulk_create([

@@ -18,7 +18,9 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.models import register_form_field_override
 
 from .. import slugs
+from ..fiscal import fiscal_year_of
 from ..thai import format_baht, parse_baht
+from .frameworks import FrameworkItem, FrameworkYear
 from .page_types import DISCLOSURE_TYPES
 
 
@@ -87,8 +89,6 @@ class ItemPageForm(ThaiPageForm):
 
 def framework_year_for(fiscal_year):
     """The framework year a disclosure of ``fiscal_year`` answers: that year's, else the newest before it."""
-    from .frameworks import FrameworkYear
-
     years = FrameworkYear.objects.order_by("-year").values_list("year", flat=True)
     return next((year for year in years if fiscal_year is None or year <= fiscal_year), None)
 
@@ -111,9 +111,6 @@ class DisclosurePageForm(ThaiPageForm):
         field = self.fields.get("items")
         if field is None:
             return
-        from ..fiscal import fiscal_year_of
-        from .frameworks import FrameworkItem
-
         page = self.instance
         fiscal_year = page.fiscal_year or fiscal_year_of(page.issue_date or timezone.localdate())
         year = framework_year_for(fiscal_year)

@@ -13,6 +13,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
+from ..fiscal import normalise_fiscal_year
+
 KEY_SEPARATOR = ":"
 
 
@@ -27,8 +29,6 @@ def parse_item_key(value):
     The year may be Buddhist Era or Gregorian (``2022:O22`` is ITA 2565). Raises ``ValueError``
     for anything else (an empty code, a year that is not a plausible fiscal year).
     """
-    from ..fiscal import normalise_fiscal_year
-
     text = str(value).strip()
     year, separator, code = text.rpartition(KEY_SEPARATOR)
     code = code.strip().upper()

@@ -26,7 +26,7 @@ def _gate():
     """The publication gate. The models know it only by this one import, made when a disclosure is
     published or saved live: ``repository.approvals`` builds on the models, so it cannot be imported
     while they are being defined."""
-    from repository.approvals import gate
+    from repository.approvals import gate  # deferred: genuine cycle, the gate builds on these models
 
     return gate
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import documents as docs
 from ..errors import SearchUnavailable
+from ..models import IndexTask
 
 REBUILD_CHUNK = 200
 IN_FLIGHT = 2  # chunks handed to the workers ahead of the one being written
@@ -182,8 +183,6 @@ class SearchBackend:
         not indexed, extra = indexed but not public (must never be shown),
         stale = indexed from an older publication.
         """
-        from ..models import IndexTask
-
         expected = {
             pk: docs.version_of(last_published_at, url_path)
             for pk, last_published_at, url_path in docs.public_pages().values_list("pk", "last_published_at", "url_path")

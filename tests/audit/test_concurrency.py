@@ -10,8 +10,9 @@ from wagtail.log_actions import log
 
 from repository.audit.canonical import canonical_json
 from repository.audit.chain import iter_entries, verify_chain
-from repository.audit.merkle import StoredTree, leaf_hash, root_of
+from repository.audit.merkle import leaf_hash, root_of
 from repository.audit.models import AuditRecord, TreeNode
+from repository.audit.stored_tree import StoredTree
 from repository.models import Agency
 
 THREADS = 6

@@ -21,6 +21,7 @@ from repository.audit import merkle
 from repository.audit.canonical import canonical_json, compute_seal
 from repository.audit.chain import iter_entries, verify_chain
 from repository.audit.models import AuditRecord, ChainHead, Checkpoint, TreeNode
+from repository.audit.stored_tree import StoredTree
 from repository.audit.triggers import drop_triggers
 from tests import factories
 
@@ -184,7 +185,7 @@ def test_the_stored_tree_gives_rfc_9162_proofs_of_the_entries(history):
     inputs = _inputs()
     n = len(inputs)
     assert n == len(history) > 20
-    tree = merkle.StoredTree()
+    tree = StoredTree()
     assert tree.size() == n and tree.root(n) == rfc_mth(inputs)
     for m in random.Random(13).sample(range(n), 10) + [0, n - 1]:
         size = random.Random(m).randint(m + 1, n)

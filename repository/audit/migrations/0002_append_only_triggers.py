@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from repository.audit.canonical import GENESIS_SEAL
+from repository.audit.triggers import create_triggers, drop_triggers
+
 
 def create(apps, schema_editor):
-    from repository.audit.canonical import GENESIS_SEAL
-    from repository.audit.triggers import create_triggers
-
     ChainHead = apps.get_model("audit", "ChainHead")
     ChainHead.objects.using(schema_editor.connection.alias).get_or_create(
         pk=1, defaults={"sequence": 0, "seal": GENESIS_SEAL}
@@ -15,8 +15,6 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    from repository.audit.triggers import drop_triggers
-
     drop_triggers(schema_editor.connection)
 
 

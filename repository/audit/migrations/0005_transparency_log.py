@@ -3,14 +3,14 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from repository.audit.canonical import canonical_json
+from repository.audit.entries import iter_entries
+from repository.audit.merkle import CompactRange, leaf_hash, position
+from repository.audit.triggers import create_triggers, drop_statements
+
 
 def build_tree(apps, schema_editor):
     """The Merkle tree over the entries already sealed (from their payloads), and the tables' triggers."""
-    from repository.audit.canonical import canonical_json
-    from repository.audit.chain import iter_entries
-    from repository.audit.merkle import CompactRange, leaf_hash, position
-    from repository.audit.triggers import create_triggers
-
     alias = schema_editor.connection.alias
     TreeNode = apps.get_model("audit", "TreeNode")
     tree, rows = CompactRange(), []
@@ -29,8 +29,6 @@ def build_tree(apps, schema_editor):
 
 
 def drop_tree_triggers(apps, schema_editor):
-    from repository.audit.triggers import drop_statements
-
     with schema_editor.connection.cursor() as cursor:
         for statement in drop_statements(schema_editor.connection.vendor,
                                          ("audit_treenode", "audit_checkpoint", "audit_cosignature")):

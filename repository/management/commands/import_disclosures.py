@@ -6,14 +6,13 @@ from tqdm import tqdm
 
 from repository.approvals import roles
 from repository.approvals.imports import override_publisher
+from repository.importers.corpus import open_text
 from repository.importers.disclosures import import_disclosures
 
 from .load_demo import quiet  # Wagtail's INFO line per page action only at -v 2
 
 
 def count_lines(path):
-    from repository.importers.corpus import open_text
-
     with open_text(path) as handle:
         return sum(1 for line in handle if line.strip())
 

@@ -12,6 +12,8 @@ from repository.audit.canonical import canonical_time
 from repository.audit.chain import head_seal, verify_chain
 from repository.audit.export import export_archive
 from repository.audit.replay import event_as_json, iter_events, parse_moment
+from repository.audit.verification import verify_appended
+from repository.models import Agency
 
 
 class Command(BaseCommand):
@@ -54,8 +56,6 @@ class Command(BaseCommand):
                           f"{result.checkpoints} signed checkpoint(s) consistent")
 
     def _verify_appended(self, workers):
-        from repository.audit.verification import verify_appended
-
         latest = signing.latest_checkpoint()
         if latest is None:
             raise CommandError("no stored checkpoint: run `audit checkpoint` first, or a full `audit verify`")
@@ -117,8 +117,6 @@ class Command(BaseCommand):
             until = parse_moment(until) if until else None
         except ValueError as error:
             raise CommandError(str(error))
-        from repository.models import Agency
-
         if agency and not Agency.objects.filter(code=agency).exists():
             raise CommandError(f"no agency with code {agency!r}")
         if since and until and since > until:
