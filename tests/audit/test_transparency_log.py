@@ -23,6 +23,7 @@ from repository.audit.chain import iter_entries, verify_chain
 from repository.audit.models import AuditRecord, ChainHead, Checkpoint, TreeNode
 from repository.audit.stored_tree import StoredTree
 from repository.audit.triggers import drop_triggers
+from security import public_url
 from tests import factories
 
 from .conftest import make_news
@@ -391,6 +392,8 @@ def test_api_checkpoints_and_public_key(history, log_key, api, editor, tree):
     assert _b64(latest["root_hash"]) == parsed.root == rfc_mth(_inputs())
     listing = api.get("/api/v1/audit/checkpoints", {"limit": 1}).json()
     assert [c["size"] for c in listing["results"]] == [first.size] and "since=" in listing["next"]
+    # like every other listing's, the link is on the one public base URL, not the asking Host
+    assert listing["next"].startswith(public_url.base_url() + "/api/v1/audit/checkpoints?")
     assert [c["size"] for c in api.get(listing["next"]).json()["results"]] == [second.size]
     assert api.get("/api/v1/audit/checkpoints", {"since": second.size}).json()["results"] == []
     bad = api.get("/api/v1/audit/checkpoints", {"since": "yesterday"})
@@ -429,6 +432,7 @@ def test_api_proofs_verify_with_the_independent_rfc_implementation(history, log_
         ("/api/v1/audit/proof/consistency", {"from": 0}, "from"),
         ("/api/v1/audit/proof/consistency", {"from": 9, "to": 8}, "from"),
         ("/api/v1/audit/proof/consistency", {"from": 2, "to": n + 1}, "to"),
+        ("/api/v1/audit/proof/inclusion", {"entry": 1, "size": n + 1}, "size"),
     ]:
         response = api.get(url, query)
         assert response.status_code == 400, (url, query)
