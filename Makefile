@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEMO_NEWS ?= 300
+# The suite runs in one pytest-xdist worker per core (`auto`); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The public base URL every absolute link uses (API links, feeds, the OIT sheet, e-mails, the Wagtail Site):
@@ -62,7 +64,7 @@ test: setup lint check axe
 			ELASTICSEARCH_URL="$$(bash tools/elasticsearch.sh up)" || exit 1; export ELASTICSEARCH_URL; \
 		fi; \
 	fi; \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

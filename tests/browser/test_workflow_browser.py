@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from wagtail.models import WorkflowState
 
 from repository.approvals.models import ApprovalForm, ApprovalTask, PublicationTask
@@ -74,10 +75,18 @@ def current_task(draft):
 
 
 def wait_until(page, condition, tries=40):
-    """Poll ``condition`` while the browser's request finishes on the live server (up to 10 s)."""
+    """Poll ``condition`` while the browser's request finishes on the live server (up to 10 s).
+
+    The test and the live server share SQLite's in-memory test database through its shared cache, whose
+    table locks do not wait: a read that meets the server's write is "database table is locked". That is
+    "not yet", polled again (it failed a run with two test workers)."""
     for _ in range(tries):
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
         page.wait_for_timeout(250)
     return condition()
 
