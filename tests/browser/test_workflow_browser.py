@@ -7,7 +7,7 @@ saved to ``artifacts/screenshots/`` (git-ignored) for a person to look at.
 
 import os
 import re
-import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -37,9 +37,8 @@ def browser_page():
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+    # Kept, not emptied: browser tests may run at once in several workers, each writing its own files.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
@@ -123,12 +122,18 @@ def submit_in_one_step(page, edit_url, remarks=None, expect_prefilled=None):
     return modal
 
 
+JOURNEY_SHOTS = ["provider-draft", "provider-request-dialog", "provider-submitted", "approver-reviews-form",
+                 "approver-sent-back", "provider-resubmit-dialog", "approver-approved", "publisher-editor",
+                 "approval-form", "live-page"]
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_provider_approver_publisher_take_a_draft_live(
     browser_page, live_server, draft, provider, approver, publisher
 ):
     page = browser_page
     edit_url = f"{live_server.url}/admin/pages/{draft.pk}/edit/"
+    started = time.time()
 
     # 1. The provider submits in one step: the dialog (prefilled from the page) and its button.
     log_in(page, live_server, provider)
@@ -202,4 +207,5 @@ def test_provider_approver_publisher_take_a_draft_live(
     page.goto(f"{live_server.url}{draft.url}")
     shot(page, 10, "live-page")
     assert draft.title[:30] in page.content()
-    assert len(list(SCREENSHOTS.glob("*.png"))) == 10
+    journey = [path for path in SCREENSHOTS.glob("[01][0-9]-*.png") if path.stem[3:] in JOURNEY_SHOTS]
+    assert sorted(path.stem[3:] for path in journey if path.stat().st_mtime >= started) == sorted(JOURNEY_SHOTS)
