@@ -190,6 +190,10 @@ class DisclosurePage(ThaiSlugMixin, Page):
         FieldPanel("tags"),
     ]
     search_fields = Page.search_fields + [
+        # The title of the latest draft too: the admin's search finds a page by the title its editors see
+        # (the page row keeps the last published one until the draft is published).
+        index.SearchField("draft_title"),
+        index.AutocompleteField("draft_title"),
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("document_number"),

@@ -99,6 +99,18 @@ def test_agency_pages_and_snippets_are_found_by_a_place_name(client, administrat
     assert "อำเภอห้วยคต" in response.content.decode()
 
 
+def test_a_live_pages_draft_is_found_by_its_draft_title(client, provider, news_index):
+    """The page row keeps the published title until the draft is published; its editors search the new one."""
+    from tests.factories import publish
+
+    page = news_index.add_child(instance=news_page(record_with("ผ่อนคลายเกณฑ์"), owner=provider))
+    page = publish(page)
+    page.title = record_with("สินค้าสหกรณ์")["title"]  # another real title of the sample
+    page.save_revision(user=provider)
+    assert page.pk in page_search(client, provider, "สินค้าสหกรณ์")  # only in the draft's title
+    assert page.pk in page_search(client, provider, "ผ่อนคลายเกณฑ์")  # the published title still finds it
+
+
 def test_the_page_chooser_searches_in_thai(client, provider, procurement_draft):
     client.force_login(provider)
     response = client.get("/admin/choose-page/search/", {"q": "ผ่อนคลายเกณฑ์"})
