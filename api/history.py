@@ -328,8 +328,9 @@ def listing_as_of(moment, agency_code=None, root=None, item_pages=False):
     with ``item_pages`` (a listing filtered by item asks for it), those of the item page above it then.
     """
     labels = {m._meta.label_lower: m for m in DISCLOSURE_PAGE_MODELS}
+    moves = replay.moves_as_of(moment)  # read once for both replays below
     try:
-        pages = replay.live_pages_as_of(moment, agency=agency_code, with_content=True)
+        pages = replay.live_pages_as_of(moment, agency=agency_code, with_content=True, moves=moves)
     except Exception as error:  # Agency.DoesNotExist for an unknown code
         if error.__class__.__name__ == "DoesNotExist":
             raise ParameterError("agency", "Unknown agency code.") from None
@@ -337,7 +338,7 @@ def listing_as_of(moment, agency_code=None, root=None, item_pages=False):
     restricted = _restricted_paths()
     item_page_items = {}
     if item_pages:
-        for entry in replay.live_pages_as_of(moment, with_content=True, models=("repository.itempage",)):
+        for entry in replay.live_pages_as_of(moment, with_content=True, moves=moves, models=("repository.itempage",)):
             item_page_items[entry["url_path"]] = (entry.get("content") or {}).get("items") or []
     rows = []
     for entry in pages:
@@ -359,8 +360,7 @@ def listing_as_of(moment, agency_code=None, root=None, item_pages=False):
             "version": entry["version_id"],
             "since": _iso(entry["since"]),
             # For filtering and ordering only (api.filters.ListingFilter.select drops them).
-            "_item_ids": answers.answered_then(content.get("items"),
-                                               item_page_items.get(entry["url_path"].rstrip("/").rpartition("/")[0] + "/")),
+            "_item_ids": answers.answered_then(content.get("items"), item_page_items.get(_parent_url(entry["url_path"]))),
             "_tags": [(t.get("tag__state") or {}).get("name") for t in content.get("tagged_items") or []],
             "_valid_until": content.get("valid_until"),
             "_first_published_at": content.get("first_published_at"),
@@ -368,6 +368,11 @@ def listing_as_of(moment, agency_code=None, root=None, item_pages=False):
         })
     rows.sort(key=lambda r: (r["issue_date"] or "", r["id"]), reverse=True)
     return rows
+
+
+def _parent_url(url_path):
+    """``/home/agency/group/item/page/`` → ``/home/agency/group/item/``."""
+    return url_path.rstrip("/").rpartition("/")[0] + "/"
 
 
 def _restricted_paths():
