@@ -103,7 +103,9 @@ def _write_page(planned, user, publish):
     planned.parent.add_child(instance=page)
     if planned.after_add is not None:
         planned.after_add(page)
-    page.save_revision(user=user, log_action=True)
+    # add_child has just run the page's full_clean on these very values (attachments are rows of their own):
+    # the revision skips a second one, as Wagtail's own create view does.
+    page.save_revision(user=user, log_action=True, clean=False)
     publish(page, user)
     return page
 
