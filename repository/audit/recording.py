@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from reversion import revisions as reversion_revisions
@@ -160,8 +161,16 @@ def _log_entry_object(log_entry):
     from wagtail.models import PageLogEntry
 
     if isinstance(log_entry, PageLogEntry):
-        page = Page.objects.filter(pk=log_entry.page_id).first()
-        return page.specific if page is not None else None
+        # Read as the class the entry names (Wagtail logs the specific page, so one query); the row's own
+        # content type decides: a page logged as a more general class is read again as its specific one.
+        content_type = ContentType.objects.get_for_id(log_entry.content_type_id) if log_entry.content_type_id else None
+        model = content_type.model_class() if content_type is not None else None
+        if model is None or not issubclass(model, Page):
+            model = Page
+        page = model._base_manager.filter(pk=log_entry.page_id).first()
+        if page is None:
+            return None
+        return page if page.specific_class is type(page) else page.specific
     content_type = log_entry.content_type
     model = content_type.model_class() if content_type is not None else None
     if model is None or not reversion.is_registered(model):
