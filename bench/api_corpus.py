@@ -37,7 +37,8 @@ def records(path, limit=None):
             yield json.loads(line)
 
 
-def load(path, limit=None, batch=2000, stdout=sys.stdout):
+def load(path, limit=None, batch=2000, stdout=sys.stdout, exclude=()):
+    """Load the corpus at ``path``; ``exclude``: source URLs left out (e.g. lines a benchmark imports later)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from django.utils import timezone
@@ -59,7 +60,7 @@ def load(path, limit=None, batch=2000, stdout=sys.stdout):
         })
     if not parents:
         raise SystemExit("No 'news' item pages: run manage.py load_demo --news 0 first.")
-    known = set(NewsPage.objects.values_list("source_url", flat=True))
+    known = set(NewsPage.objects.values_list("source_url", flat=True)) | set(exclude)
     content_type = ContentType.objects.get_for_model(NewsPage)
     locale = Locale.get_default()
     tz = timezone.get_current_timezone()
@@ -156,11 +157,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", default=None)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--exclude", default=None,
+                        help="a file of import_disclosures lines whose news (by source_id, the source URL) to leave out")
     args = parser.parse_args(argv)
     setup()
     from django.conf import settings
 
-    load(args.path or settings.NEWS_FULL_PATH, args.limit)
+    exclude = set()
+    if args.exclude:
+        with open(args.exclude, encoding="utf-8") as handle:
+            exclude = {json.loads(line)["source_id"] for line in handle if line.strip()}
+    load(args.path or settings.NEWS_FULL_PATH, args.limit, exclude=exclude)
 
 
 if __name__ == "__main__":
