@@ -174,10 +174,26 @@ def start_server(var_dir, port, workers, threads, extra_env=None):
         **(extra_env or {}),
     }
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30",
-         "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-        cwd=ROOT, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(300):
         try:
@@ -201,15 +217,34 @@ def scenarios(data, etags):
     return [
         ("detail", "v1 /api/v1/pages/<id>", [(f"/api/v1/pages/{i}", None) for i in ids], (200,)),
         ("detail", "v2 /api/v2/pages/<id>/", [(f"/api/v2/pages/{i}/", None) for i in ids], (200,)),
-        ("listing", "v1 /api/v1/disclosures?agency=&fiscal_year=&per_page=20",
-         [(f"/api/v1/disclosures?agency={a}&fiscal_year={fy}&per_page=20", None) for a, fy in filters], (200,)),
-        ("listing", "v2 /api/v2/pages/?type=NewsPage&child_of=&limit=20",
-         [(f"/api/v2/pages/?type=repository.NewsPage&child_of={p}&limit=20&order=-first_published_at", None)
-          for p in parents], (200,)),
+        (
+            "listing",
+            "v1 /api/v1/disclosures?agency=&fiscal_year=&per_page=20",
+            [(f"/api/v1/disclosures?agency={a}&fiscal_year={fy}&per_page=20", None) for a, fy in filters],
+            (200,),
+        ),
+        (
+            "listing",
+            "v2 /api/v2/pages/?type=NewsPage&child_of=&limit=20",
+            [
+                (f"/api/v2/pages/?type=repository.NewsPage&child_of={p}&limit=20&order=-first_published_at", None)
+                for p in parents
+            ],
+            (200,),
+        ),
         ("search", "v1 /api/v1/search?q=", [(f"/api/v1/search?q={q(w)}", None) for w in words], (200,)),
-        ("search", "v2 /api/v2/pages/?search=", [(f"/api/v2/pages/?search={q(w)}&limit=20", None) for w in words[:50]], (200,)),
-        ("conditional", "v1 detail, If-None-Match → 304",
-         [(f"/api/v1/pages/{i}", {"If-None-Match": etags[i]}) for i in ids if etags.get(i)], (304,)),
+        (
+            "search",
+            "v2 /api/v2/pages/?search=",
+            [(f"/api/v2/pages/?search={q(w)}&limit=20", None) for w in words[:50]],
+            (200,),
+        ),
+        (
+            "conditional",
+            "v1 detail, If-None-Match → 304",
+            [(f"/api/v1/pages/{i}", {"If-None-Match": etags[i]}) for i in ids if etags.get(i)],
+            (304,),
+        ),
         ("static", "static JSON file (ceiling)", [("/static/bench/page.json", None)], (200,)),
     ]
 
@@ -251,8 +286,11 @@ def main(argv=None):
             result = drive(port, requests, args.seconds, args.concurrency, expect)
             result.update(group=group, label=label)
             results.append(result)
-            print(f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-                  f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+            print(
+                f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}",
+                flush=True,
+            )
         if not only or "nomemo" in only:
             # The same v1 requests with the document memo switched off (API_DOCUMENT_MEMO=0):
             # every answer built from the database (repository-wide facts stay memoised).
@@ -264,13 +302,19 @@ def main(argv=None):
                 result = drive(port, requests, args.seconds, args.concurrency, expect)
                 result.update(group="nomemo", of=group, label=label + " (memo off)")
                 results.append(result)
-                print(f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-                      f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+                print(
+                    f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                    f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait(timeout=20)
     report = {
-        "workers": args.workers, "threads": args.threads, "concurrency": args.concurrency, "seconds": args.seconds,
+        "workers": args.workers,
+        "threads": args.threads,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
         "results": results,
     }
     (var_dir / "bench-results.json").write_text(json.dumps(report, indent=1))

@@ -81,10 +81,13 @@ def peak_memory_mb():
 def make_backend(engine, path):
     if engine == "embedded":
         return EmbeddedBackend({"EMBEDDED_PATH": str(path)})
-    return ElasticsearchBackend({
-        "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200",
-        "ELASTICSEARCH_INDEX_PREFIX": f"bench-{os.getpid()}", "ELASTICSEARCH_TIMEOUT": 60,
-    })
+    return ElasticsearchBackend(
+        {
+            "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200",
+            "ELASTICSEARCH_INDEX_PREFIX": f"bench-{os.getpid()}",
+            "ELASTICSEARCH_TIMEOUT": 60,
+        }
+    )
 
 
 def index_size_mb(backend, path):
@@ -122,16 +125,20 @@ def build_index(path, source, limit, processes, chunk_size, engine="embedded"):
     finished = time.perf_counter()
     cpu_after = cpu_seconds()
     main_cpu, workers_cpu = (cpu_after[0] - cpu_before[0]), (cpu_after[1] - cpu_before[1])
-    return backend, {
-        "main_cpu": main_cpu,
-        "workers_cpu": workers_cpu,
-        "load": (load_before, os.getloadavg()[0]),
-        "documents": count,
-        "index_seconds": written - started,
-        "optimize_seconds": finished - written,
-        "docs_per_second": count / (finished - started),
-        "agencies": agency_codes,
-    }, sample
+    return (
+        backend,
+        {
+            "main_cpu": main_cpu,
+            "workers_cpu": workers_cpu,
+            "load": (load_before, os.getloadavg()[0]),
+            "documents": count,
+            "index_seconds": written - started,
+            "optimize_seconds": finished - written,
+            "docs_per_second": count / (finished - started),
+            "agencies": agency_codes,
+        },
+        sample,
+    )
 
 
 def _phrase(body, rng):
@@ -169,11 +176,19 @@ def query_set(sample, agencies, size, rng):
             queries.append(("digits", SearchQuery(text=rng.choice(digits))))
         elif kind < 0.80:
             year = int(row["date"][:4]) + rng.choice([0, 543])
-            queries.append(("word+fiscal_year+agency", SearchQuery(
-                text=rng.choice(common), fiscal_year=[year], agency=[rng.choice(codes)])))
+            queries.append(
+                (
+                    "word+fiscal_year+agency",
+                    SearchQuery(text=rng.choice(common), fiscal_year=[year], agency=[rng.choice(codes)]),
+                )
+            )
         elif kind < 0.87:
-            queries.append(("word+dates, by date", SearchQuery(
-                text=rng.choice(common), date_from="2021-01-01", date_to="2022-12-31", sort="date")))
+            queries.append(
+                (
+                    "word+dates, by date",
+                    SearchQuery(text=rng.choice(common), date_from="2021-01-01", date_to="2022-12-31", sort="date"),
+                )
+            )
         elif kind < 0.93:
             queries.append(("browse agency+year", SearchQuery(agency=[rng.choice(codes)], fiscal_year=[2566])))
         else:
@@ -280,8 +295,10 @@ def main():
     args = parser.parse_args()
 
     source = FULL if args.full else SAMPLE
-    print(f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
-          f"{os.cpu_count()} cores")
+    print(
+        f"corpus {source.name}, {args.processes} segmentation workers ({analysis.engine_name()}), "
+        f"{os.cpu_count()} cores"
+    )
     texts = [(row["title"] + row["body"]).replace(" ", "") for row in read_rows(source, args.limit)]
     summary = {}
     for engine in args.engines.split(","):
@@ -296,9 +313,11 @@ def main():
             result = _queries(args, backend, stats, sample, size_mb, own, workers)
             items, nowhere = known_items(sample, texts, random.Random(11), size=args.known_items)
             mrr, by_kind, said = run_known_items(backend, items, nowhere)
-            print(f"known items: MRR {mrr:.3f} over {len(items)} queries ("
-                  + ", ".join(f"{kind} {statistics.mean(v):.3f} n={len(v)}" for kind, v in sorted(by_kind.items()))
-                  + f"); phrases in no document answered as such: {said}/{len(nowhere)}")
+            print(
+                f"known items: MRR {mrr:.3f} over {len(items)} queries ("
+                + ", ".join(f"{kind} {statistics.mean(v):.3f} n={len(v)}" for kind, v in sorted(by_kind.items()))
+                + f"); phrases in no document answered as such: {said}/{len(nowhere)}"
+            )
             result.update({"mrr": round(mrr, 3), "known_items": len(items), "nowhere_said": f"{said}/{len(nowhere)}"})
             summary[engine] = result
         finally:
@@ -310,14 +329,18 @@ def main():
 
 
 def print_indexing(stats, size_mb, own, workers):
-    print(f"indexed {stats['documents']:,} documents in {stats['index_seconds'] + stats['optimize_seconds']:.1f} s "
-          f"({stats['index_seconds']:.1f} s writing + {stats['optimize_seconds']:.1f} s FTS optimize): "
-          f"{stats['docs_per_second']:,.0f} documents/s")
+    print(
+        f"indexed {stats['documents']:,} documents in {stats['index_seconds'] + stats['optimize_seconds']:.1f} s "
+        f"({stats['index_seconds']:.1f} s writing + {stats['optimize_seconds']:.1f} s FTS optimize): "
+        f"{stats['docs_per_second']:,.0f} documents/s"
+    )
     per_doc = (stats["main_cpu"] + stats["workers_cpu"]) / max(1, stats["documents"]) * 1000
-    print(f"CPU: main process {stats['main_cpu']:.1f} s, workers {stats['workers_cpu']:.1f} s = {per_doc:.2f} ms per "
-          f"document; load average {stats['load'][0]:.1f} before, {stats['load'][1]:.1f} after "
-          f"(other processes share the cores: with {os.cpu_count()} free cores the CPU cost allows "
-          f"{os.cpu_count() * 1000 / per_doc:,.0f} documents/s)")
+    print(
+        f"CPU: main process {stats['main_cpu']:.1f} s, workers {stats['workers_cpu']:.1f} s = {per_doc:.2f} ms per "
+        f"document; load average {stats['load'][0]:.1f} before, {stats['load'][1]:.1f} after "
+        f"(other processes share the cores: with {os.cpu_count()} free cores the CPU cost allows "
+        f"{os.cpu_count() * 1000 / per_doc:,.0f} documents/s)"
+    )
     print(f"index size {size_mb:,.1f} MB; peak memory {own:,.0f} MB main process, {workers:,.0f} MB largest worker")
 
 
@@ -326,31 +349,48 @@ def _queries(args, backend, stats, sample, size_mb, own, workers, indexed=True):
     queries = query_set(sample, stats["agencies"], args.queries, rng)
     timings, by_kind, totals, cpu = run_queries(backend, queries)
     suggest = run_suggest(backend, sample, rng, 300)
-    print(f"{len(timings)} queries (search + facets + snippets of 20 hits): "
-          f"p50 {percentile(timings, .5):.1f} ms, p95 {percentile(timings, .95):.1f} ms, "
-          f"p99 {percentile(timings, .99):.1f} ms, mean {statistics.mean(timings):.1f} ms; "
-          f"median hits {int(statistics.median(totals)):,}")
-    print(f"  CPU time per query: p50 {percentile(cpu, .5):.1f} ms, p95 {percentile(cpu, .95):.1f} ms, "
-          f"p99 {percentile(cpu, .99):.1f} ms (load average now {os.getloadavg()[0]:.1f})")
+    print(
+        f"{len(timings)} queries (search + facets + snippets of 20 hits): "
+        f"p50 {percentile(timings, 0.5):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+        f"p99 {percentile(timings, 0.99):.1f} ms, mean {statistics.mean(timings):.1f} ms; "
+        f"median hits {int(statistics.median(totals)):,}"
+    )
+    print(
+        f"  CPU time per query: p50 {percentile(cpu, 0.5):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms, "
+        f"p99 {percentile(cpu, 0.99):.1f} ms (load average now {os.getloadavg()[0]:.1f})"
+    )
     for kind, values in sorted(by_kind.items()):
-        print(f"  {kind:28} n={len(values):4}  p50 {percentile(values, .5):6.1f}  p95 {percentile(values, .95):6.1f} "
-              f" p99 {percentile(values, .99):6.1f} ms")
-    print(f"{len(suggest)} suggestions: p50 {percentile(suggest, .5):.1f} ms, p95 {percentile(suggest, .95):.1f} ms, "
-          f"p99 {percentile(suggest, .99):.1f} ms")
+        print(
+            f"  {kind:28} n={len(values):4}  p50 {percentile(values, 0.5):6.1f}  p95 {percentile(values, 0.95):6.1f} "
+            f" p99 {percentile(values, 0.99):6.1f} ms"
+        )
+    print(
+        f"{len(suggest)} suggestions: p50 {percentile(suggest, 0.5):.1f} ms, p95 {percentile(suggest, 0.95):.1f} ms, "
+        f"p99 {percentile(suggest, 0.99):.1f} ms"
+    )
     result = {"documents": stats["documents"]}
     if indexed:
         per_doc = (stats["main_cpu"] + stats["workers_cpu"]) / max(1, stats["documents"]) * 1000
-        result.update({
-            "docs_per_second": round(stats["docs_per_second"]), "cpu_ms_per_doc": round(per_doc, 2),
-            "load_average_indexing": round(stats["load"][1], 1), "peak_main_mb": round(own),
-            "peak_worker_mb": round(workers),
-        })
-    result.update({
-        "index_mb": round(size_mb, 1), "load_average_queries": round(os.getloadavg()[0], 1),
-        "query_p50_ms": round(percentile(timings, .5), 1), "query_p95_ms": round(percentile(timings, .95), 1),
-        "query_p99_ms": round(percentile(timings, .99), 1), "query_cpu_p95_ms": round(percentile(cpu, .95), 1),
-        "suggest_p95_ms": round(percentile(suggest, .95), 1),
-    })
+        result.update(
+            {
+                "docs_per_second": round(stats["docs_per_second"]),
+                "cpu_ms_per_doc": round(per_doc, 2),
+                "load_average_indexing": round(stats["load"][1], 1),
+                "peak_main_mb": round(own),
+                "peak_worker_mb": round(workers),
+            }
+        )
+    result.update(
+        {
+            "index_mb": round(size_mb, 1),
+            "load_average_queries": round(os.getloadavg()[0], 1),
+            "query_p50_ms": round(percentile(timings, 0.5), 1),
+            "query_p95_ms": round(percentile(timings, 0.95), 1),
+            "query_p99_ms": round(percentile(timings, 0.99), 1),
+            "query_cpu_p95_ms": round(percentile(cpu, 0.95), 1),
+            "suggest_p95_ms": round(percentile(suggest, 0.95), 1),
+        }
+    )
     print(json.dumps(result))
     return result
 
