@@ -50,12 +50,16 @@ def manage(env, *args):
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def prepare(var_dir):
+def prepare(var_dir, rebuild=True):
+    """The benchmark repository in ``var_dir``: the demo tree, the full corpus as pages, and (``rebuild``)
+    the search index of the engine the environment selects."""
     var_dir.mkdir(parents=True, exist_ok=True)
     env = {**environment(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", "--news", "0", "-v0")
     subprocess.run([str(BIN / "python"), "-m", "bench.api_corpus"], cwd=ROOT, env=env, check=True)
+    if not rebuild:
+        return
     try:
         manage(env, "search", "rebuild")
     except subprocess.CalledProcessError:
@@ -95,26 +99,29 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def drive(port, requests, seconds, concurrency, expect=(200,)):
-    """Send ``requests`` (list of (path, headers)) round-robin from ``concurrency`` threads for ``seconds``."""
-    latencies, errors, lock = [], [0], threading.Lock()
+def drive(port, requests, seconds, concurrency, expect=(200,), once=False):
+    """Send ``requests`` (list of (path, headers)) round-robin from ``concurrency`` threads for ``seconds``
+    (with ``once``: each request once, however long it takes). ``timings`` in the result: (index in
+    ``requests``, ms) per request sent."""
+    latencies, timings, errors, lock = [], [], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
     def worker(offset):
         client, local, bad, n = Client(port), [], 0, offset
-        while time.monotonic() < deadline:
+        while (n < len(requests)) if once else (time.monotonic() < deadline):
             path, headers = requests[n % len(requests)]
-            n += concurrency
             started = time.perf_counter()
             try:
                 status, _, _ = client.get(path, headers)
             except (http.client.HTTPException, OSError):
                 status = None
-            local.append(time.perf_counter() - started)
+            local.append((n % len(requests), time.perf_counter() - started))
+            n += concurrency
             if status not in expect:
                 bad += 1
         with lock:
-            latencies.extend(local)
+            latencies.extend(seconds for _, seconds in local)
+            timings.extend((index, seconds * 1000) for index, seconds in local)
             errors[0] += bad
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
@@ -133,9 +140,11 @@ def drive(port, requests, seconds, concurrency, expect=(200,)):
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else None,
         "errors": errors[0],
+        "timings": timings,
     }
 
 
@@ -284,6 +293,7 @@ def main(argv=None):
             if only and group not in only:
                 continue
             result = drive(port, requests, args.seconds, args.concurrency, expect)
+            del result["timings"]
             result.update(group=group, label=label)
             results.append(result)
             print(
@@ -300,6 +310,7 @@ def main(argv=None):
             warm(port, data)
             for group, label, requests, expect in scenarios(data, etags)[:3:2]:
                 result = drive(port, requests, args.seconds, args.concurrency, expect)
+                del result["timings"]
                 result.update(group="nomemo", of=group, label=label + " (memo off)")
                 results.append(result)
                 print(
