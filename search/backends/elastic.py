@@ -15,8 +15,9 @@
   the embedded engine. Suggestions use the folded title's trigrams (``title_grams``,
   cut in Python and split by the core ``whitespace`` analyzer: no
   ``search_as_you_type``, no n-gram filter), a typed word being the phrase of its
-  trigrams, as in the embedded engine's trigram table; a keyword field of the
-  folded title serves words under three characters (wildcard) and the prefix boost.
+  trigrams, as in the embedded engine's trigram table, and a shorter word a
+  trigram's first characters (the field's ``index_prefixes``); a keyword field of
+  the folded title gives the boost of titles starting with the first word.
 * Ranking: BM25 (title weighted most) under tiers that make a document holding
   the query as a phrase in its title, then the phrase anywhere, then every word
   in its title, rank above documents holding the words apart, at every result
@@ -80,7 +81,9 @@ def index_definition(tokenizer="standard"):
                 "stems": {"type": "text", "analyzer": "folded_text"},
                 "title_folded": {"type": "keyword"},
                 # the folded title's trigrams, in order (``title_grams``): a word is the phrase of its own
-                "title_grams": {"type": "text", "analyzer": "whitespace", "norms": False},
+                # (and their first one or two characters: a word that short is a prefix of a trigram)
+                "title_grams": {"type": "text", "analyzer": "whitespace", "norms": False,
+                                "index_prefixes": {"min_chars": 1, "max_chars": GRAM - 1}},
                 "display": {"type": "object", "enabled": False},
                 "url_path": {"type": "keyword", "index": False},
                 "page_type": {"type": "keyword"},
@@ -104,7 +107,7 @@ def source_of(analysed):
         "parts": analysis.index_form(analysed.parts),
         "stems": analysis.english_stems(" ".join(fields.values())),
         "title_folded": analysis.fold(analysis.normalise(d.title)),
-        "title_grams": " ".join(trigrams(analysis.fold(analysis.normalise(d.title)))),
+        "title_grams": " ".join(trigrams(analysis.fold(analysis.normalise(d.title)), padded=True)),
         "display": {
             "title": d.title,
             "title_words": analysed.title,
@@ -217,19 +220,21 @@ GRAM = 3
 _SPACE_IN_GRAM = "\u2423"  # ␣: a trigram across a space stays one token for the whitespace analyzer
 
 
-def trigrams(text):
-    """The trigrams of ``text`` in order, spaces in them shown as ␣ (typed words hold no space)."""
+def trigrams(text, padded=False):
+    """The trigrams of ``text`` in order, spaces in them shown as ␣ (typed words hold no space).
+    ``padded``: two ␣ added at the end, so that every character starts a trigram."""
     text = "".join(_SPACE_IN_GRAM if c.isspace() else c for c in text)
+    text += _SPACE_IN_GRAM * (GRAM - 1) if padded else ""
     return [text[i : i + GRAM] for i in range(len(text) - GRAM + 1)]
 
 
 def _title_holds(word):
     """A title holding ``word``: the phrase of its trigrams (positions one after another, so the word
-    itself), or for a word under three characters a wildcard over the whole folded titles, which reads
-    every title in the index (the embedded engine's LIKE)."""
+    itself), or for a word under three characters a trigram starting with it (one term of the field's
+    indexed prefixes). A wildcard ``*word*`` over the folded titles read every title of the index."""
     if len(word) >= GRAM:
         return {"match_phrase": {"title_grams": " ".join(trigrams(word))}}
-    return {"wildcard": {"title_folded": {"value": f"*{_wildcard_literal(word)}*"}}}
+    return {"prefix": {"title_grams": word}}
 
 
 def build_suggest(prefix, limit=10):
@@ -295,7 +300,13 @@ class ElasticsearchBackend(SearchBackend):
         if self._call(self.client.indices.exists_alias, name=self.alias):
             if not self._mapping_current:
                 properties = self.index_body()["mappings"]["properties"]
-                self._call(self.client.indices.put_mapping, index=self.alias, properties=properties)
+                try:
+                    self.client.indices.put_mapping(index=self.alias, properties=properties)
+                except es_exceptions.BadRequestError as error:  # a field that changed shape: rebuild
+                    logger.warning("The index %s needs `manage.py search rebuild`: %s", self.alias, str(error)[:300])
+                except (TransportError, es_exceptions.ApiError) as error:
+                    logger.warning("Elasticsearch at %s failed: %s", self.url, str(error)[:500])
+                    raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
                 self._mapping_current = True
             return
         name = self.new_index_name()
