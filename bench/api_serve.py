@@ -50,12 +50,16 @@ def manage(env, *args):
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def prepare(var_dir):
+def prepare(var_dir, rebuild=True):
+    """The benchmark repository in ``var_dir``: the demo tree, the full corpus as pages, and (``rebuild``)
+    the search index of the engine the environment selects."""
     var_dir.mkdir(parents=True, exist_ok=True)
     env = {**environment(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", "--news", "0", "-v0")
     subprocess.run([str(BIN / "python"), "-m", "bench.api_corpus"], cwd=ROOT, env=env, check=True)
+    if not rebuild:
+        return
     try:
         manage(env, "search", "rebuild")
     except subprocess.CalledProcessError:
@@ -95,26 +99,29 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def drive(port, requests, seconds, concurrency, expect=(200,)):
-    """Send ``requests`` (list of (path, headers)) round-robin from ``concurrency`` threads for ``seconds``."""
-    latencies, errors, lock = [], [0], threading.Lock()
+def drive(port, requests, seconds, concurrency, expect=(200,), once=False):
+    """Send ``requests`` (list of (path, headers)) round-robin from ``concurrency`` threads for ``seconds``
+    (with ``once``: each request once, however long it takes). ``timings`` in the result: (index in
+    ``requests``, ms) per request sent."""
+    latencies, timings, errors, lock = [], [], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
     def worker(offset):
         client, local, bad, n = Client(port), [], 0, offset
-        while time.monotonic() < deadline:
+        while (n < len(requests)) if once else (time.monotonic() < deadline):
             path, headers = requests[n % len(requests)]
-            n += concurrency
             started = time.perf_counter()
             try:
                 status, _, _ = client.get(path, headers)
             except (http.client.HTTPException, OSError):
                 status = None
-            local.append(time.perf_counter() - started)
+            local.append((n % len(requests), time.perf_counter() - started))
+            n += concurrency
             if status not in expect:
                 bad += 1
         with lock:
-            latencies.extend(local)
+            latencies.extend(seconds for _, seconds in local)
+            timings.extend((index, seconds * 1000) for index, seconds in local)
             errors[0] += bad
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
@@ -133,9 +140,11 @@ def drive(port, requests, seconds, concurrency, expect=(200,)):
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else None,
         "errors": errors[0],
+        "timings": timings,
     }
 
 
@@ -174,10 +183,26 @@ def start_server(var_dir, port, workers, threads, extra_env=None):
         **(extra_env or {}),
     }
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30",
-         "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-        cwd=ROOT, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(300):
         try:
@@ -201,15 +226,34 @@ def scenarios(data, etags):
     return [
         ("detail", "v1 /api/v1/pages/<id>", [(f"/api/v1/pages/{i}", None) for i in ids], (200,)),
         ("detail", "v2 /api/v2/pages/<id>/", [(f"/api/v2/pages/{i}/", None) for i in ids], (200,)),
-        ("listing", "v1 /api/v1/disclosures?agency=&fiscal_year=&per_page=20",
-         [(f"/api/v1/disclosures?agency={a}&fiscal_year={fy}&per_page=20", None) for a, fy in filters], (200,)),
-        ("listing", "v2 /api/v2/pages/?type=NewsPage&child_of=&limit=20",
-         [(f"/api/v2/pages/?type=repository.NewsPage&child_of={p}&limit=20&order=-first_published_at", None)
-          for p in parents], (200,)),
+        (
+            "listing",
+            "v1 /api/v1/disclosures?agency=&fiscal_year=&per_page=20",
+            [(f"/api/v1/disclosures?agency={a}&fiscal_year={fy}&per_page=20", None) for a, fy in filters],
+            (200,),
+        ),
+        (
+            "listing",
+            "v2 /api/v2/pages/?type=NewsPage&child_of=&limit=20",
+            [
+                (f"/api/v2/pages/?type=repository.NewsPage&child_of={p}&limit=20&order=-first_published_at", None)
+                for p in parents
+            ],
+            (200,),
+        ),
         ("search", "v1 /api/v1/search?q=", [(f"/api/v1/search?q={q(w)}", None) for w in words], (200,)),
-        ("search", "v2 /api/v2/pages/?search=", [(f"/api/v2/pages/?search={q(w)}&limit=20", None) for w in words[:50]], (200,)),
-        ("conditional", "v1 detail, If-None-Match → 304",
-         [(f"/api/v1/pages/{i}", {"If-None-Match": etags[i]}) for i in ids if etags.get(i)], (304,)),
+        (
+            "search",
+            "v2 /api/v2/pages/?search=",
+            [(f"/api/v2/pages/?search={q(w)}&limit=20", None) for w in words[:50]],
+            (200,),
+        ),
+        (
+            "conditional",
+            "v1 detail, If-None-Match → 304",
+            [(f"/api/v1/pages/{i}", {"If-None-Match": etags[i]}) for i in ids if etags.get(i)],
+            (304,),
+        ),
         ("static", "static JSON file (ceiling)", [("/static/bench/page.json", None)], (200,)),
     ]
 
@@ -249,10 +293,14 @@ def main(argv=None):
             if only and group not in only:
                 continue
             result = drive(port, requests, args.seconds, args.concurrency, expect)
+            del result["timings"]
             result.update(group=group, label=label)
             results.append(result)
-            print(f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-                  f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+            print(
+                f"{label:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}",
+                flush=True,
+            )
         if not only or "nomemo" in only:
             # The same v1 requests with the document memo switched off (API_DOCUMENT_MEMO=0):
             # every answer built from the database (repository-wide facts stay memoised).
@@ -262,15 +310,22 @@ def main(argv=None):
             warm(port, data)
             for group, label, requests, expect in scenarios(data, etags)[:3:2]:
                 result = drive(port, requests, args.seconds, args.concurrency, expect)
+                del result["timings"]
                 result.update(group="nomemo", of=group, label=label + " (memo off)")
                 results.append(result)
-                print(f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-                      f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
+                print(
+                    f"{result['label']:60s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                    f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait(timeout=20)
     report = {
-        "workers": args.workers, "threads": args.threads, "concurrency": args.concurrency, "seconds": args.seconds,
+        "workers": args.workers,
+        "threads": args.threads,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
         "results": results,
     }
     (var_dir / "bench-results.json").write_text(json.dumps(report, indent=1))

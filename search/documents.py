@@ -220,7 +220,8 @@ def build_documents(queryset):
 # Changed when what a document holds changes shape (2: OIT items as "<year>:<code>" keys; 3: the items
 # a page answers by ``repository.answers``, its own links and its item page's, no longer one or the
 # other), so that ``search check`` finds every entry written before as stale and ``--fix`` rewrites it.
-DOCUMENT_FORMAT = "3"
+# 4: Elasticsearch entries carry the title's trigrams (``title_grams``) that suggestions read.
+DOCUMENT_FORMAT = "4"
 
 
 def version_of(last_published_at, url_path):

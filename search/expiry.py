@@ -26,7 +26,9 @@ def expired_disclosures(now=None):
     expiry (the latest such expiry above them, so a page that expires again after a new publication is
     withdrawn again)."""
     now = now or timezone.now()
-    expired = dict(Page.objects.filter(live=True, expire_at__lte=now).values_list("path", "expire_at"))
+    # No ordering: Page's default (by path) made SQLite walk every page in path order instead of
+    # reading the expire_at index (repository migration 0004), on every search.
+    expired = dict(Page.objects.filter(live=True, expire_at__lte=now).order_by().values_list("path", "expire_at"))
     if not expired:
         return {}
     below = Q()

@@ -12,8 +12,12 @@
   default is ``standard``, which every Elasticsearch has.
 * The indexed fields are left out of ``_source``; it keeps the text as written
   (segmented), from which snippets are cut by ``search.highlight`` exactly as on
-  the embedded engine. Suggestions use a keyword field of the folded title
-  (wildcard and prefix queries: no ``search_as_you_type``, no n-gram filter).
+  the embedded engine. Suggestions use the folded title's trigrams (``title_grams``,
+  cut in Python and split by the core ``whitespace`` analyzer: no
+  ``search_as_you_type``, no n-gram filter), a typed word being the phrase of its
+  trigrams, as in the embedded engine's trigram table, and a shorter word a
+  trigram's first characters (the field's ``index_prefixes``); a keyword field of
+  the folded title gives the boost of titles starting with the first word.
 * Ranking: BM25 (title weighted most) under tiers that make a document holding
   the query as a phrase in its title, then the phrase anywhere, then every word
   in its title, rank above documents holding the words apart, at every result
@@ -50,7 +54,7 @@ TEXT_FIELDS = [f"{name}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
 TIER_TITLE_PHRASE = 300_000
 TIER_PHRASE = 200_000
 TIER_TITLE_WORDS = 100_000
-INDEXED_ONLY = ["title", "summary", "body", "extra", "parts", "stems", "title_folded"]
+INDEXED_ONLY = ["title", "summary", "body", "extra", "parts", "stems", "title_folded", "title_grams"]
 SOURCE_FIELDS = ["page_id", "display.title", "url_path", "page_type", "agency", "fiscal_year", "issue_date"]
 SNIPPET_FIELDS = ["display.title_words", "display.summary", "display.body"]
 # Tokenizers that need no plugin: the default. Others are allowed as a setting, for clusters that have them.
@@ -76,6 +80,10 @@ def index_definition(tokenizer="standard"):
                 "title": text, "summary": text, "body": text, "extra": text, "parts": text,
                 "stems": {"type": "text", "analyzer": "folded_text"},
                 "title_folded": {"type": "keyword"},
+                # the folded title's trigrams, in order (``title_grams``): a word is the phrase of its own
+                # (and their first one or two characters: a word that short is a prefix of a trigram)
+                "title_grams": {"type": "text", "analyzer": "whitespace", "norms": False,
+                                "index_prefixes": {"min_chars": 1, "max_chars": GRAM - 1}},
                 "display": {"type": "object", "enabled": False},
                 "url_path": {"type": "keyword", "index": False},
                 "page_type": {"type": "keyword"},
@@ -99,6 +107,7 @@ def source_of(analysed):
         "parts": analysis.index_form(analysed.parts),
         "stems": analysis.english_stems(" ".join(fields.values())),
         "title_folded": analysis.fold(analysis.normalise(d.title)),
+        "title_grams": " ".join(trigrams(analysis.fold(analysis.normalise(d.title)), padded=True)),
         "display": {
             "title": d.title,
             "title_words": analysed.title,
@@ -207,13 +216,34 @@ def _wildcard_literal(text):
     return "".join("\\" + c if c in "*?\\" else c for c in text)
 
 
+GRAM = 3
+_SPACE_IN_GRAM = "\u2423"  # ␣: a trigram across a space stays one token for the whitespace analyzer
+
+
+def trigrams(text, padded=False):
+    """The trigrams of ``text`` in order, spaces in them shown as ␣ (typed words hold no space).
+    ``padded``: two ␣ added at the end, so that every character starts a trigram."""
+    text = "".join(_SPACE_IN_GRAM if c.isspace() else c for c in text)
+    text += _SPACE_IN_GRAM * (GRAM - 1) if padded else ""
+    return [text[i : i + GRAM] for i in range(len(text) - GRAM + 1)]
+
+
+def _title_holds(word):
+    """A title holding ``word``: the phrase of its trigrams (positions one after another, so the word
+    itself), or for a word under three characters a trigram starting with it (one term of the field's
+    indexed prefixes). A wildcard ``*word*`` over the folded titles read every title of the index."""
+    if len(word) >= GRAM:
+        return {"match_phrase": {"title_grams": " ".join(trigrams(word))}}
+    return {"prefix": {"title_grams": word}}
+
+
 def build_suggest(prefix, limit=10):
     """Titles holding every typed word (as on the embedded engine), those starting with the first one first."""
     words = analysis.fold(analysis.normalise(prefix)).split()
     return {
         "_source": ["page_id", "display.title"],
         "query": {"bool": {
-            "filter": [{"wildcard": {"title_folded": {"value": f"*{_wildcard_literal(w)}*"}}} for w in words],
+            "filter": [_title_holds(w) for w in words],
             "should": [{"prefix": {"title_folded": {"value": words[0], "boost": 10}}}],
         }},
         "sort": ["_score", {"issue_date": {"order": "desc", "missing": "_last"}}, {"page_id": {"order": "desc"}}],
@@ -231,6 +261,7 @@ class ElasticsearchBackend(SearchBackend):
         self.tokenizer = config.get("ELASTICSEARCH_TOKENIZER") or "standard"
         self.timeout = float(config.get("ELASTICSEARCH_TIMEOUT") or DEFAULT_TIMEOUT)
         self._client = None
+        self._mapping_current = False
 
     @property
     def client(self):
@@ -261,8 +292,22 @@ class ElasticsearchBackend(SearchBackend):
         return index_definition(self.tokenizer)
 
     def ensure_index(self):
-        """Create a first versioned index behind the alias if there is none."""
+        """Create a first versioned index behind the alias if there is none.
+
+        Once per process, fields of this version's mapping that the live index lacks are added to it
+        (``title_grams`` came after the first indices): the pages written from then on carry them, and
+        ``search check --fix`` rewrites the older entries (stale by their ``DOCUMENT_FORMAT``)."""
         if self._call(self.client.indices.exists_alias, name=self.alias):
+            if not self._mapping_current:
+                properties = self.index_body()["mappings"]["properties"]
+                try:
+                    self.client.indices.put_mapping(index=self.alias, properties=properties)
+                except es_exceptions.BadRequestError as error:  # a field that changed shape: rebuild
+                    logger.warning("The index %s needs `manage.py search rebuild`: %s", self.alias, str(error)[:300])
+                except (TransportError, es_exceptions.ApiError) as error:
+                    logger.warning("Elasticsearch at %s failed: %s", self.url, str(error)[:500])
+                    raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+                self._mapping_current = True
             return
         name = self.new_index_name()
         body = self.index_body(name)

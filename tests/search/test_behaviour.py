@@ -285,6 +285,16 @@ def test_suggest_titles_as_the_user_types(engine, corpus_site):
     assert engine.suggest("", limit=5) == []
 
 
+def test_suggest_words_of_one_or_two_characters_anywhere_in_a_title(engine, corpus_site):
+    """A word shorter than a trigram counts too, in the middle of a title and at its very end."""
+    row = corpus_site.rows[5]
+    page_id = corpus_site.pages[row["id"]].pk
+    title = analysis.normalise(row["title"]).strip()
+    for short in (title[-1], title[-2:], title[20:22].strip() or title[21]):
+        suggestions = engine.suggest(f"{title[:14]} {short}", limit=10)
+        assert page_id in [s["page_id"] for s in suggestions], short
+
+
 @pytest.mark.parametrize(
     "text",
     ['"', '""', "AND", "OR NOT", "NEAR(a b)", "*", "title:ข่าว", "{x}", "\\", "(", "^ข่าว", "ข่าว*", "💥",

@@ -78,6 +78,35 @@ class _Answers500(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def test_an_index_from_before_title_grams_gets_the_field_and_check_fix_fills_it(live):
+    """Indices built before suggestions read ``title_grams`` have a strict mapping without it: the field is
+    added to the live index on first use, and ``search check --fix`` rewrites the entries written before
+    (stale by their document format), after which their titles are suggested again."""
+    from search import analysis
+    from search.outbox import drain
+
+    tree = Tree()
+    page = tree.news()
+    name = live.new_index_name()
+    body = live.index_body(name)
+    body["mappings"]["properties"].pop("title_grams")
+    live.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
+                               aliases={live.alias: {}})
+    old = live.client.index(index=name, id=page.pk, refresh=True, document={
+        "page_id": page.pk, "title_folded": page.title.lower(), "display": {"title": page.title},
+        "version": "old"})
+    assert old["result"] == "created"
+    search.reset_backends()
+    backend = search.get_backend()
+    typed = analysis.fold(analysis.normalise(page.title))[2:9]
+    assert backend.suggest(typed) == []  # the entry of before holds no trigrams
+    call_command("search", "check", "--fix", stdout=io.StringIO())
+    assert drain()["error"] is None
+    backend.refresh()
+    assert page.pk in [s["page_id"] for s in backend.suggest(typed)]
+    assert "title_grams" in backend.client.indices.get_mapping(index=name)[name]["mappings"]["properties"]
+
+
 @pytest.fixture
 def answers_500():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers500)
