@@ -59,16 +59,20 @@ check: venv
 # The shared search suite also runs on a live Elasticsearch (tests/search, marked `elasticsearch`):
 # with ELASTICSEARCH_URL set it uses that node; else, where Java and Maven are, `make elasticsearch`
 # starts the local test node (left running: `make elasticsearch-stop`); elsewhere those tests are
-# skipped, saying why.
+# skipped, saying why. They run after the rest, in one process: some of them stop and restart the node,
+# so no other test may use it meanwhile (pytest-xdist's `--dist loadgroup` would not keep them on one worker:
+# with pytest 9 its group marks are not applied). LIVE_SEARCH_SUITE=0 leaves them out (CI runs them itself).
+LIVE_SEARCH_SUITE ?= 1
 test: setup lint check axe
-	@if [ -z "$${ELASTICSEARCH_URL:-}" ]; then \
+	@if [ "$(LIVE_SEARCH_SUITE)" = 1 ] && [ -z "$${ELASTICSEARCH_URL:-}" ]; then \
 		if reason="$$(bash tools/elasticsearch.sh missing)"; then \
 			echo "Elasticsearch suite skipped: $$reason"; export ELASTICSEARCH_SKIP_REASON="$$reason"; \
 		else \
 			ELASTICSEARCH_URL="$$(bash tools/elasticsearch.sh up)" || exit 1; export ELASTICSEARCH_URL; \
 		fi; \
 	fi; \
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not elasticsearch" $(PYTEST_ARGS) && \
+	if [ "$(LIVE_SEARCH_SUITE)" = 1 ]; then $(VENV)/bin/pytest -m elasticsearch tests/search; fi
 
 clean:
 	rm -rf $(VENV) var

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -106,3 +108,17 @@ def pytest_collection_modifyitems(items):
             "transactional tests must mark django_db(transaction=True, serialized_rollback=True) "
             "(see tests/conftest.py): " + ", ".join(mixed)
         )
+    keep_live_search_out_of_workers(items)
+
+
+def keep_live_search_out_of_workers(items):
+    """The live Elasticsearch suite stops and restarts its node: in one of several pytest-xdist workers it
+    would pull the node from under the other workers' tests. It runs in a process of its own (Makefile); in a
+    worker each of its tests is skipped, saying so."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    skip = pytest.mark.skip(reason="the live Elasticsearch suite runs in one process, not in pytest-xdist workers: "
+                                   "`pytest -m elasticsearch tests/search` (the Makefile's `make test` does)")
+    for item in items:
+        if item.get_closest_marker("elasticsearch"):
+            item.add_marker(skip)

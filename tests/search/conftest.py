@@ -14,9 +14,9 @@ SKIP_REASON = os.environ.get("ELASTICSEARCH_SKIP_REASON") or (
 def live_marks():
     """Marks of a test that needs the live node: `elasticsearch`, skipped without a node unless required.
 
-    With several test workers (`make test` runs pytest-xdist with ``--dist loadgroup``) they all go to one
-    worker, in turn: some of them stop and restart the node."""
-    marks = [pytest.mark.elasticsearch, pytest.mark.xdist_group("elasticsearch")]
+    They run in a pytest process of their own, never beside other workers (`make test`, `.ci/run`): some of
+    them stop and restart the node."""
+    marks = [pytest.mark.elasticsearch]
     if not ELASTICSEARCH_URL and not ELASTICSEARCH_REQUIRED:
         marks.append(pytest.mark.skip(reason=SKIP_REASON))
     return marks
