@@ -6,13 +6,17 @@ disclosures at once through the bulk importer's batch writer (the product's own
 path: the override gate, one transaction per batch).
 """
 
+import copy
 import datetime
 import itertools
 import json
+import tempfile
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.test import override_settings
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
@@ -199,6 +203,58 @@ def add_disclosure(parent, page, user=None, publish_it=True):
         return publish(page, user)
     page.save_revision(user=user)
     return page.__class__.objects.get(pk=page.pk)
+
+
+def shared(django_db_blocker, build):
+    """Build content once for a module's tests (``yield from`` it in a module-scoped fixture named ``shared_*``).
+
+    ``build()`` runs in a transaction of its own that stays open while the module's tests run and is
+    rolled back after the last one: each test's own transaction (pytest-django's ``db``) is a savepoint
+    inside it, so whatever a test writes on top is rolled back as before and the next test finds the
+    tree as built. The build writes no files and no search index (its index tasks wait in the outbox,
+    drained by each test into its own index). Tests take it through a function fixture that asks for
+    ``db`` and hands out :func:`reloaded` (fresh instances: a test's in-memory changes stay its own).
+    tests/conftest.py runs the module's other tests before, and refuses transactional tests with it.
+    """
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            with tempfile.TemporaryDirectory() as folder, override_settings(
+                MEDIA_ROOT=folder, SEARCH={"BACKEND": "embedded", "EMBEDDED_PATH": f"{folder}/search.sqlite3"}
+            ):
+                built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            Site.clear_site_root_paths_cache()
+
+
+def reloaded(built):
+    """A copy of what :func:`shared` built for one test, every model instance in it (attributes, dict values) read anew."""
+    Site.clear_site_root_paths_cache()  # a rolled-back test may have left its own sites there
+    return _reloaded(built)
+
+
+def _reloaded(built):
+    if isinstance(built, models.Model):
+        return type(built)._default_manager.get(pk=built.pk)
+    if isinstance(built, dict):
+        return {key: _reloaded(value) for key, value in built.items()}
+    if isinstance(built, (list, tuple)):
+        return type(built)(_reloaded(value) for value in built)
+    if hasattr(built, "__dict__") and not isinstance(built, type):
+        fresh = copy.copy(built)
+        fresh.__dict__.update({key: _reloaded(value) for key, value in vars(built).items()})
+        return fresh
+    return built
 
 
 def yesterday():

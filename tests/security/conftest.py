@@ -1,4 +1,4 @@
-from tests.api.conftest import tree  # noqa: F401
+from tests.api.conftest import shared_api_tree, tree  # noqa: F401
 from tests.approvals.conftest import (  # noqa: F401
     administrator,
     agency,
