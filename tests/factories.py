@@ -217,6 +217,12 @@ def shared(django_db_blocker, build):
     tests/conftest.py runs the module's other tests before, and refuses transactional tests with it.
     """
     with django_db_blocker.unblock():
+        if transaction.get_connection().in_atomic_block:
+            raise RuntimeError(
+                "a shared tree is built outside every test's transaction: ask for its shared_* fixture by name "
+                "(a parameter or usefixtures), not through request.getfixturevalue, and no test may hold another "
+                "one of the same module open"
+            )
         block = transaction.atomic()
         block.__enter__()
         try:
