@@ -25,7 +25,7 @@ from repository.accounts.administrators import is_administrator
 from repository.approvals.actions import OverridePublishAction
 from repository.approvals.gate import is_governed
 from repository.documents import agency_collection
-from repository.importers.corpus import open_text
+from repository.importers.corpus import BadLine, NewsRecord, open_text, read_records
 from repository.models import (
     Agency,
     AgencyPage,
@@ -65,6 +65,29 @@ def _first_rows():
 def news_records():
     """The first 400 rows of the sample (read once per test run), as a new list tests may slice and extend."""
     return list(_first_rows())
+
+
+@lru_cache(maxsize=1)
+def _first_records():
+    return tuple(r for r in itertools.islice(read_records(CORPUS_SAMPLE), 40) if not isinstance(r, BadLine))
+
+
+def corpus_records(count=12):
+    """The sample's first rows as the importers read them (``NewsRecord``, bad lines left out), read once per run."""
+    return list(_first_records()[:count])
+
+
+def as_news_record(row):
+    """A corpus row (dict) as the importers' ``NewsRecord``."""
+    return NewsRecord(
+        line_number=0,
+        id=row["id"],
+        date=datetime.date.fromisoformat(row["date"]),
+        category=row.get("category", ""),
+        title=row["title"],
+        body=row["body"],
+        source_url=row["source_url"],
+    )
 
 
 def record_with(word):
@@ -110,7 +133,7 @@ def fixture_administrator():
 def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
     """Save the page's current state as a revision and put it live the way the product allows.
 
-    Navigation pages: Wagtail's publish. Disclosures: through the publication gate, by an
+    The caller's object is refreshed and a freshly read one returned. Navigation pages: Wagtail's publish. Disclosures: through the publication gate, by an
     administrator's recorded override (``user`` if an administrator, else the fixture administrator),
     so every published fixture carries its approval form and audit trail.
     """
@@ -120,27 +143,22 @@ def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
         OverridePublishAction(page, publisher, reason).execute()
     else:
         page.get_latest_revision().publish(user=user, skip_permission_checks=True)
+    page.refresh_from_db()
     return page.__class__.objects.get(pk=page.pk)
 
 
-PUBLISH_MANY_REASON = "ข้อมูลสำหรับการทดสอบ เผยแพร่โดยผู้ดูแลระบบพร้อมระบุเหตุผล (test fixture)"
-
-
-def publish_many(parent, pages, user=None, reason=PUBLISH_MANY_REASON, batch_size=100):
+def publish_many(parent, pages, user=None, reason=FIXTURE_REASON, batch_size=100):
     """Add and publish many unsaved disclosure pages under ``parent`` through the bulk importer; return them saved.
 
     Each goes live through the publication gate by a recorded administrator override, as imports do
     (approval form with ``reason``, audit entries, outbox rows), published by ``user`` or, when none
     is given, by an administrator made for fixtures. One transaction per batch; raises if any page fails.
     """
-    from django.contrib.auth import get_user_model
-
     from repository.approvals.imports import override_publisher
     from repository.importers.batches import ImportReport, PlannedPage, write_pages
 
     if user is None:
-        user, _ = get_user_model().objects.get_or_create(
-            username="fixture-admin", defaults={"is_superuser": True, "is_staff": True})
+        user = fixture_administrator()
     pages = list(pages)
     report = ImportReport()
     write_pages(

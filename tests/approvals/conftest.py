@@ -3,23 +3,11 @@
 import itertools
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from repository.approvals import roles
-from repository.importers.corpus import BadLine, read_records
 from repository.importers.news import news_page_from
-from tests.factories import make_agency, make_item_page, reloaded, shared
-
-_records = None
-
-
-def corpus_records(count=12):
-    global _records
-    if _records is None:
-        _records = [record for record in itertools.islice(read_records(settings.NEWS_SAMPLE_PATH), 40)
-                    if not isinstance(record, BadLine)]
-    return _records[:count]
+from tests.factories import corpus_records, make_agency, make_item_page, reloaded, shared
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,7 @@ from wagtail.models import Page, Site
 
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
 from tests import factories
-from tests.factories import corpus_rows, reloaded, shared
-
-
-def corpus_items(count, start=0):
-    """Real Thai news items from the shared 5k sample."""
-    return corpus_rows(limit=count, start=start)
+from tests.factories import reloaded, shared
 
 
 @pytest.fixture
