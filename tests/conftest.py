@@ -1,3 +1,4 @@
+import itertools
 import os
 
 import pytest
@@ -93,6 +94,11 @@ def _starts_from_migrations(item):
     return bool(marker and marker.kwargs.get("serialized_rollback"))
 
 
+def _uses_shared_tree(item):
+    """Whether a test reads a tree built once for its module (a ``shared_*`` fixture: tests/factories.py ``shared``)."""
+    return any(name.startswith("shared_") for name in getattr(item, "fixturenames", ()))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Every transactional test must start from what migrations made: ``serialized_rollback=True``.
@@ -102,6 +108,14 @@ def pytest_collection_modifyitems(items):
     re-creates them with new keys on PostgreSQL (whose flush keeps sequences), which a later
     reload collides with. Either way a mix breaks whichever test comes next, so none is allowed.
     """
+    # A module's shared tree stays in the database from its first test to the module's end: the
+    # module's tests that do not ask for it run first (in their order, within the order pytest-django
+    # chose), so none of them sees it.
+    runs = [list(run) for _, run in itertools.groupby(items, key=lambda item: item.nodeid.split("::")[0])]
+    items[:] = [item for run in runs for item in sorted(run, key=_uses_shared_tree)]
+    shared = [item.nodeid for item in items if _is_transactional(item) and _uses_shared_tree(item)]
+    if shared:
+        raise pytest.UsageError("a transactional test cannot read a shared tree (tests/factories.py shared): " + ", ".join(shared))
     mixed = [item.nodeid for item in items if _is_transactional(item) and not _starts_from_migrations(item)]
     if mixed:
         raise pytest.UsageError(

@@ -6,13 +6,17 @@ disclosures at once through the bulk importer's batch writer (the product's own
 path: the override gate, one transaction per batch).
 """
 
+import copy
 import datetime
 import itertools
 import json
+import tempfile
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.test import override_settings
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
@@ -21,7 +25,7 @@ from repository.accounts.administrators import is_administrator
 from repository.approvals.actions import OverridePublishAction
 from repository.approvals.gate import is_governed
 from repository.documents import agency_collection
-from repository.importers.corpus import open_text
+from repository.importers.corpus import BadLine, NewsRecord, open_text, read_records
 from repository.models import (
     Agency,
     AgencyPage,
@@ -61,6 +65,29 @@ def _first_rows():
 def news_records():
     """The first 400 rows of the sample (read once per test run), as a new list tests may slice and extend."""
     return list(_first_rows())
+
+
+@lru_cache(maxsize=1)
+def _first_records():
+    return tuple(r for r in itertools.islice(read_records(CORPUS_SAMPLE), 40) if not isinstance(r, BadLine))
+
+
+def corpus_records(count=12):
+    """The sample's first rows as the importers read them (``NewsRecord``, bad lines left out), read once per run."""
+    return list(_first_records()[:count])
+
+
+def as_news_record(row):
+    """A corpus row (dict) as the importers' ``NewsRecord``."""
+    return NewsRecord(
+        line_number=0,
+        id=row["id"],
+        date=datetime.date.fromisoformat(row["date"]),
+        category=row.get("category", ""),
+        title=row["title"],
+        body=row["body"],
+        source_url=row["source_url"],
+    )
 
 
 def record_with(word):
@@ -106,7 +133,7 @@ def fixture_administrator():
 def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
     """Save the page's current state as a revision and put it live the way the product allows.
 
-    Navigation pages: Wagtail's publish. Disclosures: through the publication gate, by an
+    The caller's object is refreshed and a freshly read one returned. Navigation pages: Wagtail's publish. Disclosures: through the publication gate, by an
     administrator's recorded override (``user`` if an administrator, else the fixture administrator),
     so every published fixture carries its approval form and audit trail.
     """
@@ -116,27 +143,22 @@ def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
         OverridePublishAction(page, publisher, reason).execute()
     else:
         page.get_latest_revision().publish(user=user, skip_permission_checks=True)
+    page.refresh_from_db()
     return page.__class__.objects.get(pk=page.pk)
 
 
-PUBLISH_MANY_REASON = "ข้อมูลสำหรับการทดสอบ เผยแพร่โดยผู้ดูแลระบบพร้อมระบุเหตุผล (test fixture)"
-
-
-def publish_many(parent, pages, user=None, reason=PUBLISH_MANY_REASON, batch_size=100):
+def publish_many(parent, pages, user=None, reason=FIXTURE_REASON, batch_size=100):
     """Add and publish many unsaved disclosure pages under ``parent`` through the bulk importer; return them saved.
 
     Each goes live through the publication gate by a recorded administrator override, as imports do
     (approval form with ``reason``, audit entries, outbox rows), published by ``user`` or, when none
     is given, by an administrator made for fixtures. One transaction per batch; raises if any page fails.
     """
-    from django.contrib.auth import get_user_model
-
     from repository.approvals.imports import override_publisher
     from repository.importers.batches import ImportReport, PlannedPage, write_pages
 
     if user is None:
-        user, _ = get_user_model().objects.get_or_create(
-            username="fixture-admin", defaults={"is_superuser": True, "is_staff": True})
+        user = fixture_administrator()
     pages = list(pages)
     report = ImportReport()
     write_pages(
@@ -199,6 +221,64 @@ def add_disclosure(parent, page, user=None, publish_it=True):
         return publish(page, user)
     page.save_revision(user=user)
     return page.__class__.objects.get(pk=page.pk)
+
+
+def shared(django_db_blocker, build):
+    """Build content once for a module's tests (``yield from`` it in a module-scoped fixture named ``shared_*``).
+
+    ``build()`` runs in a transaction of its own that stays open while the module's tests run and is
+    rolled back after the last one: each test's own transaction (pytest-django's ``db``) is a savepoint
+    inside it, so whatever a test writes on top is rolled back as before and the next test finds the
+    tree as built. The build writes no files and no search index (its index tasks wait in the outbox,
+    drained by each test into its own index). Tests take it through a function fixture that asks for
+    ``db`` and hands out :func:`reloaded` (fresh instances: a test's in-memory changes stay its own).
+    tests/conftest.py runs the module's other tests before, and refuses transactional tests with it.
+    """
+    with django_db_blocker.unblock():
+        if transaction.get_connection().in_atomic_block:
+            raise RuntimeError(
+                "a shared tree is built outside every test's transaction: ask for its shared_* fixture by name "
+                "(a parameter or usefixtures), not through request.getfixturevalue, and no test may hold another "
+                "one of the same module open"
+            )
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            with tempfile.TemporaryDirectory() as folder, override_settings(
+                MEDIA_ROOT=folder, SEARCH={"BACKEND": "embedded", "EMBEDDED_PATH": f"{folder}/search.sqlite3"}
+            ):
+                built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            Site.clear_site_root_paths_cache()
+
+
+def reloaded(built):
+    """A copy of what :func:`shared` built for one test, every model instance in it (attributes, dict values) read anew."""
+    Site.clear_site_root_paths_cache()  # a rolled-back test may have left its own sites there
+    return _reloaded(built)
+
+
+def _reloaded(built):
+    if isinstance(built, models.Model):
+        return type(built)._default_manager.get(pk=built.pk)
+    if isinstance(built, dict):
+        return {key: _reloaded(value) for key, value in built.items()}
+    if isinstance(built, (list, tuple)):
+        return type(built)(_reloaded(value) for value in built)
+    if hasattr(built, "__dict__") and not isinstance(built, type):
+        fresh = copy.copy(built)
+        fresh.__dict__.update({key: _reloaded(value) for key, value in vars(built).items()})
+        return fresh
+    return built
 
 
 def yesterday():

@@ -14,8 +14,7 @@ from repository.models import (
     ItemPage,
     NewsPage,
 )
-from tests import factories
-from tests.factories import attach, news_page, news_records  # noqa: F401  (re-exported for the API tests)
+from tests.factories import attach, news_page, news_records, publish  # noqa: F401  (re-exported for the API tests)
 
 _next_record = itertools.count(1)
 
@@ -26,18 +25,11 @@ def news_record(index=None):
     return records[(next(_next_record) if index is None else index) % len(records)]
 
 
-def publish(page, user=None):
-    """Through the product's gate (tests.factories.publish), then the caller's object refreshed."""
-    factories.publish(page, user)
-    page.refresh_from_db()
-    return page
-
-
 def add(parent, page, published=True):
     page.live = False
     parent.add_child(instance=page)
     if published:
-        publish(page)
+        publish(page)  # refreshes page
     return page
 
 

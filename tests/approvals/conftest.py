@@ -3,28 +3,22 @@
 import itertools
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from repository.approvals import roles
-from repository.importers.corpus import BadLine, read_records
 from repository.importers.news import news_page_from
-from tests.factories import make_agency, make_item_page
-
-_records = None
+from tests.factories import corpus_records, make_agency, make_item_page, reloaded, shared
 
 
-def corpus_records(count=12):
-    global _records
-    if _records is None:
-        _records = [record for record in itertools.islice(read_records(settings.NEWS_SAMPLE_PATH), 40)
-                    if not isinstance(record, BadLine)]
-    return _records[:count]
+@pytest.fixture(scope="module")
+def shared_province(django_db_setup, django_db_blocker):
+    """The province and its agency page, built once for the module (tests/factories.py ``shared``)."""
+    yield from shared(django_db_blocker, make_agency)
 
 
 @pytest.fixture
-def agency(db):
-    return make_agency()
+def agency(shared_province, db):
+    return reloaded(shared_province)
 
 
 @pytest.fixture

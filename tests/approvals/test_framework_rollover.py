@@ -159,6 +159,7 @@ def test_new_years_sheet_proposes_mapped_pages_until_the_agencys_approver_confir
 
 
 @pytest.mark.parametrize("role", ["provider", "approver", "publisher"])
+@pytest.mark.usefixtures("shared_province")  # the role's user, asked for by name below, is the province's
 def test_only_administrators_roll_over(client, request, role, ita_2568):
     user = request.getfixturevalue(role)
     client.force_login(user)

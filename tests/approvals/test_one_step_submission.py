@@ -21,8 +21,9 @@ from repository.approvals.outcomes import describe
 from repository.approvals.submission import SUBMIT_ACTION
 from repository.approvals.workflow import check_signers
 from repository.models import EmergencyAnnouncementPage
+from tests.factories import corpus_records
 
-from .conftest import corpus_records, make_user
+from .conftest import make_user
 from .html_forms import form_fields
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,7 @@ from repository.approvals.actions import (
 )
 from repository.approvals.models import ApprovalForm
 from repository.models import EmergencyAnnouncementPage
-
-from .conftest import corpus_records
+from tests.factories import corpus_records
 
 pytestmark = pytest.mark.django_db
 

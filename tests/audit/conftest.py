@@ -9,12 +9,7 @@ from wagtail.models import Page, Site
 
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
 from tests import factories
-from tests.factories import corpus_rows
-
-
-def corpus_items(count, start=0):
-    """Real Thai news items from the shared 5k sample."""
-    return corpus_rows(limit=count, start=start)
+from tests.factories import reloaded, shared
 
 
 @pytest.fixture
@@ -31,8 +26,18 @@ def admin_user(db):
     )
 
 
+@pytest.fixture(scope="module")
+def shared_audit_tree(django_db_setup, django_db_blocker):
+    """The audit tree, built once for the module (tests/factories.py ``shared``)."""
+    yield from shared(django_db_blocker, build_tree)
+
+
 @pytest.fixture
-def tree(db):
+def tree(shared_audit_tree, db):
+    return reloaded(shared_audit_tree)
+
+
+def build_tree():
     """HomePage → AgencyPage → ItemGroupPage → ItemPage, with ITA 2568 items O4 and O12."""
     framework = FrameworkYear.objects.create(year=2568, name="ITA 2568")
     o4 = framework.items.create(code="O4", name_th="ข่าวประชาสัมพันธ์", sort_order=0)

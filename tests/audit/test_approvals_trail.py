@@ -24,6 +24,7 @@ from tests.approvals.conftest import (  # noqa: F401 - fixtures
     news_index,
     provider,
     publisher,
+    shared_province,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from repository.audit.diff import diff_versions, tokenize, word_diff
 from repository.audit.replay import published_versions
 from repository.models import ProcurementSummaryPage, ProcurementSummaryRow
 from tests import factories
+from tests.factories import corpus_rows
 
-from .conftest import corpus_items, make_news
+from .conftest import make_news
 
 THAI_RUN = re.compile(r"[\u0E00-\u0E7F]{40,}")
 
@@ -34,7 +35,7 @@ def _replace_one_word(text, replacement):
 
 
 def test_thai_word_diff_on_corpus_text():
-    items = corpus_items(20)
+    items = corpus_rows(limit=20)
     checked = 0
     for item, other in zip(items, items[1:], strict=False):
         before = item["body"][:1200]
@@ -53,7 +54,7 @@ def test_thai_word_diff_on_corpus_text():
 
 
 def test_rich_text_keeps_tags_and_diffs_words():
-    body = corpus_items(1, start=30)[0]["body"][:600]
+    body = corpus_rows(limit=1, start=30)[0]["body"][:600]
     before = f"<p>{body}</p><p>ติดต่อ</p>"
     after = f"<p>{body}</p><p>ติดต่อสอบถาม</p><p>โทร ๐๕๖ ๕๑๑ ๐๖๘</p>"
     ops = word_diff(before, after)
@@ -68,7 +69,7 @@ def test_rich_text_keeps_tags_and_diffs_words():
 
 def test_diff_versions_of_a_procurement_summary(tree, admin_user):
     page = ProcurementSummaryPage(title="สรุปผลการจัดซื้อจัดจ้าง มกราคม", slug="sum", month=datetime.date(2025, 1, 1),
-                                  issue_date=datetime.date(2025, 2, 3), summary=corpus_items(1, start=5)[0]["body"][:300])
+                                  issue_date=datetime.date(2025, 2, 3), summary=corpus_rows(limit=1, start=5)[0]["body"][:300])
     tree["item_page"].add_child(instance=page)
     row = dict(method="specific", bidders="ร้านเอ 900", selected_vendor="ร้านเอ", reason="ราคาต่ำสุด")
     page.procurement_rows = [
@@ -116,7 +117,7 @@ def test_the_admin_shows_text_not_markup_and_dates_in_buddhist_era():
     """Issue 13: an auditor reads the words that changed, not ``<p data-block-key=…>``, and BE dates."""
     from repository.audit.diff import diff_states, readable_changes
 
-    body = corpus_items(1, start=30)[0]["body"][:300]
+    body = corpus_rows(limit=1, start=30)[0]["body"][:300]
     before = {"body": f'<p data-block-key="a1b2c">{body}</p><p data-block-key="d3e4f">ติดต่อ</p>',
               "issue_date": "2025-01-15", "go_live_at": "2025-03-01T02:00:00Z", "title": "ข่าว"}
     after = {"body": f'<p data-block-key="a1b2c">{body}</p><p data-block-key="d3e4f">ติดต่อสอบถาม &amp; นัดหมาย</p>',
@@ -139,7 +140,7 @@ def test_a_drafts_child_rows_are_compared_by_row(tree, admin_user):
     from repository.audit.models import AuditRecord
     from repository.audit.replay import entry_state
 
-    [item] = corpus_items(1, start=40)
+    [item] = corpus_rows(limit=1, start=40)
     page = make_news(tree["item_page"], admin_user, title=item["title"][:200], body=f"<p>{item['body'][:300]}</p>",
                      slug="with-attachment", publish=False)
     factories.attach(page, title="เอกสารแนบ")

@@ -14,8 +14,9 @@ from repository.audit.models import AuditRecord
 from repository.audit.replay import object_timeline, published_versions, version_state
 from repository.models import DisclosureAttachment, NewsPage, ProcurementSummaryPage, ProcurementSummaryRow
 from tests import factories
+from tests.factories import corpus_rows
 
-from .conftest import corpus_items, make_news
+from .conftest import make_news
 
 CONTENT_FIELDS = ("title", "slug", "summary", "body", "document_number", "issue_date", "fiscal_year",
                   "external_link", "source_url", "items", "agency")
@@ -30,7 +31,7 @@ def _document(title):
 
 @pytest.fixture
 def news(tree, admin_user):
-    item = corpus_items(1)[0]
+    item = corpus_rows(limit=1)[0]
     page = make_news(tree["item_page"], admin_user, title=item["title"][:200], body=f"<p>{item['body'][:1500]}</p>",
                      summary=item["body"][:200])
     return page

@@ -1,11 +1,9 @@
 """Building a small real site for search tests: the tree, corpus news, a real order."""
 
-import datetime
 
 from wagtail.models import Page, Site
 
 from config.env import SHARED_DIR
-from repository.importers.corpus import NewsRecord
 from repository.importers.news import news_page_from
 from repository.models import (
     Agency,
@@ -18,22 +16,11 @@ from repository.models import (
     OfficialOrderPage,
 )
 from tests import factories
+from tests.factories import add_disclosure as publish_child
+from tests.factories import as_news_record as record
 from tests.factories import corpus_rows  # noqa: F401  (re-exported for the search tests)
 
 ORDER_224 = SHARED_DIR / "docs" / "order-224-2561-uthai-thani.th.txt"
-
-
-def record(row):
-    return NewsRecord(line_number=0, id=row["id"], date=datetime.date.fromisoformat(row["date"]),
-                      category=row.get("category", ""), title=row["title"], body=row["body"],
-                      source_url=row["source_url"])
-
-
-def publish_child(parent, page):
-    parent.add_child(instance=page)
-    factories.publish(page)
-    page.refresh_from_db()
-    return page
 
 
 def build_site():

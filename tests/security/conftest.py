@@ -1,7 +1,8 @@
-from tests.api.conftest import tree  # noqa: F401
+import pytest
+
+from tests.api.conftest import shared_api_tree, tree  # noqa: F401
 from tests.approvals.conftest import (  # noqa: F401
     administrator,
-    agency,
     approver,
     auditor,
     make_draft,
@@ -9,3 +10,11 @@ from tests.approvals.conftest import (  # noqa: F401
     provider,
     publisher,
 )
+from tests.factories import make_agency
+
+
+@pytest.fixture
+def agency(db):
+    """The province of tests/approvals, built by each test: two modules here also read the shared API tree,
+    and a module reads one shared tree at most."""
+    return make_agency()

@@ -19,6 +19,7 @@ from tests.approvals.conftest import (  # noqa: F401 (fixtures)
     other_agency,
     provider,
     publisher,
+    shared_province,
 )
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "locale" / "th" / "LC_MESSAGES"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from api.exceptions import ParameterError
 from api.params import get_date, get_datetime
-from tests.api.conftest import client, tree  # noqa: F401 (fixtures)
+from tests.api.conftest import client, shared_api_tree, tree  # noqa: F401 (fixtures)
 
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
 

@@ -12,7 +12,7 @@ from repository.models import ProcurementAnnouncementPage
 from repository.models.forms import MoneyField
 from repository.thai import format_baht, parse_baht
 from tests.api.builders import add
-from tests.api.conftest import client, tree  # noqa: F401 (fixtures)
+from tests.api.conftest import client, shared_api_tree, tree  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize(("value", "shown"), [
