@@ -6,8 +6,8 @@ Each round clones this checkout's HEAD into a temporary folder (no `.venv`, no `
 there on a free port and polls the admin's login page until it answers 200. Package caches are empty by
 default, as on a new machine (uv's and pip's caches point into the round's folder); `--warm-caches`
 keeps the machine's own. Each command `make` starts is stamped as it starts, so the table shows where the
-time goes: the virtual environment and the pinned set, the Thai catalogue, migrate, collectstatic, the demo
-(and within it the news, through the bulk importer) and the server's start.
+time goes: the virtual environment and the pinned set, the Thai catalogue with the static files and migrate
+(side by side), the demo (its news through the bulk importer) and the server's start.
 """
 
 import argparse
@@ -28,9 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = (  # (label, a pattern of the command line make echoes when the phase starts)
     ("virtual environment and pinned set", re.compile(r"-m venv|uv pip install|pip install")),
-    ("Thai catalogue", re.compile(r"compilemessages")),
-    ("migrate", re.compile(r"manage\.py migrate")),
-    ("collectstatic", re.compile(r"collectstatic")),
+    ("Thai catalogue, static files and migrate, side by side", re.compile(r"--output-sync")),
     ("demo (agencies, users, order, history, news)", re.compile(r"load_demo")),
     ("server start", re.compile(r"runserver")),
 )
