@@ -133,6 +133,7 @@ class EmbeddedBackend(SearchBackend):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
             connection.executescript(SCHEMA)
             connection.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'row')")
+            connection.execute("CREATE TABLE IF NOT EXISTS temp.scored (id INTEGER PRIMARY KEY)")  # _scored_among
             connection.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
         except (sqlite3.Error, OSError) as error:
             raise SearchUnavailable(f"search index {path} cannot be opened: {error}") from error
@@ -414,18 +415,14 @@ def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out)
     broad = len(ids) > RANK_LIMIT
     sql = f"SELECT rowid, bm25(fts, {_WEIGHTS}) AS score FROM fts WHERE fts MATCH ?"
     if not broad:
-        bm25 = dict(db.execute(sql, [expression]))
+        bm25 = dict(db.execute(sql, [expression])) if wanted is None else _scored_among(db, expression, wanted)
     else:
         tiered = [p for p in tiers if wanted is None or p in wanted]
         if len(tiered) <= RANK_LIMIT:
             if len(tiered) <= BY_ROWID:
                 bm25 = dict(db.execute(sql + f" AND rowid IN ({','.join('?' * len(tiered))})", [expression, *tiered]))
             else:
-                # One pass over every match, keeping the tiered ones: FTS5 runs a rowid-constrained MATCH once
-                # per rowid and bm25() reads its words' whole doclists again each time (0.25-0.6 ms a rowid
-                # at 62k documents: 0.2-0.6 s for a few hundred tiered documents; the pass is 10-20 ms).
-                keep = set(tiered)
-                bm25 = {page: score for page, score in db.execute(sql, [expression]) if page in keep}
+                bm25 = _scored_among(db, expression, tiered)
         else:  # the phrase is everywhere: its best title matches
             title_sql, params = sql, [f"{{title}} : ({expression})"]
             if not filtered_out:
@@ -443,6 +440,25 @@ def _ranked(db, expression, terms, ids, filtered, columns, needed, filtered_out)
         )
     found = bool(holders if wanted is None else holders & wanted)
     return ordered, {p: -score for p, score in bm25.items()}, found
+
+
+def _scored_among(db, expression, page_ids):
+    """BM25 of the documents of ``page_ids`` that match ``expression``, in one pass over the matches.
+
+    A rowid-constrained MATCH runs once per rowid, and bm25() reads its words' whole doclists again each
+    time (0.25-0.6 ms a rowid at 62k documents). Here the matches are read once, each probed in a temporary
+    table of the wanted ids (the join's left side is the full-text scan: CROSS JOIN keeps that order), and
+    bm25() is computed only for the rows the join keeps: a common word with a filter (fiscal year, agency)
+    no longer scores its tens of thousands of other matches (70 ms → 9 ms for one word at 62k documents).
+    """
+    db.execute("DELETE FROM temp.scored")
+    db.executemany("INSERT OR IGNORE INTO temp.scored (id) VALUES (?)", ((page,) for page in page_ids))
+    try:
+        return dict(db.execute(
+            f"SELECT fts.rowid, bm25(fts, {_WEIGHTS}) FROM fts CROSS JOIN temp.scored AS scored "
+            "ON scored.id = fts.rowid WHERE fts MATCH ?", [expression]))
+    finally:
+        db.execute("DELETE FROM temp.scored")
 
 
 class _Columns:

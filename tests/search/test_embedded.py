@@ -240,3 +240,35 @@ def test_a_broad_query_scores_its_tiered_documents_in_one_pass_with_the_same_ran
     assert len(ranking) == 1 and "rowid IN" not in ranking[0] and "{title}" not in ranking[0], ranking
     monkeypatch.setattr(embedded, "BY_ROWID", 1000)  # scored by rowid look-ups: the same scores and order
     assert [(h.page_id, h.score) for h in backend.search(query).hits] == [(h.page_id, h.score) for h in broad.hits]
+
+
+def test_a_filtered_query_scores_only_what_the_filter_keeps_with_the_same_ranking(backend, monkeypatch):
+    """A common word filtered (by fiscal year, agency, dates) was scored over every match of the word, then
+    filtered: 70 ms of bm25() for one word at 62,000 pages. The matches are now read once and joined to the
+    filter's ids in a temporary table, the full-text scan outside (CROSS JOIN), so bm25() runs only for the
+    kept documents; the scores and order are those of the full pass."""
+    from search.backends import embedded
+
+    later = corpus_rows(600)[-40:]  # months after the fixture's 30 documents of September 2020
+    backend.write([analyse_document(document_for_corpus_row(row)) for row in later])
+    everything = backend.search(SearchQuery(text="รัฐบาล", per_page=100))
+    query = SearchQuery(text="รัฐบาล", date_from=min(row["date"][:10] for row in later), per_page=100)
+    statements = []
+    backend.connection().set_trace_callback(statements.append)
+    try:
+        filtered = backend.search(query)
+    finally:
+        backend.connection().set_trace_callback(None)
+    assert 0 < filtered.total < everything.total
+    ranking = [s for s in statements if "bm25(" in s]
+    assert len(ranking) == 1 and "temp.scored" in ranking[0], ranking
+    plan = [row[3] for row in backend.connection().execute("EXPLAIN QUERY PLAN " + ranking[0])]
+    assert plan[0].startswith("SCAN fts VIRTUAL TABLE") and "scored USING INTEGER PRIMARY KEY" in plan[1], plan
+
+    def full_pass(db, expression, page_ids):  # every match scored, then filtered: the way before
+        keep = set(page_ids)
+        sql = f"SELECT rowid, bm25(fts, {embedded._WEIGHTS}) FROM fts WHERE fts MATCH ?"
+        return {page: score for page, score in db.execute(sql, [expression]) if page in keep}
+
+    monkeypatch.setattr(embedded, "_scored_among", full_pass)
+    assert [(h.page_id, h.score) for h in backend.search(query).hits] == [(h.page_id, h.score) for h in filtered.hits]
