@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.test import override_settings
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site
@@ -252,9 +252,17 @@ def shared(django_db_blocker, build):
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
             raise
+    # A request's end closes a connection whose autocommit differs from its settings (Django's
+    # close_old_connections): inside this transaction that is every connection, and the transaction would
+    # go with it (PostgreSQL; SQLite's in-memory test database ignores the close). A streamed response closed
+    # by a test (the audit export) ends its request outside the test client's own guard, which reconnects
+    # that receiver after every request: so while the tree stands, the connection itself declines.
+    kept = connections[DEFAULT_DB_ALIAS]
+    kept.close_if_unusable_or_obsolete = lambda: None
     try:
         yield built
     finally:
+        del kept.close_if_unusable_or_obsolete
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
