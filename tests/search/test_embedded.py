@@ -219,6 +219,17 @@ def test_the_change_log_is_pruned_and_says_from_when_it_is_complete(backend, mon
     assert embedded._changed_since(db, generation) == [row["id"]]
 
 
+def _searched_with_ranking_statements(backend, query):
+    """The results of ``query`` and the SQL statements that computed its BM25 scores."""
+    statements = []
+    backend.connection().set_trace_callback(statements.append)
+    try:
+        results = backend.search(query)
+    finally:
+        backend.connection().set_trace_callback(None)
+    return results, [s for s in statements if "bm25(" in s]
+
+
 def test_a_broad_query_scores_its_tiered_documents_in_one_pass_with_the_same_ranking(backend, monkeypatch):
     """Above RANK_LIMIT matches the documents in a tier (the phrase, every word in the title) are scored
     by BM25. Looked up by rowid, FTS5 ran the MATCH and bm25() read the words' doclists again for each
@@ -229,14 +240,8 @@ def test_a_broad_query_scores_its_tiered_documents_in_one_pass_with_the_same_ran
     query = SearchQuery(text="ในพื้นที่", per_page=10)  # 12 documents here, 5 of them holding the phrase
     monkeypatch.setattr(embedded, "RANK_LIMIT", 5)
     monkeypatch.setattr(embedded, "BY_ROWID", 2)
-    statements = []
-    backend.connection().set_trace_callback(statements.append)
-    try:
-        broad = backend.search(query)
-    finally:
-        backend.connection().set_trace_callback(None)
+    broad, ranking = _searched_with_ranking_statements(backend, query)
     assert broad.total > 5 and broad.match == "phrase"
-    ranking = [s for s in statements if "bm25(" in s]
     assert len(ranking) == 1 and "rowid IN" not in ranking[0] and "{title}" not in ranking[0], ranking
     monkeypatch.setattr(embedded, "BY_ROWID", 1000)  # scored by rowid look-ups: the same scores and order
     assert [(h.page_id, h.score) for h in backend.search(query).hits] == [(h.page_id, h.score) for h in broad.hits]
@@ -253,14 +258,8 @@ def test_a_filtered_query_scores_only_what_the_filter_keeps_with_the_same_rankin
     backend.write([analyse_document(document_for_corpus_row(row)) for row in later])
     everything = backend.search(SearchQuery(text="รัฐบาล", per_page=100))
     query = SearchQuery(text="รัฐบาล", date_from=min(row["date"][:10] for row in later), per_page=100)
-    statements = []
-    backend.connection().set_trace_callback(statements.append)
-    try:
-        filtered = backend.search(query)
-    finally:
-        backend.connection().set_trace_callback(None)
+    filtered, ranking = _searched_with_ranking_statements(backend, query)
     assert 0 < filtered.total < everything.total
-    ranking = [s for s in statements if "bm25(" in s]
     assert len(ranking) == 1 and "temp.scored" in ranking[0], ranking
     plan = [row[3] for row in backend.connection().execute("EXPLAIN QUERY PLAN " + ranking[0])]
     assert plan[0].startswith("SCAN fts VIRTUAL TABLE") and "scored USING INTEGER PRIMARY KEY" in plan[1], plan
