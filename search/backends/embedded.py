@@ -375,10 +375,12 @@ def _match_ids(db, expression):
 
 
 def phrase_expression(terms):
-    """The query's words one after another, in either digit system (FTS5)."""
+    """The query's words one after another, in either digit system (FTS5), in the text itself: not in the
+    ``parts`` column, a bag of compounds' parts in which two compounds' parts may stand side by side by
+    chance (their order follows a set's) and read as a phrase no document holds."""
     joined = " ".join(terms)
     variants = list(dict.fromkeys([joined, to_arabic_digits(joined), to_thai_digits(joined)]))
-    return "(" + " OR ".join(fts_string(v) for v in variants) + ")"
+    return "{title summary body extra} : (" + " OR ".join(fts_string(v) for v in variants) + ")"
 
 
 def _match_set(db, expression):
@@ -393,7 +395,7 @@ def _tiers(db, terms):
     every_word = match_expression(terms, with_parts=False)  # the common words too: all as typed
     tiers = dict.fromkeys(_match_set(db, f"{{title}} : ({every_word})"), 2) if len(terms) > 1 else {}
     tiers.update(dict.fromkeys(holders, 1))
-    tiers.update(dict.fromkeys(_match_set(db, f"{{title}} : {phrase}"), 0))
+    tiers.update(dict.fromkeys(_match_set(db, f"{{title}} : ({phrase})"), 0))
     return tiers, holders
 
 
