@@ -6,11 +6,13 @@ for verifying and exporting; the serialisation itself is ``canonical.py``.
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
 from reversion.models import Revision, Version
 
 from .canonical import GENESIS_SEAL, canonical_json, canonical_time, data_digest
@@ -27,42 +29,101 @@ from .models import AuditRecord, ChainHead, Checkpoint, Cosignature, TreeNode
 from .stored_tree import StoredTree
 from .verification import verify_log
 
+# (alias, [unsaved AuditRecord]) while a sealing_in_bulk block is open.
+_pending = ContextVar("audit_pending_records", default=None)
+
 
 def seal_record(record, using=None):
     """Give an unsaved AuditRecord its sequence, previous seal and seal (inside a transaction)."""
+    return seal_records([record], using)[0]
+
+
+def seal_records(records, using=None):
+    """Seal unsaved AuditRecords in the order given, as ``seal_record`` would one after another (inside a
+    transaction): the chain head locked once, their revisions and versions read in one query each,
+    their Merkle leaves and the subtrees they close stored in one insert, the head saved once."""
     using = using or DEFAULT_DB_ALIAS
     head = lock_head(using)
-    revision = Revision.objects.using(using).values("id", "date_created", "comment").get(pk=record.revision_id)
-    versions = list(Version.objects.using(using).filter(revision_id=record.revision_id).values(
-        *VERSION_FIELDS, "serialized_data"))
-    for v in versions:
+    ids = [record.revision_id for record in records]
+    revisions = {row["id"]: row for row in
+                 Revision.objects.using(using).filter(pk__in=ids).values("id", "date_created", "comment")}
+    if len(revisions) != len(set(ids)):
+        raise Revision.DoesNotExist(f"no revision {min(set(ids) - revisions.keys())} to seal")
+    versions_of = {pk: [] for pk in ids}
+    for v in Version.objects.using(using).filter(revision_id__in=ids).values(*VERSION_FIELDS, "serialized_data"):
         v["data_sha256"] = data_digest(v.pop("serialized_data"))
+        versions_of[v["revision_id"]].append(v)
     # Django's content type cache: no query per seal after the first of each type.
     content_types = {pk: "{0.app_label}.{0.model}".format(ContentType.objects.db_manager(using).get_for_id(pk))
-                     for pk in {v["content_type_id"] for v in versions}}
-    if record.version_id is None:
-        for v in versions:
-            if content_types[v["content_type_id"]] == record.object_model and v["object_id"] == record.object_id:
-                record.version_id = v["id"]
-    record.sequence = head.sequence + 1
-    record.previous_seal = head.seal
-    record.at = revision["date_created"]
-    record.extra = json.loads(json.dumps(record.extra))
-    values = {name: getattr(record, name) for name in RECORD_FIELDS if name not in ("id", "seal")}
-    entry = canonical_json(build_payload(values, revision, versions, content_types))
-    record.seal = hashlib.sha256(entry).hexdigest()
-    append_leaf(record.sequence - 1, leaf_hash(entry), using)
-    head.sequence, head.seal, head.at = record.sequence, record.seal, record.at
-    head.save(using=using, update_fields=["sequence", "seal", "at"])
-    return record
+                     for pk in {v["content_type_id"] for versions in versions_of.values() for v in versions}}
+    stored, added = StoredTree(using), {}
 
+    def hashes_of(keys):  # the subtrees this call closed so far, else the stored ones
+        found = {key: added[key] for key in keys if key in added}
+        rest = [key for key in keys if key not in found]
+        return {**found, **(stored.hashes(rest) if rest else {})}
 
-def append_leaf(index, leaf, using=None):
-    """Store leaf ``index`` of the Merkle tree and the complete subtrees it closes (under the chain lock)."""
-    using = using or DEFAULT_DB_ALIAS
-    rows = new_nodes(index, leaf, StoredTree(using).hashes)
+    for record in records:
+        revision, versions = revisions[record.revision_id], versions_of[record.revision_id]
+        if record.version_id is None:
+            for v in versions:
+                if content_types[v["content_type_id"]] == record.object_model and v["object_id"] == record.object_id:
+                    record.version_id = v["id"]
+        record.sequence = head.sequence + 1
+        record.previous_seal = head.seal
+        record.at = revision["date_created"]
+        record.extra = json.loads(json.dumps(record.extra))
+        values = {name: getattr(record, name) for name in RECORD_FIELDS if name not in ("id", "seal")}
+        entry = canonical_json(build_payload(values, revision, versions, content_types))
+        record.seal = hashlib.sha256(entry).hexdigest()
+        for level, i, digest in new_nodes(record.sequence - 1, leaf_hash(entry), hashes_of):
+            added[(level, i)] = digest
+        head.sequence, head.seal, head.at = record.sequence, record.seal, record.at
     TreeNode.objects.using(using).bulk_create(
-        [TreeNode(position=position(level, i), hash=digest.hex()) for level, i, digest in rows])
+        [TreeNode(position=position(level, i), hash=digest.hex()) for (level, i), digest in added.items()])
+    head.save(using=using, update_fields=["sequence", "seal", "at"])
+    return records
+
+
+@contextmanager
+def sealing_in_bulk(using=None):
+    """Inside one transaction (a batch of an import): the audit records made in it are sealed together
+    when it ends, in the order they were made, by ``seal_records``, and inserted in one statement.
+
+    Nothing in the block may read the audit trail it is writing (``record_action`` seals what is
+    pending before it reads its record back). Nested, the outermost block seals. If the block raises,
+    nothing is sealed: the transaction around it rolls back the revisions too.
+    """
+    using = using or DEFAULT_DB_ALIAS
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set((using, []))
+    try:
+        yield
+        seal_pending()
+    finally:
+        _pending.reset(token)
+
+
+def defer_sealing(record, using):
+    """Keep ``record`` for the enclosing ``sealing_in_bulk`` block; False when there is none (for ``using``)."""
+    pending = _pending.get()
+    if pending is None or pending[0] != (using or DEFAULT_DB_ALIAS):
+        return False
+    pending[1].append(record)
+    return True
+
+
+def seal_pending():
+    """Seal and insert the records the enclosing ``sealing_in_bulk`` block holds so far."""
+    pending = _pending.get()
+    if pending is None or not pending[1]:
+        return
+    using, records = pending
+    with transaction.atomic(using=using):
+        AuditRecord.objects.using(using).bulk_create(seal_records(records, using))
+    records.clear()
 
 
 def head_seal(using=None):

@@ -66,11 +66,14 @@ class AuditRecord(models.Model):
         return self.action in PUBLICATION_ACTIONS
 
     def save(self, *args, **kwargs):
-        """Insert only: the sequence and seal are assigned here, under the chain lock."""
+        """Insert only: the sequence and seal are assigned here, under the chain lock (or, inside
+        ``chain.sealing_in_bulk``, with the block's other records when it ends)."""
         if self.pk is not None:
             raise ValueError("audit records are append-only")
-        from .chain import seal_record  # deferred: genuine cycle, chain seals with these models
+        from .chain import defer_sealing, seal_record  # deferred: genuine cycle, chain seals with these models
 
+        if defer_sealing(self, kwargs.get("using")):
+            return
         with transaction.atomic(using=kwargs.get("using")):
             seal_record(self, using=kwargs.get("using"))
             kwargs["force_insert"] = True

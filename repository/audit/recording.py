@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from repository.models import Agency, AgencyPage, DisclosurePage
 
+from .chain import seal_pending
 from .models import AuditRecord
 
 ACTION_DELETE = "wagtail.delete"
@@ -127,8 +128,11 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
                     reversion.set_date_created(at)
                 reversion.add_to_revision(obj)
                 reversion.add_meta(AuditRecord, **meta)
+            if not return_record:
+                return None
+            seal_pending()  # inside chain.sealing_in_bulk, this one too
             # Still inside the transaction that holds the chain lock: the head is ours.
-            return AuditRecord.objects.order_by("-sequence").first() if return_record else None
+            return AuditRecord.objects.order_by("-sequence").first()
     finally:
         _sealing_own.reset(token)
 

@@ -27,6 +27,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
+from repository.audit.chain import sealing_in_bulk
 from repository.wagtail_database import deferred_adds, flush_deferred
 
 from ..models import ImportedSource
@@ -65,7 +66,8 @@ def _remember_saved(sender, instance, raw=False, **kwargs):
 
 @contextmanager
 def batched_side_work():
-    """Inside one batch's transaction: per-save reference-index and admin-search work, done once at the end.
+    """Inside one batch's transaction: per-save reference-index, admin-search and audit-sealing work, done
+    once at the end (the batch's audit records sealed together in the order they were made).
 
     Wagtail's own switch (``disable_reference_index_auto_update``) stops the
     per-save reference index; the saved objects are remembered and indexed once
@@ -75,7 +77,7 @@ def batched_side_work():
     post_save.connect(_remember_saved, dispatch_uid="repository.importers.remember_saved")
     token = _saved.set({})
     try:
-        with disable_reference_index_auto_update(), deferred_adds():
+        with disable_reference_index_auto_update(), deferred_adds(), sealing_in_bulk():
             yield
             flush_deferred()
         saved = _saved.get()
