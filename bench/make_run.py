@@ -11,6 +11,7 @@ time goes: the virtual environment and the pinned set, the Thai catalogue with t
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -34,6 +35,11 @@ PHASES = (  # (label, a pattern of the command line make echoes when the phase s
 )
 
 
+def settings_shared_dir():
+    """The shared data folder this checkout's settings read (SHARED_DIR, else ``../shared``)."""
+    return Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared").resolve()
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -53,6 +59,8 @@ def one_round(demo_news, warm_caches, timeout):
         clone = Path(scratch) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL", "SEARCH_INDEX_PATH")}
+        # The clone sits in a temporary folder: the shared data is this checkout's (beside it, as in CI).
+        env.setdefault("SHARED_DIR", str(settings_shared_dir()))
         if not warm_caches:
             env.update(UV_CACHE_DIR=str(Path(scratch) / "uv-cache"), PIP_CACHE_DIR=str(Path(scratch) / "pip-cache"))
         port = free_port()
@@ -81,7 +89,8 @@ def one_round(demo_news, warm_caches, timeout):
                 time.sleep(0.25)
             total = time.perf_counter() - started
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # make may have stopped by itself
+                os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
         shutil.rmtree(clone, ignore_errors=True)
     phases = []
