@@ -7,23 +7,34 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page, Site
 
+from repository.audit.models import AuditRecord
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
 from tests import factories
 from tests.factories import reloaded, shared
 
 
-@pytest.fixture
-def editor(db):
+def make_editor():
     return get_user_model().objects.create_user(
         username="editor1", password="x", email="editor1@example.go.th", full_name="สมชาย ใจดี"
     )
 
 
-@pytest.fixture
-def admin_user(db):
+def make_admin_user():
     return get_user_model().objects.create_superuser(
         username="admin1", password="x", email="admin1@example.go.th", full_name="ผู้ดูแลระบบ"
     )
+
+
+@pytest.fixture
+def editor(db):
+    """The editor: the one a module's shared history was written by (``with_history``), else a new one."""
+    return get_user_model().objects.filter(username="editor1").first() or make_editor()
+
+
+@pytest.fixture
+def admin_user(db):
+    """The administrator: the one a module's shared history was written by (``with_history``), else a new one."""
+    return get_user_model().objects.filter(username="admin1").first() or make_admin_user()
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +46,28 @@ def shared_audit_tree(django_db_setup, django_db_blocker):
 @pytest.fixture
 def tree(shared_audit_tree, db):
     return reloaded(shared_audit_tree)
+
+
+def with_history(write_history):
+    """The build of a module whose tests read one history: the tree, then ``write_history(tree)``.
+
+    The module overrides ``shared_audit_tree`` with ``shared(django_db_blocker, with_history(write_history))``;
+    its tests take the entries from ``history`` and the users ``write_history`` made (``make_admin_user``,
+    ``make_editor``) from ``admin_user`` and ``editor``.
+    """
+
+    def build():
+        tree = build_tree()
+        write_history(tree)
+        return tree
+
+    return build
+
+
+@pytest.fixture
+def history(tree):
+    """Every entry of the trail, in order (in a module built ``with_history``, the history it wrote)."""
+    return list(AuditRecord.objects.order_by("sequence"))
 
 
 def build_tree():

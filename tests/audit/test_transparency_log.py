@@ -25,8 +25,9 @@ from repository.audit.stored_tree import StoredTree
 from repository.audit.triggers import drop_triggers
 from security import public_url
 from tests import factories
+from tests.factories import shared
 
-from .conftest import make_news
+from .conftest import make_admin_user, make_editor, make_news, with_history
 
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
 
@@ -169,13 +170,18 @@ def log_key(settings, tmp_path):
     return key
 
 
-@pytest.fixture
-def history(tree, admin_user, editor):
+def write_history(tree):
+    admin_user, editor = make_admin_user(), make_editor()
     for index in range(4):
         page = make_news(tree["item_page"], editor, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}", publish=False)
         factories.publish(page, admin_user, log_action=True)
-    return list(AuditRecord.objects.order_by("sequence"))
+
+
+@pytest.fixture(scope="module")
+def shared_audit_tree(django_db_setup, django_db_blocker):
+    """The audit tree with the history above, written once for the module (conftest.py ``with_history``)."""
+    yield from shared(django_db_blocker, with_history(write_history))
 
 
 def _inputs():
