@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from repository.models import FrameworkItem, FrameworkYear
+from tests import factories
 
-from .builders import news_records, publish
+from .builders import Tree, news_records, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,9 @@ def ids(response):
     return [row["id"] for row in response.json()["results"]]
 
 
-@pytest.fixture
-def pages(tree):
+def build_tree_and_pages():
+    """The API tree with four news pages, the listings' rows (``tree.listed``)."""
+    tree = Tree()
     records = news_records()
     made = {
         "province_a": tree.news(record=records[0]),
@@ -27,7 +29,19 @@ def pages(tree):
     }
     made["province_a"].tags.add("น้ำท่วม")
     publish(made["province_a"])
-    return made
+    tree.listed = made
+    return tree
+
+
+@pytest.fixture(scope="module")
+def shared_api_tree(django_db_setup, django_db_blocker):
+    """The API tree and its listed pages, built once for the module (tests/factories.py ``shared``)."""
+    yield from factories.shared(django_db_blocker, build_tree_and_pages)
+
+
+@pytest.fixture
+def pages(tree):
+    return tree.listed
 
 
 def test_listing_shape_and_count(client, pages):
