@@ -8,8 +8,9 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from repository.models import FrameworkItem, GeneralDisclosurePage, ItemPage, PlanReportPage, ProcurementSummaryPage
+from tests import factories
 
-from .builders import add, news_records, publish
+from .builders import Tree, add, news_records, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,7 @@ def disclosure(parent, page, items):
     return page
 
 
-@pytest.fixture
-def sheet_tree(tree):
+def write_sheet(tree):
     fw = tree.framework  # ITA 2568 = fiscal year 1 Oct 2024 – 30 Sep 2025
     o1 = FrameworkItem.objects.create(framework=fw, code="O1", name_th="โครงสร้าง", recurrence="once", sort_order=1)
     o11 = FrameworkItem.objects.create(framework=fw, code="O11", name_th="รายงานรอบ 6 เดือน", recurrence="semi_annual", sort_order=11)
@@ -53,6 +53,24 @@ def sheet_tree(tree):
     publish(office_page)
     assert o11.disclosures.filter(pk=office_page.pk).exists()
     return {"news": news}
+
+
+def build_sheet_tree():
+    """The API tree with the answers above (``tree.sheet``)."""
+    tree = Tree()
+    tree.sheet = write_sheet(tree)
+    return tree
+
+
+@pytest.fixture(scope="module")
+def shared_api_tree(django_db_setup, django_db_blocker):
+    """The API tree and the sheet's answers, built once for the module (tests/factories.py ``shared``)."""
+    yield from factories.shared(django_db_blocker, build_sheet_tree)
+
+
+@pytest.fixture
+def sheet_tree(tree):
+    return tree.sheet
 
 
 EXPECTED = {
