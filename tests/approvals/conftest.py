@@ -12,9 +12,22 @@ from tests.factories import corpus_records, make_agency, make_item_page, reloade
 
 
 @pytest.fixture(scope="module")
-def shared_province(django_db_setup, django_db_blocker):
-    """The province and its agency page, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, make_agency)
+def shared_province(request, django_db_setup, django_db_blocker):
+    """The province and its agency page, built once for the module (tests/factories.py ``shared``).
+
+    When every test of the module that reads the province also takes ``news_index``, the news item page is
+    built with it (``news_index`` then finds it); else each test that takes it makes its own, as before.
+    """
+    readers = [item for item in request.session.items
+               if item.module is request.module and "shared_province" in item.fixturenames]
+    with_news_index = all("news_index" in item.fixturenames for item in readers)
+    yield from shared(django_db_blocker, make_province_with_news_index if with_news_index else make_agency)
+
+
+def make_province_with_news_index():
+    agency = make_agency()
+    make_item_page(agency)
+    return agency
 
 
 @pytest.fixture
