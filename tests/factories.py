@@ -271,6 +271,18 @@ def shared(django_db_blocker, build):
             Site.clear_site_root_paths_cache()
 
 
+def and_then(build, more=None):
+    """A build for :func:`shared`: ``build()``, then ``more(built)`` when given (a module's own additions)."""
+
+    def build_all():
+        built = build()
+        if more is not None:
+            more(built)
+        return built
+
+    return build_all
+
+
 def reloaded(built):
     """A copy of what :func:`shared` built for one test, every model instance in it (attributes, dict values) read anew."""
     Site.clear_site_root_paths_cache()  # a rolled-back test may have left its own sites there

@@ -5,9 +5,8 @@ import datetime
 import pytest
 
 from repository.models import FrameworkItem, FrameworkYear
-from tests import factories
 
-from .builders import Tree, news_records, publish
+from .builders import news_records, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +16,8 @@ def ids(response):
     return [row["id"] for row in response.json()["results"]]
 
 
-def build_tree_and_pages():
-    """The API tree with four news pages, the listings' rows (``tree.listed``)."""
-    tree = Tree()
+def add_to_tree(tree):
+    """Four news pages, the listings' rows (``tree.listed``), built with the API tree once for the module (conftest.py)."""
     records = news_records()
     made = {
         "province_a": tree.news(record=records[0]),
@@ -30,13 +28,6 @@ def build_tree_and_pages():
     made["province_a"].tags.add("น้ำท่วม")
     publish(made["province_a"])
     tree.listed = made
-    return tree
-
-
-@pytest.fixture(scope="module")
-def shared_api_tree(django_db_setup, django_db_blocker):
-    """The API tree and its listed pages, built once for the module (tests/factories.py ``shared``)."""
-    yield from factories.shared(django_db_blocker, build_tree_and_pages)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from repository.models import FrameworkItem, GeneralDisclosurePage, ItemPage, PlanReportPage, ProcurementSummaryPage
-from tests import factories
 
-from .builders import Tree, add, news_records, publish
+from .builders import add, news_records, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -55,17 +54,9 @@ def write_sheet(tree):
     return {"news": news}
 
 
-def build_sheet_tree():
-    """The API tree with the answers above (``tree.sheet``)."""
-    tree = Tree()
+def add_to_tree(tree):
+    """The answers above (``tree.sheet``), built with the API tree once for the module (conftest.py)."""
     tree.sheet = write_sheet(tree)
-    return tree
-
-
-@pytest.fixture(scope="module")
-def shared_api_tree(django_db_setup, django_db_blocker):
-    """The API tree and the sheet's answers, built once for the module (tests/factories.py ``shared``)."""
-    yield from factories.shared(django_db_blocker, build_sheet_tree)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 from repository.audit.models import AuditRecord
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
 from tests import factories
-from tests.factories import reloaded, shared
+from tests.factories import and_then, reloaded, shared
 
 
 def make_editor():
@@ -27,20 +27,22 @@ def make_admin_user():
 
 @pytest.fixture
 def editor(db):
-    """The editor: the one a module's shared history was written by (``with_history``), else a new one."""
+    """The editor: the one a module's shared history was written by (``write_history``), else a new one."""
     return get_user_model().objects.filter(username="editor1").first() or make_editor()
 
 
 @pytest.fixture
 def admin_user(db):
-    """The administrator: the one a module's shared history was written by (``with_history``), else a new one."""
+    """The administrator: the one a module's shared history was written by (``write_history``), else a new one."""
     return get_user_model().objects.filter(username="admin1").first() or make_admin_user()
 
 
 @pytest.fixture(scope="module")
-def shared_audit_tree(django_db_setup, django_db_blocker):
-    """The audit tree, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, build_tree)
+def shared_audit_tree(request, django_db_setup, django_db_blocker):
+    """The audit tree, built once for the module (tests/factories.py ``shared``), then the history the module's
+    ``write_history(tree)`` writes when it has one (every test of such a module reads it: ``history``). Its users
+    (``make_admin_user``, ``make_editor``) are those the ``admin_user`` and ``editor`` fixtures return."""
+    yield from shared(django_db_blocker, and_then(build_tree, getattr(request.module, "write_history", None)))
 
 
 @pytest.fixture
@@ -48,25 +50,9 @@ def tree(shared_audit_tree, db):
     return reloaded(shared_audit_tree)
 
 
-def with_history(write_history):
-    """The build of a module whose tests read one history: the tree, then ``write_history(tree)``.
-
-    The module overrides ``shared_audit_tree`` with ``shared(django_db_blocker, with_history(write_history))``;
-    its tests take the entries from ``history`` and the users ``write_history`` made (``make_admin_user``,
-    ``make_editor``) from ``admin_user`` and ``editor``.
-    """
-
-    def build():
-        tree = build_tree()
-        write_history(tree)
-        return tree
-
-    return build
-
-
 @pytest.fixture
 def history(tree):
-    """Every entry of the trail, in order (in a module built ``with_history``, the history it wrote)."""
+    """Every entry of the trail, in order (in a module with a ``write_history``, the history it wrote)."""
     return list(AuditRecord.objects.order_by("sequence"))
 
 

@@ -13,22 +13,16 @@ from repository.audit.models import AuditRecord
 from repository.audit.replay import published_versions
 from repository.models import NewsPage
 from tests import factories
-from tests.factories import shared
 
-from .conftest import make_admin_user, make_news, with_history
+from .conftest import make_admin_user, make_news
 
 
 def write_history(tree):
+    """Written once for the module, with the audit tree (conftest.py ``shared_audit_tree``)."""
     admin_user = make_admin_user()
     page = make_news(tree["item_page"], admin_user, title="ประกาศผลการจัดซื้อ", body="<p>เดิม</p>", slug="p")
     page.body = "<p>เดิมและเพิ่มเติม</p>"
     factories.publish(page, admin_user)
-
-
-@pytest.fixture(scope="module")
-def shared_audit_tree(django_db_setup, django_db_blocker):
-    """The audit tree with the page above, written once for the module (conftest.py ``with_history``)."""
-    yield from shared(django_db_blocker, with_history(write_history))
 
 
 @pytest.fixture

@@ -15,26 +15,20 @@ from repository.audit.chain import head_seal, verify_chain
 from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
 from tests import factories
-from tests.factories import shared
 
-from .conftest import make_admin_user, make_news, with_history
+from .conftest import make_admin_user, make_news
 
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
 
 
 def write_history(tree):
+    """Written once for the module, with the audit tree (conftest.py ``shared_audit_tree``)."""
     admin_user = make_admin_user()
     for index in range(3):
         page = make_news(tree["item_page"], admin_user, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}")
         page.summary = "ปรับปรุงสรุป"
         factories.publish(page, admin_user)
-
-
-@pytest.fixture(scope="module")
-def shared_audit_tree(django_db_setup, django_db_blocker):
-    """The audit tree with the history above, written once for the module (conftest.py ``with_history``)."""
-    yield from shared(django_db_blocker, with_history(write_history))
 
 
 def _news(history):

@@ -14,9 +14,8 @@ from repository.audit.merkle import leaf_hash
 from repository.audit.triggers import drop_triggers
 from repository.audit.verification import check_range, verify_log
 from tests import factories
-from tests.factories import shared
 
-from .conftest import make_admin_user, make_editor, make_news, with_history
+from .conftest import make_admin_user, make_editor, make_news
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,12 +33,6 @@ def write_history(tree):
     factories.publish(pages[0], admin_user, log_action=True)
     pages[1].unpublish(user=admin_user)
     draft.delete(user=admin_user)
-
-
-@pytest.fixture(scope="module")
-def shared_audit_tree(django_db_setup, django_db_blocker):
-    """The audit tree with the history above, written once for the module (conftest.py ``with_history``)."""
-    yield from shared(django_db_blocker, with_history(write_history))
 
 
 def test_the_checker_hashes_the_reference_payloads(history):
