@@ -4,6 +4,23 @@ import os
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """With ``--reuse-db`` on SQLite, the test database is a file kept in var/ (one per xdist worker), so that
+    the next run skips the migrations; ``--create-db`` builds it anew. Without it, and on PostgreSQL, as before
+    (SQLite: in memory)."""
+    from django.conf import settings
+
+    from config.env import VAR_DIR
+
+    database = settings.DATABASES["default"]
+    if (request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3"
+            and not database.get("TEST", {}).get("NAME")):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-db")
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # pytest-django's: _gw0, _gw1...
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into var/media."""

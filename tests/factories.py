@@ -150,6 +150,7 @@ def publish(page, user=None, reason=FIXTURE_REASON, **revision_kwargs):
 def publish_many(parent, pages, user=None, reason=FIXTURE_REASON, batch_size=100):
     """Add and publish many unsaved disclosure pages under ``parent`` through the bulk importer; return them saved.
 
+    ``parent`` is every page's parent, or a list of each page's own (the pages are written in their order).
     Each goes live through the publication gate by a recorded administrator override, as imports do
     (approval form with ``reason``, audit entries, outbox rows), published by ``user`` or, when none
     is given, by an administrator made for fixtures. One transaction per batch; raises if any page fails.
@@ -160,10 +161,11 @@ def publish_many(parent, pages, user=None, reason=FIXTURE_REASON, batch_size=100
     if user is None:
         user = fixture_administrator()
     pages = list(pages)
+    parents = parent if isinstance(parent, list) else [parent] * len(pages)
     report = ImportReport()
     write_pages(
         (PlannedPage(line_number=number, source_id="", parent=parent, build=lambda page=page: page)
-         for number, page in enumerate(pages, start=1)),
+         for number, (parent, page) in enumerate(zip(parents, pages, strict=True), start=1)),
         user=user, publish=override_publisher(reason), report=report, batch_size=batch_size,
     )
     if report.errors:
@@ -267,6 +269,18 @@ def shared(django_db_blocker, build):
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
             Site.clear_site_root_paths_cache()
+
+
+def and_then(build, more=None):
+    """A build for :func:`shared`: ``build()``, then ``more(built)`` when given (a module's own additions)."""
+
+    def build_all():
+        built = build()
+        if more is not None:
+            more(built)
+        return built
+
+    return build_all
 
 
 def reloaded(built):

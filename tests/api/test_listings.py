@@ -16,8 +16,8 @@ def ids(response):
     return [row["id"] for row in response.json()["results"]]
 
 
-@pytest.fixture
-def pages(tree):
+def add_to_tree(tree):
+    """Four news pages, the listings' rows (``tree.listed``), built with the API tree once for the module (conftest.py)."""
     records = news_records()
     made = {
         "province_a": tree.news(record=records[0]),
@@ -27,7 +27,12 @@ def pages(tree):
     }
     made["province_a"].tags.add("น้ำท่วม")
     publish(made["province_a"])
-    return made
+    tree.listed = made
+
+
+@pytest.fixture
+def pages(tree):
+    return tree.listed
 
 
 def test_listing_shape_and_count(client, pages):

@@ -21,8 +21,7 @@ def disclosure(parent, page, items):
     return page
 
 
-@pytest.fixture
-def sheet_tree(tree):
+def write_sheet(tree):
     fw = tree.framework  # ITA 2568 = fiscal year 1 Oct 2024 – 30 Sep 2025
     o1 = FrameworkItem.objects.create(framework=fw, code="O1", name_th="โครงสร้าง", recurrence="once", sort_order=1)
     o11 = FrameworkItem.objects.create(framework=fw, code="O11", name_th="รายงานรอบ 6 เดือน", recurrence="semi_annual", sort_order=11)
@@ -53,6 +52,16 @@ def sheet_tree(tree):
     publish(office_page)
     assert o11.disclosures.filter(pk=office_page.pk).exists()
     return {"news": news}
+
+
+def add_to_tree(tree):
+    """The answers above (``tree.sheet``), built with the API tree once for the module (conftest.py)."""
+    tree.sheet = write_sheet(tree)
+
+
+@pytest.fixture
+def sheet_tree(tree):
+    return tree.sheet
 
 
 EXPECTED = {

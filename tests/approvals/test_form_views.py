@@ -11,21 +11,39 @@ from pypdf import PdfReader
 from repository.approvals.actions import ApproveAction, PublishAction, SubmitForApprovalAction
 from repository.approvals.models import ApprovalForm
 from repository.approvals.pdf import render_form
+from tests.factories import make_agency, make_item_page, shared
+
+from .conftest import draft_maker, role_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(make_draft, provider, approver, publisher):
-    forms = []
+def publish_two_drafts():
+    """The province, its news item page, a provider, an approver and a publisher, and two drafts published
+    through the whole workflow (each with its approval form)."""
+    agency = make_agency()
+    news_index = make_item_page(agency)
+    provider, approver, publisher = (role_user(username, agency) for username in ("provider", "approver", "publisher"))
+    make_draft = draft_maker(news_index, provider)
     for _ in range(2):
         page = make_draft()
         SubmitForApprovalAction(page, provider, confirmed_measure_1_1=True,
                                 remarks="เอกสารแนบตามหนังสือที่ อท ๐๐๑๗/๒๕๖๘").execute()
         ApproveAction(page, approver).execute()
         PublishAction(page, publisher).execute()
-        forms.append(ApprovalForm.objects.get(page=page))
-    return forms
+    return agency
+
+
+@pytest.fixture(scope="module")
+def shared_province(django_db_setup, django_db_blocker):
+    """The province with its two published forms, built once for the module (tests/factories.py ``shared``)."""
+    yield from shared(django_db_blocker, publish_two_drafts)
+
+
+@pytest.fixture
+def published(agency):
+    """The two forms, in the order they were made."""
+    return list(ApprovalForm.objects.order_by("pk"))
 
 
 def _normalise(text):

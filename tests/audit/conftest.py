@@ -7,34 +7,53 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page, Site
 
+from repository.audit.models import AuditRecord
 from repository.models import Agency, AgencyPage, FrameworkYear, HomePage, ItemGroupPage, ItemPage
 from tests import factories
-from tests.factories import reloaded, shared
+from tests.factories import and_then, reloaded, shared
 
 
-@pytest.fixture
-def editor(db):
+def make_editor():
     return get_user_model().objects.create_user(
         username="editor1", password="x", email="editor1@example.go.th", full_name="สมชาย ใจดี"
     )
 
 
-@pytest.fixture
-def admin_user(db):
+def make_admin_user():
     return get_user_model().objects.create_superuser(
         username="admin1", password="x", email="admin1@example.go.th", full_name="ผู้ดูแลระบบ"
     )
 
 
+@pytest.fixture
+def editor(db):
+    """The editor: the one a module's shared history was written by (``write_history``), else a new one."""
+    return get_user_model().objects.filter(username="editor1").first() or make_editor()
+
+
+@pytest.fixture
+def admin_user(db):
+    """The administrator: the one a module's shared history was written by (``write_history``), else a new one."""
+    return get_user_model().objects.filter(username="admin1").first() or make_admin_user()
+
+
 @pytest.fixture(scope="module")
-def shared_audit_tree(django_db_setup, django_db_blocker):
-    """The audit tree, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, build_tree)
+def shared_audit_tree(request, django_db_setup, django_db_blocker):
+    """The audit tree, built once for the module (tests/factories.py ``shared``), then the history the module's
+    ``write_history(tree)`` writes when it has one (every test of such a module reads it: ``history``). Its users
+    (``make_admin_user``, ``make_editor``) are those the ``admin_user`` and ``editor`` fixtures return."""
+    yield from shared(django_db_blocker, and_then(build_tree, getattr(request.module, "write_history", None)))
 
 
 @pytest.fixture
 def tree(shared_audit_tree, db):
     return reloaded(shared_audit_tree)
+
+
+@pytest.fixture
+def history(tree):
+    """Every entry of the trail, in order (in a module with a ``write_history``, the history it wrote)."""
+    return list(AuditRecord.objects.order_by("sequence"))
 
 
 def build_tree():

@@ -11,17 +11,23 @@ from django.urls import reverse
 from repository.audit.chain import head_seal
 from repository.audit.models import AuditRecord
 from repository.audit.replay import published_versions
+from repository.models import NewsPage
 from tests import factories
 
-from .conftest import make_news
+from .conftest import make_admin_user, make_news
 
 
-@pytest.fixture
-def page(tree, admin_user):
+def write_history(tree):
+    """Written once for the module, with the audit tree (conftest.py ``shared_audit_tree``)."""
+    admin_user = make_admin_user()
     page = make_news(tree["item_page"], admin_user, title="ประกาศผลการจัดซื้อ", body="<p>เดิม</p>", slug="p")
     page.body = "<p>เดิมและเพิ่มเติม</p>"
     factories.publish(page, admin_user)
-    return page
+
+
+@pytest.fixture
+def page(tree):
+    return NewsPage.objects.get(slug="p")
 
 
 def test_auditor_sees_timeline_filters_and_diff(client, auditor, page, tree):

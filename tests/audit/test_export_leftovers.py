@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from .test_admin_views import page  # noqa: F401  (auditor: tests/audit/conftest.py)
+from .test_admin_views import page, write_history  # noqa: F401  (the page, written with the shared tree; auditor: conftest.py)
 
 pytestmark = pytest.mark.django_db
 

@@ -16,19 +16,19 @@ from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
 from tests import factories
 
-from .conftest import make_news
+from .conftest import make_admin_user, make_news
 
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
 
 
-@pytest.fixture
-def history(tree, admin_user):
+def write_history(tree):
+    """Written once for the module, with the audit tree (conftest.py ``shared_audit_tree``)."""
+    admin_user = make_admin_user()
     for index in range(3):
         page = make_news(tree["item_page"], admin_user, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}")
         page.summary = "ปรับปรุงสรุป"
         factories.publish(page, admin_user)
-    return list(AuditRecord.objects.order_by("sequence"))
 
 
 def _news(history):

@@ -26,7 +26,7 @@ from repository.audit.triggers import drop_triggers
 from security import public_url
 from tests import factories
 
-from .conftest import make_news
+from .conftest import make_admin_user, make_editor, make_news
 
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_archive.py"
 
@@ -169,13 +169,13 @@ def log_key(settings, tmp_path):
     return key
 
 
-@pytest.fixture
-def history(tree, admin_user, editor):
+def write_history(tree):
+    """Written once for the module, with the audit tree (conftest.py ``shared_audit_tree``)."""
+    admin_user, editor = make_admin_user(), make_editor()
     for index in range(4):
         page = make_news(tree["item_page"], editor, title=f"ข่าวที่ {index}", body="<p>เนื้อหาข่าว</p>",
                          slug=f"news-{index}", publish=False)
         factories.publish(page, admin_user, log_action=True)
-    return list(AuditRecord.objects.order_by("sequence"))
 
 
 def _inputs():
@@ -362,7 +362,6 @@ def test_tampering_a_stored_subtree_is_reported(history, log_key):
     _raw("UPDATE audit_treenode SET hash = %s WHERE position = %s", ["ab" * 32, merkle.position(2, 0)])
     result = verify_chain()
     assert not result.ok and "stored Merkle tree" in result.reason
-
 
 
 # The public API ----------------------------------------------------------------------------------------------------

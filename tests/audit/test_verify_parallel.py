@@ -11,19 +11,18 @@ from django.db import connection
 from repository.audit.canonical import canonical_json
 from repository.audit.chain import iter_entries, verify_chain
 from repository.audit.merkle import leaf_hash
-from repository.audit.models import AuditRecord
 from repository.audit.triggers import drop_triggers
 from repository.audit.verification import check_range, verify_log
 from tests import factories
 
-from .conftest import make_news
+from .conftest import make_admin_user, make_editor, make_news
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def history(tree, admin_user, editor):
+def write_history(tree):
     """Entries of many kinds: pages created, drafts, publications, a rename, a deletion, role groups."""
+    admin_user, editor = make_admin_user(), make_editor()
     pages = []
     for index in range(4):
         page = make_news(tree["item_page" if index % 2 else "other_item_page"], admin_user,
@@ -34,7 +33,6 @@ def history(tree, admin_user, editor):
     factories.publish(pages[0], admin_user, log_action=True)
     pages[1].unpublish(user=admin_user)
     draft.delete(user=admin_user)
-    return list(AuditRecord.objects.order_by("sequence"))
 
 
 def test_the_checker_hashes_the_reference_payloads(history):

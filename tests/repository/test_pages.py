@@ -19,17 +19,27 @@ from repository.models import (
     ProcurementSummaryPage,
     ProcurementSummaryRow,
 )
-from tests.factories import add_disclosure, make_agency, make_framework_item, make_item_page
+from tests.factories import add_disclosure, make_agency, make_framework_item, make_item_page, reloaded, shared
 
 pytestmark = pytest.mark.django_db
 
 ISSUED = datetime.date(2024, 10, 1)  # first day of FY 2568
 
 
-@pytest.fixture
-def item_page():
+def build_item_page():
     agency = make_agency()
     return make_item_page(agency, items=[make_framework_item()])
+
+
+@pytest.fixture(scope="module")
+def shared_item_page(django_db_setup, django_db_blocker):
+    """The agency's item page for O4, built once for the module (tests/factories.py ``shared``)."""
+    yield from shared(django_db_blocker, build_item_page)
+
+
+@pytest.fixture
+def item_page(shared_item_page, db):
+    return reloaded(shared_item_page)
 
 
 def sample_pages():

@@ -20,6 +20,7 @@ from repository.models import DisclosurePage
 from search import analysis
 from search.errors import InvalidQuery
 from search.query import SearchQuery
+from tests.factories import publish_many
 
 from .conftest import ENGINES, engine_config
 from .helpers import build_site, corpus_rows, publish_news, publish_order_224, record
@@ -72,10 +73,10 @@ def corpus_site(django_db_setup, django_db_blocker, tmp_path_factory):
         seen |= {row["id"] for row in english_rows}
         identifier_rows = [r for r in corpus_rows(where=_identifier) if r["id"] not in seen][:3]
         seen |= {row["id"] for row in identifier_rows}
-        pages = {}
-        for index, row in enumerate(rows + compound_rows + english_rows + identifier_rows):
-            parent = uthai["news"] if index % 3 == 0 else pm["news"]
-            pages[row["id"]] = publish_news(parent, row)
+        published = rows + compound_rows + english_rows + identifier_rows
+        parents = [uthai["news"] if index % 3 == 0 else pm["news"] for index in range(len(published))]
+        news = publish_many(parents, [news_page_from(record(row)) for row in published])
+        pages = {row["id"]: page for row, page in zip(published, news, strict=True)}
         order = publish_order_224(uthai["laws"])
 
         hidden_rows = [r for r in corpus_rows(200) if r["id"] not in seen][-3:]
