@@ -15,23 +15,32 @@ export BASE_URL
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup venv migrate static lint check clean axe postgres elasticsearch elasticsearch-stop messages
+.PHONY: run test setup venv bytecode migrate static lint check clean axe postgres elasticsearch elasticsearch-stop messages
 
 # The pinned set is installed by uv (pinned below; about 6 s on a fresh clone instead of pip's 35 s), reading
-# the same requirements and constraints; where uv cannot run, pip installs the same set.
+# the same requirements and constraints; where uv cannot run, pip installs the same set. Both compile the
+# bytecode as they install (uv with --compile-bytecode, on every core; pip does by default): where
+# PYTHONDONTWRITEBYTECODE is set, as on these machines, nothing compiled on import is kept, and every later
+# process — migrate, the demo, each test worker, the server — would compile Django and Wagtail again.
 UV_VERSION := 0.13.9
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	($(PIP) install --quiet uv==$(UV_VERSION) && $(VENV)/bin/uv pip install --quiet --python $(PY) \
-		$${PIP_FIND_LINKS:+--find-links $$PIP_FIND_LINKS} -r requirements.txt -c constraints.txt) \
+	($(PIP) install --quiet uv==$(UV_VERSION) && $(VENV)/bin/uv pip install --quiet --compile-bytecode \
+		--python $(PY) $${PIP_FIND_LINKS:+--find-links $$PIP_FIND_LINKS} -r requirements.txt -c constraints.txt) \
 		|| $(PIP) install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
 venv: $(VENV)/.installed
 
+# The project's own bytecode, for the same reason (Python checks each .pyc against its source: an edited
+# module is compiled afresh, never read stale).
+PACKAGES := $(patsubst %/__init__.py,%,$(wildcard */__init__.py))
+bytecode: venv
+	$(PY) -m compileall -q -j 0 manage.py $(PACKAGES)
+
 # The Thai catalogue, the static files and migrate do not depend on each other: they run side by side
 # (each one's output kept together), then the demo, which needs all three.
-setup: venv
+setup: venv bytecode
 	$(MAKE) --no-print-directory --jobs=3 --output-sync=target messages migrate static
 	$(PY) manage.py load_demo --news $(DEMO_NEWS)
 
