@@ -8,11 +8,13 @@ path: the override gate, one transaction per batch).
 
 import copy
 import datetime
+import inspect
 import itertools
 import json
 import tempfile
 from functools import lru_cache
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -269,6 +271,27 @@ def shared(django_db_blocker, build):
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
             Site.clear_site_root_paths_cache()
+
+
+def shared_fixtures(name, build, doc, shared_name=None):
+    """A module's two fixtures for a tree ``build()`` makes once: ``shared_name`` (``shared_<name>`` unless
+    given; module scope, :func:`shared`) and ``name`` (each test's fresh copy, :func:`reloaded`). Assign both
+    to module names, e.g. ``shared_item_page, item_page = shared_fixtures("item_page", build, "The item page")``.
+    """
+    shared_name = shared_name or f"shared_{name}"
+
+    def build_once(django_db_setup, django_db_blocker):
+        yield from shared(django_db_blocker, build)
+
+    def fresh(**fixtures):
+        return reloaded(fixtures[shared_name])
+
+    # pytest reads a fixture's arguments from its signature: the shared tree by its name, then ``db``.
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    fresh.__signature__ = inspect.Signature([inspect.Parameter(shared_name, keyword), inspect.Parameter("db", keyword)])
+    build_once.__doc__ = f"{doc}, built once for the module (tests/factories.py ``shared``)."
+    fresh.__doc__ = f"{doc}, read anew for each test."
+    return pytest.fixture(scope="module", name=shared_name)(build_once), pytest.fixture(name=name)(fresh)
 
 
 def and_then(build, more=None):

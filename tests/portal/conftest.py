@@ -1,16 +1,5 @@
-import pytest
-
-from tests.factories import reloaded, shared
+from tests.factories import shared_fixtures
 
 from .builders import Site
 
-
-@pytest.fixture(scope="module")
-def shared_portal_site(django_db_setup, django_db_blocker):
-    """The portal's site, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, Site)
-
-
-@pytest.fixture
-def site(shared_portal_site, db):
-    return reloaded(shared_portal_site)
+shared_portal_site, site = shared_fixtures("site", Site, "The portal's site", "shared_portal_site")

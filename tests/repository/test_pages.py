@@ -19,7 +19,7 @@ from repository.models import (
     ProcurementSummaryPage,
     ProcurementSummaryRow,
 )
-from tests.factories import add_disclosure, make_agency, make_framework_item, make_item_page, reloaded, shared
+from tests.factories import add_disclosure, make_agency, make_framework_item, make_item_page, shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,7 @@ def build_item_page():
     return make_item_page(agency, items=[make_framework_item()])
 
 
-@pytest.fixture(scope="module")
-def shared_item_page(django_db_setup, django_db_blocker):
-    """The agency's item page for O4, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, build_item_page)
-
-
-@pytest.fixture
-def item_page(shared_item_page, db):
-    return reloaded(shared_item_page)
+shared_item_page, item_page = shared_fixtures("item_page", build_item_page, "The agency's item page for O4")
 
 
 def sample_pages():

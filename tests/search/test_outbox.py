@@ -17,22 +17,14 @@ from search import documents as docs
 from search import expiry, outbox
 from search.models import IndexTask
 from search.query import SearchQuery
-from tests.factories import reloaded, shared
+from tests.factories import shared_fixtures
 
 from .helpers import build_site, corpus_rows, publish_child, publish_news
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def shared_search_site(django_db_setup, django_db_blocker):
-    """The search tree, built once for the module (tests/factories.py ``shared``)."""
-    yield from shared(django_db_blocker, build_site)
-
-
-@pytest.fixture
-def site(shared_search_site, db):
-    return reloaded(shared_search_site)
+shared_search_site, site = shared_fixtures("site", build_site, "The search tree", "shared_search_site")
 
 
 @pytest.fixture
