@@ -87,8 +87,8 @@ def seal_records(records, using=None):
 
 @contextmanager
 def sealing_in_bulk(using=None):
-    """Inside one transaction (a batch of an import): the audit records made in it are sealed together
-    when it ends, in the order they were made, by ``seal_records``, and inserted in one statement.
+    """A transaction (a batch of an import) whose audit records are sealed together when it ends, in the
+    order they were made, by ``seal_records``, and inserted in one statement.
 
     Nothing in the block may read the audit trail it is writing (``record_action`` seals what is
     pending before it reads its record back). Nested, the outermost block seals. If the block raises,
@@ -100,8 +100,11 @@ def sealing_in_bulk(using=None):
         return
     token = _pending.set((using, []))
     try:
-        yield
-        seal_pending()
+        # A transaction of its own (a savepoint inside the caller's): no revision of the block can be
+        # committed while its record still waits.
+        with transaction.atomic(using=using):
+            yield
+            seal_pending()
     finally:
         _pending.reset(token)
 

@@ -110,3 +110,17 @@ def test_a_pending_record_whose_revision_was_rolled_back_is_refused_not_dropped(
         except ValueError:
             pass
     assert not AuditRecord.objects.filter(action="audit.test").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bulk_block_outside_a_transaction_is_one_no_revision_is_committed_without_its_record():
+    agency = Agency.objects.create(code="autocommit", name_th="หน่วยงาน", kind="office")
+    revisions = Revision.objects.count()
+    with pytest.raises(RuntimeError), sealing_in_bulk():
+        record_action(agency, "audit.test", return_record=False)
+        raise RuntimeError("fails after the revision was written")
+    assert Revision.objects.count() == revisions
+    with sealing_in_bulk():
+        record_action(agency, "audit.test", return_record=False)
+    assert AuditRecord.objects.filter(action="audit.test").count() == 1
+    assert verify_chain().ok
