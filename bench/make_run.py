@@ -27,17 +27,16 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from config.env import SHARED_DIR  # noqa: E402  (the one place that reads it)
+
 PHASES = (  # (label, a pattern of the command line make echoes when the phase starts)
     ("virtual environment and pinned set", re.compile(r"-m venv|uv pip install|pip install")),
     ("Thai catalogue, static files and migrate, side by side", re.compile(r"--output-sync")),
     ("demo (agencies, users, order, history, news)", re.compile(r"load_demo")),
     ("server start", re.compile(r"runserver")),
 )
-
-
-def settings_shared_dir():
-    """The shared data folder this checkout's settings read (SHARED_DIR, else ``../shared``)."""
-    return Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared").resolve()
 
 
 def free_port():
@@ -60,7 +59,7 @@ def one_round(demo_news, warm_caches, timeout):
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL", "SEARCH_INDEX_PATH")}
         # The clone sits in a temporary folder: the shared data is this checkout's (beside it, as in CI).
-        env.setdefault("SHARED_DIR", str(settings_shared_dir()))
+        env.setdefault("SHARED_DIR", str(SHARED_DIR.resolve()))
         if not warm_caches:
             env.update(UV_CACHE_DIR=str(Path(scratch) / "uv-cache"), PIP_CACHE_DIR=str(Path(scratch) / "pip-cache"))
         port = free_port()

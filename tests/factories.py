@@ -166,8 +166,8 @@ def publish_many(parent, pages, user=None, reason=FIXTURE_REASON, batch_size=100
     parents = parent if isinstance(parent, list) else [parent] * len(pages)
     report = ImportReport()
     write_pages(
-        (PlannedPage(line_number=number, source_id="", parent=parent, build=lambda page=page: page)
-         for number, (parent, page) in enumerate(zip(parents, pages, strict=True), start=1)),
+        (PlannedPage(line_number=number, source_id="", parent=page_parent, build=lambda page=page: page)
+         for number, (page_parent, page) in enumerate(zip(parents, pages, strict=True), start=1)),
         user=user, publish=override_publisher(reason), report=report, batch_size=batch_size,
     )
     if report.errors:

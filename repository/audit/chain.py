@@ -123,9 +123,8 @@ def seal_pending():
     pending = _pending.get()
     if pending is None or not pending[1]:
         return
-    using, records = pending
-    with transaction.atomic(using=using):
-        AuditRecord.objects.using(using).bulk_create(seal_records(records, using))
+    using, records = pending  # inside the block's own transaction (sealing_in_bulk)
+    AuditRecord.objects.using(using).bulk_create(seal_records(records, using))
     records.clear()
 
 
