@@ -106,6 +106,28 @@ def _flushable_audit_trail(request):
 
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test and its flush, put back what migrations made (Wagtail's root page, the
+    framework years, the groups…), as Django's ``serialized_rollback`` would before the next such test.
+
+    pytest-django runs transactional tests after the others, but pytest-xdist's ``worksteal`` (pyproject)
+    can hand a worker tests taken from another's queue after it ran one: without this, those tests — and a
+    module's shared tree built for them — found an empty database.
+    """
+    yield
+    if not _is_transactional(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 def _starts_from_migrations(item):
     marker = item.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("serialized_rollback"))
