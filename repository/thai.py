@@ -7,6 +7,7 @@ output ~20× slower and refuse ``None`` (tests/repository/test_thai.py checks bo
 """
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ ARABIC_DIGITS = "0123456789"
 BE_OFFSET = 543
 
 _TO_ARABIC = str.maketrans(THAI_DIGITS, ARABIC_DIGITS)
+_THAI_DIGIT = re.compile(f"[{THAI_DIGITS}]")
 _TO_THAI = str.maketrans(ARABIC_DIGITS, THAI_DIGITS)
 
 DATE_FORMATS = {"full": "%-d %B %Y", "abbr": "%-d %b %Y"}
@@ -24,7 +26,9 @@ DATE_FORMATS = {"full": "%-d %B %Y", "abbr": "%-d %b %Y"}
 
 def to_arabic_digits(text):
     """``'๒๒๔/๒๕๖๑'`` → ``'224/2561'``; other characters unchanged."""
-    return text.translate(_TO_ARABIC) if text else text
+    if not text or not _THAI_DIGIT.search(text):  # most text has none; translate() reads every character
+        return text
+    return text.translate(_TO_ARABIC)
 
 
 def to_thai_digits(text):

@@ -153,6 +153,9 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 # The admin's search: Wagtail's database backend without its per-save pass over the whole index table
 # (repository/wagtail_database.py), its text and queries cut into Thai words (search/admin_backend.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_backend"}}
+# Wagtail's reference-index and the admin search's per-save tasks run at once, except inside an import
+# batch, where each object's runs once at the batch's end (repository/task_backend.py).
+TASKS = {"default": {"BACKEND": "repository.task_backend.ImmediateOrDeferredBackend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents are always served through Wagtail's view, so repository.documents decides who may download

@@ -19,6 +19,8 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from reversion import revisions as reversion_revisions
 from wagtail.models import Page
 
@@ -91,9 +93,13 @@ def _own_revision():
         reversion_revisions._stack.reset(token)
 
 
-def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None, extra=None, return_record=True):
+def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None, extra=None, return_record=True,
+                  page_facts=None):
     """Record ``obj``'s current state as one sealed audit revision; return the AuditRecord
     (read back only when ``return_record``; the signal receivers below do not need it).
+
+    ``page_facts`` (for a page): its parent's id and whether it has view restrictions, when the caller
+    read them with the page itself (``read_page_as_stored``); otherwise they are read here.
 
     Call inside the operation's transaction: if it rolls back, the revision and
     its seal roll back with it.
@@ -104,11 +110,14 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
     extra = dict(extra or {})
     if isinstance(obj, Page) and obj.depth and obj.depth > 1:
         # Where the page sat, so that a deleted page can be restored to its old parent.
-        extra["parent_id"] = Page.objects.filter(path=obj.path[: -Page.steplen]).values_list("pk", flat=True).first()
+        extra["parent_id"] = page_facts["parent_id"] if page_facts else (
+            Page.objects.filter(path=obj.path[: -Page.steplen]).values_list("pk", flat=True).first())
     if isinstance(obj, Page):
         # The page's own view restrictions after the action (its descendants inherit them): as-of reads
         # must not call a page public while it, or a page above it, was private.
-        extra["view_restrictions"] = view_restrictions_after(obj, action, (log_entry.data or {}) if log_entry else {})
+        extra["view_restrictions"] = view_restrictions_after(
+            obj, action, (log_entry.data or {}) if log_entry else {},
+            restricted=page_facts["restricted"] if page_facts else None)
     meta = describe(obj, action)
     meta.update(
         action=action,
@@ -121,7 +130,7 @@ def record_action(obj, action, *, user=None, comment="", at=None, log_entry=None
     token = _sealing_own.set(True)
     try:
         with _own_revision(), transaction.atomic():
-            with reversion.create_revision():
+            with reversion.create_revision(atomic=False):  # inside the block above: one savepoint, not two
                 reversion.set_user(user)
                 reversion.set_comment(comment or "")
                 if at is not None:
@@ -141,15 +150,16 @@ RESTRICTION_ACTIONS = ("wagtail.view_restriction.create", "wagtail.view_restrict
                        "wagtail.view_restriction.delete")
 
 
-def view_restrictions_after(page, action, data):
+def view_restrictions_after(page, action, data, restricted=None):
     """The restriction types (e.g. ["password"]) on the page itself once ``action`` is done, sorted.
 
     Wagtail logs ``wagtail.view_restriction.delete`` before it deletes the row, so that one is left out;
-    a deleted page's restrictions go with it.
+    a deleted page's restrictions go with it. ``restricted=False``: the caller has just read that the page
+    has none.
     """
     from wagtail.models import PageViewRestriction
 
-    if action == ACTION_DELETE:
+    if action == ACTION_DELETE or restricted is False:
         return []
     types = sorted(PageViewRestriction.objects.filter(page_id=page.pk).values_list("restriction_type", flat=True))
     if action == "wagtail.view_restriction.delete":
@@ -161,7 +171,32 @@ def view_restrictions_after(page, action, data):
     return types
 
 
+def read_page_as_stored(model, page_id):
+    """``(page, page_facts)``: the page as stored, read as ``model`` with its agency, and in the same query
+    the facts ``record_action`` needs about its place (parent id, whether it has view restrictions);
+    ``(None, None)`` if it is gone. A page that is not of ``model`` itself is read again as its specific
+    class, and its facts are then left to ``record_action``."""
+    from wagtail.models import PageViewRestriction
+
+    queryset = model._base_manager.filter(pk=page_id).annotate(
+        audit_parent_id=Subquery(
+            Page.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen))
+            .values("pk")[:1]),
+        audit_restricted=Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))),
+    )
+    if issubclass(model, DisclosurePage | AgencyPage):
+        queryset = queryset.select_related("agency")
+    page = queryset.first()
+    if page is None:
+        return None, None
+    facts = {"parent_id": page.__dict__.pop("audit_parent_id"), "restricted": page.__dict__.pop("audit_restricted")}
+    if page.specific_class is not type(page):
+        return page.specific, None
+    return page, facts
+
+
 def _log_entry_object(log_entry):
+    """``(object, page_facts)`` the entry is about, as stored now; ``(None, None)`` if there is none to version."""
     from wagtail.models import PageLogEntry
 
     if isinstance(log_entry, PageLogEntry):
@@ -171,15 +206,12 @@ def _log_entry_object(log_entry):
         model = content_type.model_class() if content_type is not None else None
         if model is None or not issubclass(model, Page):
             model = Page
-        page = model._base_manager.filter(pk=log_entry.page_id).first()
-        if page is None:
-            return None
-        return page if page.specific_class is type(page) else page.specific
+        return read_page_as_stored(model, log_entry.page_id)
     content_type = log_entry.content_type
     model = content_type.model_class() if content_type is not None else None
     if model is None or not reversion.is_registered(model):
-        return None
-    return model._base_manager.filter(pk=log_entry.object_id).first()
+        return None, None
+    return model._base_manager.filter(pk=log_entry.object_id).first(), None
 
 
 def _log_entry_comment(log_entry):
@@ -217,7 +249,7 @@ def on_log_entry_saved(sender, instance, created, raw=False, **kwargs):
     """post_save of PageLogEntry / ModelLogEntry → one sealed audit revision."""
     if not created or raw:
         return
-    obj = _log_entry_object(instance)
+    obj, page_facts = _log_entry_object(instance)
     if obj is None or not reversion.is_registered(obj.__class__):
         return
     record_action(
@@ -229,6 +261,7 @@ def on_log_entry_saved(sender, instance, created, raw=False, **kwargs):
         log_entry=instance,
         extra=_log_entry_extra(instance, obj),
         return_record=False,
+        page_facts=page_facts,
     )
 
 

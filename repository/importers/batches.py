@@ -8,31 +8,26 @@ every log entry and the search and webhook outboxes get their rows, all on
 Wagtail's signals as for an editor's publish.
 
 A batch is one transaction. What Wagtail would repeat on each of a page's three
-saves is done once per batch inside that transaction (``batched_side_work``): the
-reference index (one pass per saved object) and the admin search index (one bulk
-pass per model, ``repository.wagtail_database``). If any page of a batch fails, the
+saves is done once per batch inside that transaction (``batched_side_work``): its
+reference-index and admin-search tasks run once per saved object
+(``repository.task_backend``), the admin search index written in one bulk pass per
+model (``repository.wagtail_database``). If any page of a batch fails, the
 whole batch rolls back and its pages are written again one per transaction, so
 the failing line is reported with its reason and the others still land.
 """
 
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
-from wagtail.models import ReferenceIndex
-from wagtail.signal_handlers import disable_reference_index_auto_update
-from wagtail.tasks import update_reference_index_task
 
 from repository.audit.chain import sealing_in_bulk
+from repository.task_backend import deferred_tasks
 from repository.wagtail_database import deferred_adds, flush_deferred
 
 from ..models import ImportedSource
-
-_saved = ContextVar("import_saved_objects", default=None)
 
 
 @dataclass
@@ -58,38 +53,20 @@ class ImportReport:
         return len(self.errors)
 
 
-def _remember_saved(sender, instance, raw=False, **kwargs):
-    saved = _saved.get()
-    if saved is not None and not raw:
-        saved[(sender._meta.app_label, sender._meta.model_name, str(instance.pk))] = None
-
-
 @contextmanager
 def batched_side_work():
     """Inside one batch's transaction: per-save reference-index, admin-search and audit-sealing work, done
     once at the end (the batch's audit records sealed together in the order they were made).
 
-    Wagtail's own switch (``disable_reference_index_auto_update``) stops the
-    per-save reference index; the saved objects are remembered and indexed once
-    each, as Wagtail's task would have, before the transaction commits. On an
-    error nothing is flushed (the transaction rolls back anyway).
+    Wagtail's and modelsearch's tasks wait and run once per saved object
+    (``deferred_tasks``), the admin index's additions are written in one bulk pass
+    per model (``deferred_adds``), all before the transaction commits. On an error
+    nothing is run or flushed (the transaction rolls back anyway).
     """
-    post_save.connect(_remember_saved, dispatch_uid="repository.importers.remember_saved")
-    token = _saved.set({})
-    try:
-        with disable_reference_index_auto_update(), deferred_adds(), sealing_in_bulk():
-            yield
-            flush_deferred()
-        saved = _saved.get()
-        tracked = {(m._meta.app_label, m._meta.model_name) for m in ReferenceIndex.tracked_models}
-        for app_label, model_name, pk in saved:
-            if (app_label, model_name) in tracked:
-                try:
-                    update_reference_index_task.call(app_label, model_name, pk)
-                except ObjectDoesNotExist:  # saved, then deleted within the batch
-                    pass
-    finally:
-        _saved.reset(token)
+    with deferred_tasks() as tasks, deferred_adds(), sealing_in_bulk():
+        yield
+        tasks.run()
+        flush_deferred()
 
 
 def error_message(error):

@@ -229,7 +229,7 @@ class DisclosurePage(ThaiSlugMixin, Page):
         """The agency owning the part of the tree this page sits in."""
         if not self.path:
             return None
-        agency_page = AgencyPage.objects.ancestor_of(self).order_by("-depth").first()
+        agency_page = AgencyPage.objects.ancestor_of(self).select_related("agency").order_by("-depth").first()
         return agency_page.agency if agency_page else None
 
     def inherited_items(self):
