@@ -352,7 +352,32 @@ def _snapshot(client):
             "user": record.user_name, "extra": record.extra, "comment": record.revision.comment,
             "page": ids.get(record.page_id), "versions": versions}, ids, tags))
     outbox = sorted((str(ids.get(task.page_id, task.page_id)), task.reason) for task in IndexTask.objects.all())
-    return {"api": api, "forms": forms, "trail": trail, "outbox": outbox, "count": verified.count}
+    return {"api": api, "forms": forms, "trail": trail, "outbox": outbox, "count": verified.count,
+            "wagtail_indexes": _wagtail_indexes(ids)}
+
+
+def _wagtail_indexes(ids):
+    """What Wagtail's reference index and its admin search index hold about the imported pages (the bulk path
+    runs their per-save tasks once per page at the batch's end: repository/task_backend.py)."""
+    from wagtail.models import ReferenceIndex
+    from wagtail.search.models import IndexEntry
+
+    def target(content_type, object_id):
+        model = content_type.model_class()
+        if object_id.isdigit() and int(object_id) in ids:
+            return ids[int(object_id)]
+        found = model._base_manager.filter(pk=object_id).first() if model is not None else None
+        return f"{content_type.model}:{found}"
+
+    references = sorted(
+        (ids[int(ref.object_id)], ref.model_path, ref.content_path, target(ref.to_content_type, ref.to_object_id))
+        for ref in ReferenceIndex.objects.select_related("to_content_type")
+        if ref.object_id.isdigit() and int(ref.object_id) in ids)
+    entries = sorted(
+        (ids[int(entry.object_id)], entry.content_type.model, entry.title, entry.autocomplete, entry.body)
+        for entry in IndexEntry.objects.select_related("content_type")
+        if entry.object_id.isdigit() and int(entry.object_id) in ids)
+    return {"references": references, "admin_search": entries}
 
 
 def test_the_comparison_blanks_every_form_of_time_the_api_shows():
@@ -391,4 +416,6 @@ def test_bulk_import_equals_page_by_page_publishing(tmp_path, tree, administrato
     assert bulk["forms"] == single["forms"]
     assert bulk["outbox"] == single["outbox"]
     assert bulk["api"] == single["api"]
+    assert bulk["wagtail_indexes"] == single["wagtail_indexes"]
+    assert len(bulk["wagtail_indexes"]["admin_search"]) == 7 and bulk["wagtail_indexes"]["references"]
     assert len(bulk["forms"]) == 7 and all(form["override_reason"] == REASON for form in bulk["forms"])
