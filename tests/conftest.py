@@ -108,12 +108,14 @@ def _flushable_audit_trail(request):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test and its flush, put back what migrations made (Wagtail's root page, the
-    framework years, the groups…), as Django's ``serialized_rollback`` would before the next such test.
+    """After a transactional test and its flush, put back what migrations made (Wagtail's root page and
+    locale, the groups, the approval workflow), as Django's ``serialized_rollback`` would before the next such
+    test.
 
-    pytest-django runs transactional tests after the others, but pytest-xdist's ``worksteal`` (pyproject)
-    can hand a worker tests taken from another's queue after it ran one: without this, those tests — and a
-    module's shared tree built for them — found an empty database.
+    pytest-django runs transactional tests after the other tests with a database, but before the tests
+    without one (whose module fixtures may still read it), and pytest-xdist's ``worksteal`` (pyproject) can
+    hand a worker tests taken from another's queue after it ran one: without this, those tests — and a
+    module's shared tree built for them — found an empty database (tests/test_after_a_transactional_test.py).
     """
     yield
     if not _is_transactional(item):
