@@ -5,19 +5,28 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(request):
-    """With ``--reuse-db`` on SQLite, the test database is a file kept in var/ (one per xdist worker), so that
-    the next run skips the migrations; ``--create-db`` builds it anew. Without it, and on PostgreSQL, as before
-    (SQLite: in memory)."""
+def django_db_modify_db_settings(request, tmp_path_factory):
+    """On SQLite the test database is a file, one per xdist worker, never Django's shared in-memory database.
+
+    In memory, Django gives the live server's threads the test's own connection, so a browser test's
+    concurrent requests (the page, its translations, the editing-session pings) and the test's own reads
+    interleaved on one connection: "no such savepoint", "database table is locked" (seen in CI). A file gives
+    each thread its own connection, with SQLite's locking and busy timeout, as the product runs.
+    With ``--reuse-db`` the file is kept in var/ (``test-db``, ``test-db_gw0``…), so the next run skips the
+    migrations; ``--create-db`` builds it anew. Without it, in the run's temporary folder. PostgreSQL as
+    before."""
     from django.conf import settings
 
     from config.env import VAR_DIR
 
     database = settings.DATABASES["default"]
-    if (request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3"
-            and not database.get("TEST", {}).get("NAME")):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        database.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-db")
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+        if request.config.getvalue("reuse_db"):
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            folder = VAR_DIR
+        else:
+            folder = tmp_path_factory.getbasetemp()
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test-db")
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # pytest-django's: _gw0, _gw1...
 
 
@@ -118,8 +127,8 @@ def pytest_runtest_teardown(item, nextitem):
     module's shared tree built for them — found an empty database (tests/test_after_a_transactional_test.py).
     """
     yield
-    if not _is_transactional(item):
-        return
+    if nextitem is None or not _is_transactional(item):
+        return  # after the last test the session's fixtures are gone already, the test database with them
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
