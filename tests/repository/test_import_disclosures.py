@@ -369,8 +369,9 @@ def _wagtail_indexes(ids):
         found = model._base_manager.filter(pk=object_id).first() if model is not None else None
         return f"{content_type.model}:{found}"
 
-    references = sorted(
-        (ids[int(ref.object_id)], ref.model_path, ref.content_path, target(ref.to_content_type, ref.to_object_id))
+    references = sorted(  # a child row's id inside content_path ("tagged_items.27.tag") differs on PostgreSQL
+        (ids[int(ref.object_id)], ref.model_path, re.sub(r"\.\d+\.", ".<id>.", ref.content_path),
+         target(ref.to_content_type, ref.to_object_id))
         for ref in ReferenceIndex.objects.select_related("to_content_type")
         if ref.object_id.isdigit() and int(ref.object_id) in ids)
     entries = sorted(
