@@ -178,8 +178,8 @@ def test_provider_approver_publisher_take_a_draft_live(
     assert wait_until(page, lambda: isinstance(current_task(draft), ApprovalTask))
     # The submission's redirect lands before the next log-in navigates (else the two navigations race:
     # net::ERR_ABORTED, seen in CI once the database commit became visible sooner than the redirect).
-    page.wait_for_selector(".messages")
-    assert "ยื่นขออนุมัติเผยแพร่แล้ว" in message_text(page)
+    # (The edit page still shows the send-back notice, so waiting for any message is not enough.)
+    page.locator(".messages", has_text="ยื่นขออนุมัติเผยแพร่แล้ว").first.wait_for()
 
     # 4. The approver approves.
     log_in(page, live_server, approver)
