@@ -70,26 +70,18 @@ def db_bytes(url, files):
     return sum(p.stat().st_size for p in files if p.exists())
 
 
-def worker(args):
+def measure_case(work):
+    """Run ``work()`` (it returns (pages created, errors)) counting its SQL queries, CPU and wall time, the bytes
+    the database and search index files grew by, and the process's peak memory; print them as one JSON line."""
     import resource
 
-    if args.tree:  # another checkout (main, before this change): its code, its own import_news
-        sys.path.remove(str(ROOT))
-        sys.path.insert(0, args.tree)
-    django_setup(stock_wagtail_search=args.mode == "today")
-    from django.contrib.auth import get_user_model
     from django.db import connection
-
-    from repository.approvals.imports import override_publisher
 
     index_path = Path(os.environ["SEARCH_INDEX_PATH"])
     files = [index_path, Path(str(index_path) + "-wal")]
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         db = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
         files += [db, Path(str(db) + "-wal")]
-    if not args.tree:
-        from repository.importers.disclosures import import_disclosures
-    user = get_user_model().objects.get(username="admin")
     queries = [0]
 
     def count(execute, sql, params, many, context):
@@ -99,6 +91,66 @@ def worker(args):
     before = db_bytes(os.environ["DATABASE_URL"], files)
     cpu, wall = time.process_time(), time.perf_counter()
     with connection.execute_wrapper(count):
+        created, errors = work()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    connection.close()
+    after = db_bytes(os.environ["DATABASE_URL"], files)
+    pages = max(1, created)
+    print(json.dumps({
+        "created": created, "errors": errors, "wall_s": wall, "cpu_s": cpu,
+        "pages_per_s": created / wall, "pages_per_cpu_s": created / cpu,
+        "queries_per_page": queries[0] / pages, "bytes_per_page": (after - before) / pages,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+def anchor_worker(args):
+    """The bare Wagtail project (``bench/anchor``): each line's title, body (a paragraph a line) and date as an
+    ``AnchorPage`` under the site's root, by Wagtail's own add + revision + publish (as its create view and
+    publish button do), batches of ``--batch-size`` per transaction, Wagtail's default search backend and
+    immediate tasks. Nothing of the product runs."""
+    from datetime import date
+    from html import escape
+
+    django_setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from wagtail.models import Page
+
+    from bench.anchor.models import AnchorPage
+
+    user = get_user_model().objects.get(username="admin")
+    parent = Page.objects.get(depth=2)
+    with open(args.lines, encoding="utf-8") as source:
+        lines = [json.loads(line)["fields"] for line in source]
+
+    def work():
+        for start in range(0, len(lines), args.batch_size):
+            with transaction.atomic():
+                for f in lines[start:start + args.batch_size]:
+                    page = AnchorPage(title=f["title"], slug=f["slug"], date=date.fromisoformat(f["issue_date"]),
+                                      body="".join(f"<p>{escape(p)}</p>" for p in f["body"].splitlines() if p.strip()))
+                    parent.add_child(instance=page)
+                    page.save_revision(user=user, log_action=True, clean=False).publish(user=user)
+        return len(lines), 0
+
+    measure_case(work)
+
+
+def worker(args):
+    if args.mode == "anchor":
+        return anchor_worker(args)
+    if args.tree:  # another checkout (the code before this change): its code, its own import_news
+        sys.path.remove(str(ROOT))
+        sys.path.insert(0, args.tree)
+    django_setup(stock_wagtail_search=args.mode == "today")
+    from django.contrib.auth import get_user_model
+
+    from repository.approvals.imports import override_publisher
+
+    user = get_user_model().objects.get(username="admin")
+
+    def work():
         if args.tree:
             from repository.demo import item_page
             from repository.importers.news import import_news
@@ -106,18 +158,13 @@ def worker(args):
             report = import_news(args.lines, item_page("secretariat-pm", "news"), user=user,
                                  publish=override_publisher(REASON), batch_size=args.batch_size)
         else:
+            from repository.importers.disclosures import import_disclosures
+
             report = import_disclosures(args.lines, user=user, publish=override_publisher(REASON),
                                         batch_size=args.batch_size, bulk=args.mode != "today")
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    connection.close()
-    after = db_bytes(os.environ["DATABASE_URL"], files)
-    pages = max(1, report.created)
-    print(json.dumps({
-        "created": report.created, "errors": len(report.errors), "wall_s": wall, "cpu_s": cpu,
-        "pages_per_s": report.created / wall, "pages_per_cpu_s": report.created / cpu,
-        "queries_per_page": queries[0] / pages, "bytes_per_page": (after - before) / pages,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+        return report.created, len(report.errors)
+
+    measure_case(work)
 
 
 # --- the orchestrator ------------------------------------------------------------------------
@@ -135,7 +182,9 @@ class Store:
         return f"sqlite:///{WORK / (name + '.sqlite3')}"
 
     def env(self, name):
-        return {**os.environ, "DATABASE_URL": self.url(name), "SEARCH_INDEX_PATH": str(WORK / f"{name}-search.sqlite3")}
+        settings = "bench.anchor.settings" if name.startswith("anchor") else os.environ["DJANGO_SETTINGS_MODULE"]
+        return {**os.environ, "DATABASE_URL": self.url(name), "SEARCH_INDEX_PATH": str(WORK / f"{name}-search.sqlite3"),
+                "DJANGO_SETTINGS_MODULE": settings}
 
     def _psql(self, sql):
         subprocess.run(["psql", self.postgres + "postgres", "-q", "-c", sql], check=True,
@@ -163,9 +212,10 @@ class Store:
             shutil.copy(WORK / f"{source}-search.sqlite3", WORK / f"{name}-search.sqlite3")
 
 
-def manage(store, name, *args):
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=store.env(name), check=True,
-                   stdout=subprocess.DEVNULL)
+def manage(store, name, *args, tree=None):
+    """``manage.py`` of this checkout, or of ``tree`` (another checkout: its own code and migrations)."""
+    subprocess.run([sys.executable, str(Path(tree or ROOT) / "manage.py"), *args], env=store.env(name),
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def write_corpus_lines(path, start, count):
@@ -250,9 +300,14 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the template and grown databases of a former run")
     parser.add_argument("--reuse-template", action="store_true", help="keep the template of a former run, grow anew")
     parser.add_argument("--today-tree", default=None,
-                        help="a checkout of the code before this change (e.g. /work/main): today's case runs its "
-                             "import_news (batches of 100, per-save work as it comes) on the same records; without "
-                             "it, today's case is this tree's page-by-page path with Wagtail's stock search backend")
+                        help="a checkout of the code before this change (git worktree add /tmp/today eadba03): "
+                             "a case 'before' runs its import_news (batches of 100, per-save work as it comes) on the "
+                             "same records, into a template that checkout migrated and loaded itself (empty only), "
+                             "beside today's case (this tree's page-by-page path with Wagtail's stock search "
+                             "backend)")
+    parser.add_argument("--anchor", action="store_true",
+                        help="also the issue's anchor: a bare Wagtail project (bench/anchor: one page model, title, "
+                             "rich text, date) adding, revising and publishing the same lines in a scratch database")
     parser.add_argument("--tree", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--lines", help=argparse.SUPPRESS)
@@ -278,6 +333,10 @@ def main():
             manage(store, "template", "migrate", "--noinput")
             manage(store, "template", "load_demo", "--news", "0")
             print(f"template migrated and loaded in {time.perf_counter() - started:.0f} s", flush=True)
+            if args.today_tree:  # today's code on a schema and demo base of its own making
+                store.create_empty("template_today")
+                manage(store, "template_today", "migrate", "--noinput", tree=args.today_tree)
+                manage(store, "template_today", "load_demo", "--news", "0", tree=args.today_tree)
         store.copy("template", "grown")
         if args.grow_from_corpus:
             grow_from_corpus(store, measure_lines)
@@ -287,13 +346,27 @@ def main():
     cases = [("today", "empty"), ("bulk", "empty"), ("bulk", "grown")]
     if not args.skip_today_grown:
         cases.append(("today", "grown"))
+    if args.today_tree:
+        cases.insert(0, ("before", "empty"))
+    if args.anchor:
+        if args.postgres:
+            raise SystemExit("--anchor runs on SQLite only")
+        store.create_empty("anchor_empty")
+        manage(store, "anchor_empty", "migrate", "--noinput")
+        manage(store, "anchor_empty", "shell", "-c",
+               "from django.contrib.auth import get_user_model; "
+               "get_user_model().objects.create_superuser('admin', 'admin@example.invalid', None)")
+        cases.append(("anchor", "empty"))
     results = {}
     for mode, base in cases:
         name = f"{mode}_{base}"
-        store.copy("template" if base == "empty" else "grown", name)
-        if mode == "today" and args.today_tree:
-            results[name] = run_case(store, name, mode, corpus_lines, args.batch_size, tree=args.today_tree)
+        if mode == "before":  # the other checkout's import_news, on its own template
+            store.copy("template_today", name)
+            results[name] = run_case(store, name, "today", corpus_lines, args.batch_size, tree=args.today_tree)
+        elif mode == "anchor":
+            results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
         else:
+            store.copy("template" if base == "empty" else "grown", name)
             results[name] = run_case(store, name, mode, measure_lines, args.batch_size)
         r = results[name]
         print(f"{name:12} {r['created']:5} pages  {r['pages_per_s']:6.1f} pages/s wall  "
@@ -306,6 +379,12 @@ def main():
     flat = results["bulk_grown"]["pages_per_cpu_s"] / results["bulk_empty"]["pages_per_cpu_s"]
     speedup = results["bulk_empty"]["pages_per_cpu_s"] / results["today_empty"]["pages_per_cpu_s"]
     print(f"grown/empty (bulk, CPU rate): {flat:.2f}   bulk/today (empty, CPU rate): {speedup:.2f}x")
+    if "before_empty" in results:
+        print(f"bulk/before (empty, CPU rate): "
+              f"{results['bulk_empty']['pages_per_cpu_s'] / results['before_empty']['pages_per_cpu_s']:.2f}x")
+    if "anchor_empty" in results:
+        print(f"bulk/anchor (empty, CPU rate): "
+              f"{results['bulk_empty']['pages_per_cpu_s'] / results['anchor_empty']['pages_per_cpu_s']:.2f}")
     if "today_grown" in results:
         print(f"today grown/empty (CPU rate): "
               f"{results['today_grown']['pages_per_cpu_s'] / results['today_empty']['pages_per_cpu_s']:.2f}")

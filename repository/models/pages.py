@@ -18,6 +18,7 @@ from wagtail.search import index
 from ..fiscal import fiscal_year_of
 from ..slugs import page_slug, unique_slug
 from ..thai import format_be_date, to_arabic_digits
+from .agencies import Agency
 from .forms import DisclosurePageForm, ItemPageForm, ThaiPageForm
 from .page_types import DISCLOSURE_TYPES
 
@@ -229,8 +230,10 @@ class DisclosurePage(ThaiSlugMixin, Page):
         """The agency owning the part of the tree this page sits in."""
         if not self.path:
             return None
-        agency_page = AgencyPage.objects.ancestor_of(self).select_related("agency").order_by("-depth").first()
-        return agency_page.agency if agency_page else None
+        # The agency of the deepest AgencyPage among Wagtail's ancestor_of(self) paths, in one query that
+        # builds no page (it runs on every save).
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return next(iter(Agency.objects.filter(page__path__in=paths).order_by("-page__depth")[:1]), None)
 
     def inherited_items(self):
         parent = self.get_parent() if self.path else None
@@ -265,7 +268,9 @@ class DisclosurePage(ThaiSlugMixin, Page):
         if self.fiscal_year is None:
             self.fiscal_year = self.derived_fiscal_year()
         self.document_number_normalized = to_arabic_digits(self.document_number or "").strip()
-        agency = self.nearest_agency()
+        update_fields = kwargs.get("update_fields")
+        # A save of named fields without the agency (Wagtail's save_revision) would not store it.
+        agency = self.nearest_agency() if update_fields is None or "agency" in update_fields else None
         if agency is not None:
             self.agency = agency
         if self.pk is None and not list(self.items.all()):
@@ -276,7 +281,6 @@ class DisclosurePage(ThaiSlugMixin, Page):
             # Wagtail's ``live`` defaults to True; a new disclosure is a draft until the gate publishes it.
             self.live = False
             self.has_unpublished_changes = True
-        update_fields = kwargs.get("update_fields")
         if self.live and (update_fields is None or {"live", "live_revision"} & set(update_fields)):
             # A disclosure becomes live only through the publication gate (repository/approvals/gate.py).
             stored = DisclosurePage.objects.filter(pk=self.pk).values_list("live", "live_revision_id").first()

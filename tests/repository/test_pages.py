@@ -206,6 +206,16 @@ def test_agency_follows_the_tree_when_a_page_moves(item_page):
     assert DisclosurePage.objects.get(pk=page.pk).agency.code == "thap-than"
 
 
+def test_agency_is_the_nearest_of_the_agencies_above(item_page):
+    province = add_disclosure(item_page, NewsPage(title="ข่าว", issue_date=ISSUED)).agency
+    district = make_agency("nong-chang", "อำเภอหนองฉาง", parent=province, kind="district")
+    page = add_disclosure(make_item_page(district), NewsPage(title="ข่าวอำเภอ", issue_date=ISSUED))
+    assert page.nearest_agency() == district != province
+    assert DisclosurePage.objects.get(pk=page.pk).agency == district
+    page.save_revision()  # a save of named fields (not the agency) keeps the stored one
+    assert DisclosurePage.objects.get(pk=page.pk).agency == district
+
+
 def test_thai_title_gets_a_romanised_slug_not_a_mangled_one(item_page):
     page = add_disclosure(item_page, NewsPage(title="ข่าวประชาสัมพันธ์ ๒๕๖๘", issue_date=ISSUED))
     assert page.slug == "khaoprachasamphan-2568"
