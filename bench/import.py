@@ -376,18 +376,17 @@ def main():
     check = subprocess.run([sys.executable, str(ROOT / "manage.py"), "search", "check"], env=store.env("bulk_grown"),
                            capture_output=True, text=True)
     print("bulk_grown:", check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr[-300:])
-    flat = results["bulk_grown"]["pages_per_cpu_s"] / results["bulk_empty"]["pages_per_cpu_s"]
-    speedup = results["bulk_empty"]["pages_per_cpu_s"] / results["today_empty"]["pages_per_cpu_s"]
-    print(f"grown/empty (bulk, CPU rate): {flat:.2f}   bulk/today (empty, CPU rate): {speedup:.2f}x")
+    def ratio(case, other):  # of the CPU rates
+        return results[case]["pages_per_cpu_s"] / results[other]["pages_per_cpu_s"]
+
+    print(f"grown/empty (bulk, CPU rate): {ratio('bulk_grown', 'bulk_empty'):.2f}   "
+          f"bulk/today (empty, CPU rate): {ratio('bulk_empty', 'today_empty'):.2f}x")
     if "before_empty" in results:
-        print(f"bulk/before (empty, CPU rate): "
-              f"{results['bulk_empty']['pages_per_cpu_s'] / results['before_empty']['pages_per_cpu_s']:.2f}x")
+        print(f"bulk/before (empty, CPU rate): {ratio('bulk_empty', 'before_empty'):.2f}x")
     if "anchor_empty" in results:
-        print(f"bulk/anchor (empty, CPU rate): "
-              f"{results['bulk_empty']['pages_per_cpu_s'] / results['anchor_empty']['pages_per_cpu_s']:.2f}")
+        print(f"bulk/anchor (empty, CPU rate): {ratio('bulk_empty', 'anchor_empty'):.2f}")
     if "today_grown" in results:
-        print(f"today grown/empty (CPU rate): "
-              f"{results['today_grown']['pages_per_cpu_s'] / results['today_empty']['pages_per_cpu_s']:.2f}")
+        print(f"today grown/empty (CPU rate): {ratio('today_grown', 'today_empty'):.2f}")
     print(json.dumps(results, indent=1))
 
 

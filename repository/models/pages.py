@@ -230,9 +230,9 @@ class DisclosurePage(ThaiSlugMixin, Page):
         """The agency owning the part of the tree this page sits in."""
         if not self.path:
             return None
-        # The agency of the deepest AgencyPage among Wagtail's ancestor_of(self) paths, in one query that
-        # builds no page (it runs on every save).
-        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        # The agency of the deepest AgencyPage among the paths of Wagtail's ancestor_of(self), in one query
+        # that builds no page (it runs on every save).
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
         return next(iter(Agency.objects.filter(page__path__in=paths).order_by("-page__depth")[:1]), None)
 
     def inherited_items(self):
